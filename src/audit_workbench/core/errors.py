@@ -1,0 +1,50 @@
+"""Refusals: the one exception every layer raises for a forbidden or invalid request.
+
+A refusal carries a stable code (for tests, JSON output and the GUI) and its message in English and,
+where written, Simplified Chinese. The services guarantee that a refused call changed nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+_LANG = os.environ.get("AUDIT_WORKBENCH_LANG", "en")
+
+
+def set_language(lang: str) -> None:
+    global _LANG
+    _LANG = "zh" if lang.startswith("zh") else "en"
+
+
+def language() -> str:
+    return _LANG
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message_en = message
+        self.message_zh = zh or message
+
+    def message(self, lang: str | None = None) -> str:
+        return self.message_zh if (lang or _LANG) == "zh" else self.message_en
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class NotFound(Refused):
+    def __init__(self, what: str, key: object, zh_what: str | None = None) -> None:
+        super().__init__("not_found", f"{what} {key} does not exist", f"{zh_what or what} {key} 不存在")
+
+
+class Conflict(Refused):
+    """Someone else changed the record since it was read: nothing was overwritten."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            "conflict",
+            f"{what} was changed by someone else since you opened it; reload and try again",
+            f"{what} 已被他人修改，请刷新后重试",
+        )

@@ -1,0 +1,306 @@
+"""Rubrics as data: the pydantic model of a `rubrics/*.yaml` file, its loader and the registry.
+
+A rubric is the scoring table of one standard revision for one enterprise type. A new revision is a
+new file, never new code. Every audit records the rubric id and the SHA-256 of the file it was scored
+against, so a later edit of a file can be detected and never silently changes an old result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+HALF = Decimal("0.5")
+
+
+class EnterpriseType(StrEnum):
+    production = "production"  # 生产型
+    sales = "sales"  # 销售服务型
+
+
+class Grade(StrEnum):
+    five_star = "five_star"
+    four_star = "four_star"
+    three_star = "three_star"
+    qualified = "qualified"
+
+
+GRADE_ORDER: tuple[Grade, ...] = (Grade.qualified, Grade.three_star, Grade.four_star, Grade.five_star)
+
+
+def grade_rank(grade: Grade | str | None) -> int:
+    """0 for no grade, 1 for 达标级 … 4 for 五星级."""
+    if grade is None:
+        return 0
+    return GRADE_ORDER.index(Grade(grade)) + 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(_Strict):
+    """A text in Simplified Chinese with its English translation."""
+
+    zh: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+Points = Annotated[Decimal, Field(gt=0, le=100)]
+
+
+class Indicator(_Strict):
+    code: Annotated[str, Field(pattern=r"^\d+(\.\d+)+$")]
+    name: Text
+    max_points: Points
+    sampled: bool = False
+    clause: str | None = None
+    guidance: Text
+    evidence: Text
+    checkpoints: tuple[Text, ...] = ()
+
+    @field_validator("max_points")
+    @classmethod
+    def _half_steps(cls, value: Decimal) -> Decimal:
+        if value % HALF != 0:
+            raise ValueError("must be a multiple of 0.5")
+        return value
+
+
+class Category(_Strict):
+    code: Annotated[str, Field(pattern=r"^\d+$")]
+    name: Text
+    group: str | None = None
+    clause: str | None = None
+    indicators: Annotated[tuple[Indicator, ...], Field(min_length=1)]
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((i.max_points for i in self.indicators), Decimal(0))
+
+    @model_validator(mode="after")
+    def _codes_belong(self) -> Category:
+        for n, indicator in enumerate(self.indicators):
+            if not indicator.code.startswith(self.code + "."):
+                raise ValueError(
+                    f"indicators[{n}].code {indicator.code!r} does not start with the category code {self.code!r}."
+                )
+        return self
+
+
+class GradeBand(_Strict):
+    grade: Grade
+    label: Text
+    min_score: Annotated[Decimal, Field(gt=0, le=100)]
+
+
+class Rubric(_Strict):
+    schema_version: Literal[1]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    title: Text
+    standard: str
+    enterprise_type: EnterpriseType | None = None
+    points_basis: Text
+    max_points: Annotated[Decimal, Field(gt=0)] = Decimal(100)
+    special_deduction_points: Annotated[Decimal, Field(ge=0)] = Decimal(1)
+    special_bonus_points: Annotated[Decimal, Field(ge=0)] = Decimal(1)
+    max_special_bonus: Annotated[int, Field(ge=0)] = 1
+    fail_at_special_deductions: Annotated[int, Field(ge=1)] = 5
+    grades: Annotated[tuple[GradeBand, ...], Field(min_length=1)]
+    categories: Annotated[tuple[Category, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        seen: dict[str, str] = {}
+        for ci, category in enumerate(self.categories):
+            if category.code in seen:
+                raise ValueError(f"categories[{ci}].code: duplicate code {category.code!r}")
+            seen[category.code] = f"categories[{ci}]"
+            for ii, indicator in enumerate(category.indicators):
+                where = f"categories[{ci}].indicators[{ii}]"
+                if indicator.code in seen:
+                    raise ValueError(
+                        f"{where}.code: duplicate code {indicator.code!r} (also at {seen[indicator.code]})"
+                    )
+                seen[indicator.code] = where
+        total = sum((c.max_points for c in self.categories), Decimal(0))
+        if total != self.max_points:
+            raise ValueError(f"indicator points sum to {total}, not {self.max_points}")
+        previous: GradeBand | None = None
+        grades_seen: set[Grade] = set()
+        for gi, band in enumerate(self.grades):
+            if band.grade in grades_seen:
+                raise ValueError(f"grades[{gi}].grade: duplicate grade {band.grade.value!r}")
+            grades_seen.add(band.grade)
+            if band.min_score > self.max_points:
+                raise ValueError(f"grades[{gi}].min_score: above the maximum {self.max_points}")
+            if previous is not None:
+                if band.min_score >= previous.min_score:
+                    raise ValueError(
+                        f"grades[{gi}].min_score: thresholds must fall from the highest grade to the lowest "
+                        f"({band.min_score} after {previous.min_score})"
+                    )
+                if grade_rank(band.grade) >= grade_rank(previous.grade):
+                    raise ValueError(f"grades[{gi}].grade: grades must be listed from the highest down")
+            previous = band
+        return self
+
+    # -- look-ups -------------------------------------------------------------------------------
+    @property
+    def pass_score(self) -> Decimal:
+        return self.grades[-1].min_score
+
+    def indicators(self) -> Iterator[tuple[Category, Indicator]]:
+        for category in self.categories:
+            for indicator in category.indicators:
+                yield category, indicator
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        return tuple(i.code for _, i in self.indicators())
+
+    def indicator(self, code: str) -> Indicator:
+        for _, indicator in self.indicators():
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    def category_of(self, code: str) -> Category:
+        for category, indicator in self.indicators():
+            if indicator.code == code:
+                return category
+        raise KeyError(code)
+
+    def grade_band(self, grade: Grade | str) -> GradeBand:
+        for band in self.grades:
+            if band.grade == grade:
+                return band
+        raise KeyError(grade)
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used. The message names the file, the place and the problem."""
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.startswith(("function-after", "function-before", "function-wrap")) or part in (
+            "decimal",
+            "int",
+            "str",
+        ):
+            continue
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _explain(name: str, error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        place = _format_loc(tuple(item["loc"]))
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif item["type"] == "missing":
+            message = "missing"
+        elif item["type"] == "greater_than":
+            message = f"must be > {item['ctx']['gt']}"
+        elif item["type"] == "greater_than_equal":
+            message = f"must be ≥ {item['ctx']['ge']}"
+        lines.append(f"{name} › {place}: {message}" if place else f"{name}: {message}")
+    return "; ".join(lines)
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    rubric: Rubric
+    sha256: str
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.rubric.id
+
+
+def parse_rubric(data: bytes, name: str, expected_id: str | None = None) -> Rubric:
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RubricError(f"{name}: not a readable YAML file ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(raw, dict):
+        raise RubricError(f"{name}: must hold a mapping at the top level")
+    if raw.get("schema_version") not in (None, SCHEMA_VERSION):
+        raise RubricError(
+            f"{name} › schema_version: {raw.get('schema_version')!r} is not supported (expected 1)"
+        )
+    try:
+        rubric = Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise RubricError(_explain(name, exc)) from None
+    if expected_id is not None and rubric.id != expected_id:
+        raise RubricError(f"{name} › id: {rubric.id!r} must equal the file name {expected_id!r}")
+    return rubric
+
+
+def load_rubric(path: Path) -> LoadedRubric:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(f"{path}: cannot be read ({exc.strerror})") from None
+    rubric = parse_rubric(data, path.name, expected_id=path.stem)
+    return LoadedRubric(rubric=rubric, sha256=hashlib.sha256(data).hexdigest(), path=path)
+
+
+class RubricRegistry:
+    """The rubric files of one folder, loaded and validated once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._by_id: dict[str, LoadedRubric] = {}
+        for path in sorted(self.folder.glob("*.yaml")):
+            loaded = load_rubric(path)
+            self._by_id[loaded.id] = loaded
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._by_id)
+
+    def all(self) -> tuple[LoadedRubric, ...]:
+        return tuple(self._by_id.values())
+
+    def get(self, rubric_id: str) -> LoadedRubric:
+        try:
+            return self._by_id[rubric_id]
+        except KeyError:
+            raise KeyError(rubric_id) from None
+
+    def __contains__(self, rubric_id: object) -> bool:
+        return rubric_id in self._by_id
+
+    def default_for(self, enterprise_type: EnterpriseType | str) -> LoadedRubric:
+        """The rubric a case of this enterprise type takes unless another is chosen."""
+        return self.get(DEFAULT_RUBRIC[EnterpriseType(enterprise_type)])
+
+
+DEFAULT_RUBRIC: dict[EnterpriseType, str] = {
+    EnterpriseType.production: "sbt10401-2006-production",
+    EnterpriseType.sales: "sbt10401-2006-sales",
+}

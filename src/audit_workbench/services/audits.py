@@ -1,0 +1,476 @@
+"""On-site scoring: points, not applicable, sampled indicators, evidence, special items,
+nonconformities and their rectification, and the team leader's conclusion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from ..core.errors import Conflict, NotFound, Refused
+from ..core.policy import Action, require
+from ..core.rubric import Indicator, LoadedRubric
+from ..core.scoring import IndicatorEntry, ScoreResult, ScoringError, check_points, points_from_sample
+from ..core.workflow import CaseState
+from ..storage import models as m
+from .base import Actor, Services, Tx
+from .cases import _reason, _text
+from .views import CaseDetail, detail_view, get_case_row, relation, rubric_for, score_of
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """What one score edit changed: the indicator's entry and version, and the new totals."""
+
+    case_no: str
+    code: str
+    entry: IndicatorEntry | None
+    version: int | None
+    score: ScoreResult
+
+
+def _scoring_refused(exc: ScoringError) -> Refused:
+    return Refused("bad_score", str(exc), f"评分无效：{exc}")
+
+
+class AuditService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def _case(self, tx: Tx, case_no: str, action: Action) -> tuple[m.Case, LoadedRubric]:
+        case = get_case_row(tx.session, case_no, lock=True)
+        require(action, tx.roles(), CaseState(case.status), relation(tx.session, case, tx.actor.id))
+        loaded = rubric_for(self.s, case)
+        if loaded.sha256 != case.rubric_sha256:
+            raise Refused(
+                "rubric_changed",
+                f"rubric file {case.rubric_id} changed since case {case_no} was opened; restore the original file "
+                "(a revision of a rubric must be a new file)",
+                f"评价规则文件 {case.rubric_id} 在立案后被修改；请恢复原文件（新版规则应为新文件）",
+            )
+        return case, loaded
+
+    @staticmethod
+    def _indicator(loaded: LoadedRubric, code: str) -> Indicator:
+        try:
+            return loaded.rubric.indicator(code)
+        except KeyError:
+            raise Refused(
+                "unknown_indicator",
+                f"indicator {code!r} is not in rubric {loaded.id}",
+                f"指标 {code!r} 不在评价规则 {loaded.id} 中",
+            ) from None
+
+    def _write(
+        self,
+        tx: Tx,
+        case: m.Case,
+        code: str,
+        expected_version: int | None,
+        action: str,
+        event_reason: str = "",
+        **values: object,
+    ) -> ScoreChange:
+        row = tx.session.scalar(
+            select(m.IndicatorScore).where(m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code)
+        )
+        current = row.version if row is not None else 0
+        if expected_version is not None and expected_version != current:
+            raise Conflict(f"the score of {code}")
+        before = None
+        if row is None:
+            row = m.IndicatorScore(case_id=case.id, code=code, reason="", note="", not_applicable=False)
+            tx.session.add(row)
+        else:
+            before = {
+                "points": row.points,
+                "not_applicable": row.not_applicable,
+                "reason": row.reason,
+                "note": row.note,
+                "sampled": row.sampled,
+                "nonconforming": row.nonconforming,
+            }
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_by = tx.actor.id
+        row.updated_at = tx.now
+        case.updated_at = tx.now
+        tx.session.flush()
+        after = {
+            "points": row.points,
+            "not_applicable": row.not_applicable,
+            "reason": row.reason,
+            "note": row.note,
+            "sampled": row.sampled,
+            "nonconforming": row.nonconforming,
+        }
+        tx.record(action, "score", f"{case.case_no}/{code}", before=before, after=after, reason=event_reason)
+        entry = IndicatorEntry(
+            code, row.points, row.not_applicable, row.reason, row.note, row.sampled, row.nonconforming
+        )
+        return ScoreChange(case.case_no, code, entry, row.version, score_of(self.s, tx.session, case))
+
+    # -- scoring ----------------------------------------------------------------------------------
+    def set_points(
+        self,
+        actor: Actor,
+        case_no: str,
+        code: str,
+        points: object,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> ScoreChange:
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            indicator = self._indicator(loaded, code)
+            try:
+                value = check_points(indicator, points)
+            except ScoringError as exc:
+                raise _scoring_refused(exc) from None
+            extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
+            return self._write(
+                tx,
+                case,
+                code,
+                expected_version,
+                "score.set",
+                points=value,
+                not_applicable=False,
+                reason="",
+                sampled=None,
+                nonconforming=None,
+                **extra,
+            )
+
+    def set_not_applicable(
+        self,
+        actor: Actor,
+        case_no: str,
+        code: str,
+        reason: str,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> ScoreChange:
+        reason = _text(reason, "a reason for not applicable", "不适用（删减）的原因")
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            self._indicator(loaded, code)
+            extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
+            return self._write(
+                tx,
+                case,
+                code,
+                expected_version,
+                "score.not_applicable",
+                reason,
+                points=None,
+                not_applicable=True,
+                reason=reason,
+                sampled=None,
+                nonconforming=None,
+                **extra,
+            )
+
+    def score_sample(
+        self,
+        actor: Actor,
+        case_no: str,
+        code: str,
+        sampled: int,
+        nonconforming: int,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> ScoreChange:
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            indicator = self._indicator(loaded, code)
+            try:
+                value = points_from_sample(indicator, int(sampled), int(nonconforming))
+            except ScoringError as exc:
+                raise _scoring_refused(exc) from None
+            extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
+            return self._write(
+                tx,
+                case,
+                code,
+                expected_version,
+                "score.sample",
+                points=value,
+                not_applicable=False,
+                reason="",
+                sampled=int(sampled),
+                nonconforming=int(nonconforming),
+                **extra,
+            )
+
+    def set_note(
+        self, actor: Actor, case_no: str, code: str, note: str, expected_version: int | None = None
+    ) -> ScoreChange:
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            self._indicator(loaded, code)
+            return self._write(
+                tx,
+                case,
+                code,
+                expected_version,
+                "score.note",
+                note=_text(note, "note", "说明", required=False),
+            )
+
+    def clear(
+        self, actor: Actor, case_no: str, code: str, expected_version: int | None = None
+    ) -> ScoreChange:
+        """Remove an indicator's score (used by undo); the removal is an event like any other edit."""
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            self._indicator(loaded, code)
+            row = tx.session.scalar(
+                select(m.IndicatorScore).where(
+                    m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code
+                )
+            )
+            if row is None:
+                return ScoreChange(case_no, code, None, None, score_of(self.s, tx.session, case))
+            if expected_version is not None and expected_version != row.version:
+                raise Conflict(f"the score of {code}")
+            before = {
+                "points": row.points,
+                "not_applicable": row.not_applicable,
+                "reason": row.reason,
+                "note": row.note,
+            }
+            tx.session.delete(row)
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record("score.clear", "score", f"{case_no}/{code}", before=before)
+            return ScoreChange(case_no, code, None, None, score_of(self.s, tx.session, case))
+
+    # -- evidence ---------------------------------------------------------------------------------
+    def add_evidence(
+        self, actor: Actor, case_no: str, code: str, note: str = "", file: Path | None = None
+    ) -> CaseDetail:
+        note = _text(note, "note", "说明", required=False)
+        if not note and file is None:
+            raise Refused("missing_value", "evidence needs a note or a file", "证据需要说明或文件")
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            self._indicator(loaded, code)
+            digest = name = None
+            if file is not None:
+                digest, size = self.s.db.attachments.put_file(Path(file))
+                name = Path(file).name
+                if tx.session.get(m.Attachment, digest) is None:
+                    tx.session.add(m.Attachment(sha256=digest, size=size, created_at=tx.now))
+                    tx.session.flush()
+            tx.session.add(
+                m.Evidence(
+                    case_id=case.id,
+                    code=code,
+                    note=note,
+                    sha256=digest,
+                    filename=name,
+                    added_by=actor.id,
+                    added_at=tx.now,
+                )
+            )
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record(
+                "evidence.add",
+                "case",
+                case_no,
+                after={"code": code, "note": note, "sha256": digest, "file": name},
+            )
+            return detail_view(self.s, tx.session, case)
+
+    # -- special items ----------------------------------------------------------------------------
+    def add_special(
+        self, actor: Actor, case_no: str, kind: str, reason: str, deadline: date | None = None
+    ) -> int:
+        """A special deduction (−1, opens a nonconformity) or the one special bonus (+1)."""
+        if kind not in ("deduction", "bonus"):
+            raise Refused(
+                "bad_special_kind",
+                "special item kind must be deduction or bonus",
+                "特别项类型必须为扣分或加分",
+            )
+        reason = _reason(reason)
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            nc_id = None
+            if kind == "bonus":
+                count = len(
+                    tx.session.scalars(
+                        select(m.SpecialItem.id).where(
+                            m.SpecialItem.case_id == case.id, m.SpecialItem.kind == "bonus"
+                        )
+                    ).all()
+                )
+                if count >= loaded.rubric.max_special_bonus:
+                    raise Refused(
+                        "bonus_limit",
+                        f"at most {loaded.rubric.max_special_bonus} special bonus item may be given",
+                        f"特别加分项最多 {loaded.rubric.max_special_bonus} 项",
+                    )
+            else:
+                nc = self._new_nc(tx, case, None, f"特别扣分项：{reason}", deadline)
+                nc_id = nc.id
+            item = m.SpecialItem(
+                case_id=case.id,
+                kind=kind,
+                reason=reason,
+                nonconformity_id=nc_id,
+                created_by=actor.id,
+                created_at=tx.now,
+            )
+            tx.session.add(item)
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record(
+                "special.add",
+                "case",
+                case_no,
+                after={"id": item.id, "kind": kind, "nonconformity": nc_id},
+                reason=reason,
+            )
+            return item.id
+
+    def remove_special(self, actor: Actor, case_no: str, item_id: int, reason: str) -> None:
+        reason = _reason(reason)
+        with self.s.tx(actor) as tx:
+            case, _ = self._case(tx, case_no, Action.score)
+            item = tx.session.get(m.SpecialItem, item_id)
+            if item is None or item.case_id != case.id:
+                raise NotFound("special item", item_id, "特别项")
+            before = {
+                "id": item.id,
+                "kind": item.kind,
+                "reason": item.reason,
+                "nonconformity": item.nonconformity_id,
+            }
+            nc_id = item.nonconformity_id
+            tx.session.delete(item)
+            tx.session.flush()
+            if nc_id is not None:
+                tx.session.execute(delete(m.Nonconformity).where(m.Nonconformity.id == nc_id))
+            case.updated_at = tx.now
+            tx.record("special.remove", "case", case_no, before=before, reason=reason)
+
+    # -- nonconformities --------------------------------------------------------------------------
+    def _new_nc(
+        self, tx: Tx, case: m.Case, code: str | None, text: str, deadline: date | None
+    ) -> m.Nonconformity:
+        if deadline is None:
+            days = self.s.settings.get("nonconformity_days", tx.session)
+            deadline = tx.now.date() + timedelta(days=int(days))
+        elif deadline < tx.now.date():
+            raise Refused(
+                "bad_deadline", "the rectification deadline cannot be in the past", "整改期限不能早于今天"
+            )
+        nc = m.Nonconformity(
+            case_id=case.id,
+            code=code,
+            text=text,
+            deadline=deadline,
+            status="open",
+            raised_by=tx.actor.id,
+            raised_at=tx.now,
+        )
+        tx.session.add(nc)
+        tx.session.flush()
+        tx.record(
+            "nc.raise",
+            "nonconformity",
+            nc.id,
+            after={"case": case.case_no, "code": code, "text": text, "deadline": deadline},
+        )
+        return nc
+
+    def raise_nonconformity(
+        self, actor: Actor, case_no: str, code: str | None, text: str, deadline: date | None = None
+    ) -> int:
+        text = _text(text, "the nonconformity", "不符合项描述")
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.manage_nonconformity)
+            if code is not None:
+                self._indicator(loaded, code)
+            nc = self._new_nc(tx, case, code, text, deadline)
+            case.updated_at = tx.now
+            return nc.id
+
+    def close_nonconformity(self, actor: Actor, case_no: str, nc_id: int, corrective_action: str) -> None:
+        """Record the corrective action and the team's verification of its effect, and close it."""
+        action_text = _text(corrective_action, "the corrective action", "纠正措施")
+        with self.s.tx(actor) as tx:
+            case, _ = self._case(tx, case_no, Action.manage_nonconformity)
+            nc = tx.session.get(m.Nonconformity, nc_id)
+            if nc is None or nc.case_id != case.id:
+                raise NotFound("nonconformity", nc_id, "不符合项")
+            if nc.status != "open":
+                raise Refused(
+                    "nc_closed", f"nonconformity {nc_id} is already closed", f"不符合项 {nc_id} 已关闭"
+                )
+            nc.status = "closed"
+            nc.corrective_action = action_text
+            nc.closed_by = actor.id
+            nc.closed_at = tx.now
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record(
+                "nc.close",
+                "nonconformity",
+                nc_id,
+                before={"status": "open"},
+                after={"status": "closed", "corrective_action": action_text},
+            )
+
+    # -- conclusion -------------------------------------------------------------------------------
+    def conclude(self, actor: Actor, case_no: str, summary: str) -> CaseDetail:
+        summary = _text(summary, "the audit conclusion", "评审结论")
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.conclude)
+            result = score_of(self.s, tx.session, case)
+            if result.unscored:
+                codes = ", ".join(result.unscored)
+                raise Refused(
+                    "scoring_incomplete",
+                    f"indicators not yet scored or marked not applicable: {codes}",
+                    f"以下指标尚未评分或标记不适用：{codes}",
+                )
+            open_ncs = tx.session.scalars(
+                select(m.Nonconformity.id).where(
+                    m.Nonconformity.case_id == case.id, m.Nonconformity.status == "open"
+                )
+            ).all()
+            if open_ncs:
+                ids = ", ".join(str(i) for i in open_ncs)
+                raise Refused(
+                    "open_nonconformities",
+                    f"nonconformities still open (awaiting rectification): {ids}",
+                    f"仍有未关闭的不符合项（待整改）：{ids}",
+                )
+            case.conclusion_summary = summary
+            case.recommended_total = result.total
+            case.recommended_grade = result.grade.value if result.grade else None
+            before = case.status
+            case.status = CaseState.committee_review.value
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record(
+                "audit.conclude",
+                "case",
+                case_no,
+                before={"status": before},
+                after={
+                    "status": case.status,
+                    "total": result.total,
+                    "grade": case.recommended_grade,
+                    "passed": result.passed,
+                    "rubric_sha256": loaded.sha256,
+                    "summary": summary,
+                },
+            )
+            return detail_view(self.s, tx.session, case)

@@ -1,0 +1,181 @@
+"""The composition of the services over one database, and the transaction every use case runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core.audit_time import AuditTimeTable, load_audit_time_table
+from ..core.datafiles import resources_dir, rubrics_dir
+from ..core.errors import Conflict, NotFound, Refused
+from ..core.materials import MaterialsChecklist, load_materials
+from ..core.policy import Role
+from ..core.rubric import RubricRegistry
+from ..storage import events
+from ..storage.db import Database, open_database
+from ..storage.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A logged-in user. Roles are re-read from the store at every call; these are for display."""
+
+    id: int
+    name: str
+    display_name: str
+    roles: frozenset[Role]
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+SYSTEM = Actor(id=0, name="system", display_name="system", roles=frozenset())
+
+
+class Tx:
+    """One use case's transaction: the session, the acting user and the event recorder."""
+
+    def __init__(self, services: Services, session: Session, actor: Actor) -> None:
+        self.services = services
+        self.session = session
+        self.actor = actor
+        self.now = services.now()
+
+    def roles(self) -> frozenset[Role]:
+        if self.actor.id == 0:
+            return frozenset()
+        user = self.session.get(User, self.actor.id)
+        if user is None or not user.active:
+            raise Refused(
+                "inactive_user", f"user {self.actor.name} is not active", f"用户 {self.actor.name} 已停用"
+            )
+        return frozenset(Role(r) for r in user.roles.split(",") if r)
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: Any = None,
+        after: Any = None,
+        reason: str = "",
+    ) -> None:
+        events.append(
+            self.session,
+            at=self.now,
+            user_name=self.actor.name,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+class Services:
+    """All use cases over one database. Build one per process (or per test)."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        rubrics: RubricRegistry | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.db = database
+        self.rubrics = rubrics or RubricRegistry(rubrics_dir())
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @classmethod
+    def open(cls, db: str | Path | None = None, **kwargs: Any) -> Services:
+        return cls(open_database(db), **kwargs)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self.now().date()
+
+    @cached_property
+    def materials(self) -> MaterialsChecklist:
+        return load_materials(resources_dir() / "materials.yaml")
+
+    @cached_property
+    def audit_time(self) -> AuditTimeTable:
+        return load_audit_time_table(resources_dir() / "audit-time.yaml")
+
+    @contextmanager
+    def tx(self, actor: Actor) -> Iterator[Tx]:
+        """A write transaction; any exception rolls everything back."""
+        try:
+            with self.db.transaction() as session:
+                yield Tx(self, session, actor)
+        except StaleDataError:
+            raise Conflict("the record") from None
+        except IntegrityError as exc:
+            raise Refused("integrity", f"the change conflicts with stored data ({exc.orig})") from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.db.reading() as session:
+            yield session
+
+    # -- the use-case areas ---------------------------------------------------------------------
+    @cached_property
+    def users(self):  # type: ignore[no-untyped-def]
+        from .users import UserService
+
+        return UserService(self)
+
+    @cached_property
+    def settings(self):  # type: ignore[no-untyped-def]
+        from .settings import SettingsService
+
+        return SettingsService(self)
+
+    @cached_property
+    def cases(self):  # type: ignore[no-untyped-def]
+        from .cases import CaseService
+
+        return CaseService(self)
+
+    @cached_property
+    def audits(self):  # type: ignore[no-untyped-def]
+        from .audits import AuditService
+
+        return AuditService(self)
+
+    @cached_property
+    def committee(self):  # type: ignore[no-untyped-def]
+        from .committee import CommitteeService
+
+        return CommitteeService(self)
+
+    @cached_property
+    def certificates(self):  # type: ignore[no-untyped-def]
+        from .certificates import CertificateService
+
+        return CertificateService(self)
+
+    @cached_property
+    def log(self):  # type: ignore[no-untyped-def]
+        from .log import LogService
+
+        return LogService(self)
+
+
+def not_found(what: str, key: object, zh: str) -> NotFound:
+    return NotFound(what, key, zh)

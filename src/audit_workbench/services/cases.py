@@ -1,0 +1,522 @@
+"""Applications: the applicant, the 12 materials, submit, accept (contract, audit days), reject,
+withdraw, the audit team and the document review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import Select, delete, func, or_, select
+
+from ..core import creditcode
+from ..core.errors import NotFound, Refused
+from ..core.policy import Action, Role, require
+from ..core.rubric import EnterpriseType
+from ..core.workflow import CaseKind, CaseState, ReviewOutcome
+from ..storage import models as m
+from .base import Actor, Services
+from .views import (
+    CaseDetail,
+    CaseSummary,
+    detail_view,
+    get_case_row,
+    relation,
+    summary_view,
+)
+
+MAX_HEADCOUNT = 1_000_000
+
+
+def _text(value: str | None, what: str, zh: str, *, required: bool = True, limit: int = 4000) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise Refused("missing_value", f"{what} is required", f"{zh}不能为空")
+    if len(text) > limit:
+        raise Refused("too_long", f"{what} is longer than {limit} characters", f"{zh}超过 {limit} 个字符")
+    return text
+
+
+def _reason(value: str | None) -> str:
+    return _text(value, "a reason", "原因")
+
+
+def _decimal(value: object, what: str, zh: str, *, step: Decimal | None = None) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise Refused("bad_number", f"{what} must be a number, not {value!r}", f"{zh}必须是数字") from None
+    if not number.is_finite() or number < 0:
+        raise Refused("bad_number", f"{what} must be zero or more", f"{zh}不能为负数")
+    if step is not None and number % step != 0:
+        raise Refused("bad_number", f"{what} must be a multiple of {step}", f"{zh}必须是 {step} 的倍数")
+    return number
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    status: str | None = None
+    search: str | None = None
+    rubric_id: str | None = None
+    grade: str | None = None
+    team_member: str | None = None
+    waiting_for: str | None = None  # user name: cases where this user has the next step
+    offset: int = 0
+    limit: int | None = None
+    order_by: str = "case_no"
+    descending: bool = False
+
+
+SORTABLE = {
+    "case_no": m.Case.case_no,
+    "status": m.Case.status,
+    "organization": m.Organization.name,
+    "credit_code": m.Organization.credit_code,
+    "rubric_id": m.Case.rubric_id,
+    "grade": m.Case.decided_grade,
+    "total": m.Case.recommended_total,
+    "updated_at": m.Case.updated_at,
+}
+
+
+class CaseService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    # -- queries ----------------------------------------------------------------------------------
+    def get(self, case_no: str) -> CaseDetail:
+        with self.s.read() as session:
+            return detail_view(self.s, session, get_case_row(session, case_no))
+
+    def _filtered(self, query: CaseQuery) -> Select[tuple[m.Case]]:
+        stmt = select(m.Case).join(m.Organization, m.Case.organization_id == m.Organization.id)
+        if query.status:
+            try:
+                CaseState(query.status)
+            except ValueError:
+                raise Refused(
+                    "bad_state", f"unknown case state {query.status!r}", f"未知状态 {query.status!r}"
+                ) from None
+            stmt = stmt.where(m.Case.status == query.status)
+        if query.rubric_id:
+            stmt = stmt.where(m.Case.rubric_id == query.rubric_id)
+        if query.grade:
+            stmt = stmt.where(
+                or_(m.Case.decided_grade == query.grade, m.Case.recommended_grade == query.grade)
+            )
+        if query.search:
+            term = query.search.strip()
+            like = f"%{term}%"
+            prefix = f"{term.upper()}%"
+            stmt = stmt.where(
+                or_(
+                    m.Organization.name.like(like),
+                    m.Organization.credit_code.like(prefix),
+                    m.Case.case_no.like(like),
+                )
+            )
+        if query.team_member:
+            team = (
+                select(m.TeamMember.case_id)
+                .join(m.User, m.User.id == m.TeamMember.user_id)
+                .where(m.User.name == query.team_member)
+            )
+            stmt = stmt.where(m.Case.id.in_(team))
+        return stmt
+
+    def list(self, query: CaseQuery | None = None, **kwargs: object) -> list[CaseSummary]:
+        query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
+        column = SORTABLE.get(query.order_by, m.Case.case_no)
+        stmt = self._filtered(query).order_by(column.desc() if query.descending else column.asc(), m.Case.id)
+        if query.offset:
+            stmt = stmt.offset(query.offset)
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        with self.s.read() as session:
+            return [summary_view(c) for c in session.scalars(stmt)]
+
+    def count(self, query: CaseQuery | None = None, **kwargs: object) -> int:
+        query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
+        stmt = self._filtered(query).with_only_columns(func.count(m.Case.id)).order_by(None)
+        with self.s.read() as session:
+            return session.scalar(stmt) or 0
+
+    def counts_by_status(self) -> dict[str, int]:
+        with self.s.read() as session:
+            return dict(
+                session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).tuples().all()
+            )
+
+    # -- the application --------------------------------------------------------------------------
+    def create(
+        self,
+        actor: Actor,
+        *,
+        org_name: str,
+        credit_code: str,
+        enterprise_type: str,
+        headcount: int,
+        scope: str,
+        address: str = "",
+        rubric_id: str | None = None,
+    ) -> CaseDetail:
+        org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
+        scope = _text(scope, "the scope", "认证范围")
+        address = _text(address, "the address", "地址", required=False, limit=300)
+        try:
+            code = creditcode.validate(credit_code)
+        except creditcode.CreditCodeError as exc:
+            raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
+        try:
+            etype = EnterpriseType(enterprise_type)
+        except ValueError:
+            raise Refused(
+                "bad_enterprise_type",
+                "enterprise type must be production or sales",
+                "企业类型必须为生产型或销售服务型",
+            ) from None
+        if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
+            raise Refused(
+                "bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数"
+            )
+        loaded = self._choose_rubric(etype, rubric_id)
+        with self.s.tx(actor) as tx:
+            require(Action.create_case, tx.roles())
+            org = tx.session.scalar(select(m.Organization).where(m.Organization.credit_code == code))
+            if org is None:
+                org = m.Organization(name=org_name, credit_code=code, address=address)
+                tx.session.add(org)
+                tx.session.flush()
+                tx.record(
+                    "organization.create", "organization", code, after={"name": org_name, "address": address}
+                )
+            elif org.name != org_name or (address and org.address != address):
+                before = {"name": org.name, "address": org.address}
+                org.name = org_name
+                org.address = address or org.address
+                tx.record(
+                    "organization.update",
+                    "organization",
+                    code,
+                    before=before,
+                    after={"name": org.name, "address": org.address},
+                )
+            case = m.Case(
+                case_no=self._next_case_no(tx.session, tx.now.year),
+                kind=CaseKind.initial.value,
+                organization=org,
+                enterprise_type=etype.value,
+                rubric_id=loaded.id,
+                rubric_sha256=loaded.sha256,
+                headcount=headcount,
+                scope=scope,
+                status=CaseState.draft.value,
+                committee_round=1,
+                created_at=tx.now,
+                updated_at=tx.now,
+            )
+            tx.session.add(case)
+            tx.session.flush()
+            for no in self.s.materials.numbers:
+                tx.session.add(m.Material(case_id=case.id, item_no=no, status="missing"))
+            tx.record(
+                "case.create",
+                "case",
+                case.case_no,
+                after={
+                    "organization": code,
+                    "enterprise_type": etype.value,
+                    "rubric_id": loaded.id,
+                    "rubric_sha256": loaded.sha256,
+                    "headcount": headcount,
+                    "scope": scope,
+                },
+            )
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def _choose_rubric(self, etype: EnterpriseType, rubric_id: str | None):  # type: ignore[no-untyped-def]
+        if rubric_id is None:
+            return self.s.rubrics.default_for(etype)
+        if rubric_id not in self.s.rubrics:
+            raise Refused(
+                "unknown_rubric",
+                f"unknown rubric {rubric_id!r}; installed: {', '.join(self.s.rubrics.ids())}",
+                f"未知评价规则 {rubric_id!r}",
+            )
+        loaded = self.s.rubrics.get(rubric_id)
+        if loaded.rubric.enterprise_type not in (None, etype):
+            raise Refused(
+                "rubric_type_mismatch",
+                f"rubric {rubric_id} is for {loaded.rubric.enterprise_type.value} enterprises, not {etype.value}",
+                f"评价规则 {rubric_id} 不适用于该企业类型",
+            )
+        return loaded
+
+    @staticmethod
+    def _next_case_no(session, year: int) -> str:  # type: ignore[no-untyped-def]
+        prefix = f"AW{year}-"
+        last = session.scalar(
+            select(m.Case.case_no)
+            .where(m.Case.case_no.like(prefix + "%"))
+            .order_by(m.Case.case_no.desc())
+            .limit(1)
+        )
+        number = int(last[len(prefix) :]) + 1 if last else 1
+        return f"{prefix}{number:05d}"
+
+    def _case_for(self, tx, case_no: str, action: Action):  # type: ignore[no-untyped-def]
+        case = get_case_row(tx.session, case_no, lock=True)
+        require(action, tx.roles(), CaseState(case.status), relation(tx.session, case, tx.actor.id))
+        return case
+
+    def _material(self, tx, case: m.Case, item_no: int) -> m.Material:  # type: ignore[no-untyped-def]
+        if item_no not in self.s.materials.numbers:
+            raise Refused(
+                "bad_material",
+                f"material item must be 1–{len(self.s.materials.items)}, not {item_no}",
+                "材料编号无效",
+            )
+        row = tx.session.scalar(
+            select(m.Material).where(m.Material.case_id == case.id, m.Material.item_no == item_no)
+        )
+        assert row is not None
+        return row
+
+    def set_material_files(
+        self, actor: Actor, case_no: str, item_no: int, files: Sequence[Path]
+    ) -> CaseDetail:
+        """Attach files to one item of the checklist (replacing the files it had)."""
+        if not files:
+            raise Refused("missing_value", "give at least one file", "请至少提供一个文件")
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.edit_application)
+            material = self._material(tx, case, item_no)
+            stored = []
+            for path in files:
+                path = Path(path)
+                digest, size = self.s.db.attachments.put_file(path)
+                if tx.session.get(m.Attachment, digest) is None:
+                    tx.session.add(m.Attachment(sha256=digest, size=size, created_at=tx.now))
+                stored.append((digest, path.name))
+            tx.session.flush()
+            before = {"status": material.status, "reason": material.reason}
+            tx.session.execute(delete(m.MaterialFile).where(m.MaterialFile.material_id == material.id))
+            for digest, name in stored:
+                tx.session.add(
+                    m.MaterialFile(material_id=material.id, sha256=digest, filename=name, added_at=tx.now)
+                )
+            material.status = "provided"
+            material.reason = None
+            case.updated_at = tx.now
+            tx.record(
+                "material.provide",
+                "case",
+                case_no,
+                before=before,
+                after={"item": item_no, "files": [{"sha256": d, "name": n} for d, n in stored]},
+            )
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def mark_material_not_applicable(
+        self, actor: Actor, case_no: str, item_no: int, reason: str
+    ) -> CaseDetail:
+        reason = _reason(reason)
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.edit_application)
+            material = self._material(tx, case, item_no)
+            before = {"status": material.status, "reason": material.reason}
+            tx.session.execute(delete(m.MaterialFile).where(m.MaterialFile.material_id == material.id))
+            material.status = "not_applicable"
+            material.reason = reason
+            case.updated_at = tx.now
+            tx.record(
+                "material.not_applicable",
+                "case",
+                case_no,
+                before=before,
+                after={"item": item_no},
+                reason=reason,
+            )
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def read_attachment(self, sha256: str) -> bytes:
+        return self.s.db.attachments.read(sha256)
+
+    def submit(self, actor: Actor, case_no: str) -> CaseDetail:
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.submit)
+            missing = tx.session.scalars(
+                select(m.Material.item_no)
+                .where(m.Material.case_id == case.id, m.Material.status == "missing")
+                .order_by(m.Material.item_no)
+            ).all()
+            if missing:
+                items = ", ".join(str(n) for n in missing)
+                raise Refused(
+                    "materials_missing",
+                    f"materials {items} are neither provided nor marked not applicable",
+                    f"申请材料第 {items} 项既未提供也未标记为不适用",
+                )
+            return self._move(tx, case, CaseState.submitted, "case.submit")
+
+    def _move(
+        self, tx, case: m.Case, state: CaseState, action: str, reason: str = "", **after: object
+    ) -> CaseDetail:  # type: ignore[no-untyped-def]
+        before = case.status
+        case.status = state.value
+        case.updated_at = tx.now
+        tx.record(
+            action,
+            "case",
+            case.case_no,
+            before={"status": before},
+            after={"status": state.value, **after},
+            reason=reason,
+        )
+        tx.session.flush()
+        return detail_view(self.s, tx.session, case)
+
+    def accept(
+        self,
+        actor: Actor,
+        case_no: str,
+        *,
+        contract_no: str,
+        fee: object,
+        onsite_days: object | None = None,
+        document_days: object | None = None,
+        override_reason: str | None = None,
+    ) -> CaseDetail:
+        contract_no = _text(contract_no, "the contract number", "合同编号", limit=64)
+        fee_value = _decimal(fee, "the fee", "费用")
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.accept)
+            kind = case.kind if case.kind != CaseKind.initial else "initial"
+            doc_days, site_days = self.s.audit_time.days(case.headcount, kind)
+            computed = {"document_days": doc_days, "onsite_days": site_days}
+            reason = None
+            if onsite_days is not None or document_days is not None:
+                reason = _text(
+                    override_reason, "a reason for overriding the audit days", "调整审查人日的原因"
+                )
+                if onsite_days is not None:
+                    site_days = _decimal(onsite_days, "on-site days", "现场审查人日", step=Decimal("0.5"))
+                if document_days is not None:
+                    doc_days = _decimal(
+                        document_days, "document review days", "文件审查人日", step=Decimal("0.5")
+                    )
+                if site_days == 0:
+                    raise Refused(
+                        "bad_number", "on-site days must be more than zero", "现场审查人日必须大于零"
+                    )
+            case.contract_no = contract_no
+            case.fee = fee_value
+            case.document_days = doc_days
+            case.onsite_days = site_days
+            case.days_override_reason = reason
+            return self._move(
+                tx,
+                case,
+                CaseState.accepted,
+                "case.accept",
+                reason or "",
+                contract_no=contract_no,
+                fee=fee_value,
+                document_days=doc_days,
+                onsite_days=site_days,
+                computed=computed,
+            )
+
+    def reject(self, actor: Actor, case_no: str, reason: str) -> CaseDetail:
+        reason = _reason(reason)
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.reject)
+            return self._move(tx, case, CaseState.rejected, "case.reject", reason)
+
+    def withdraw(self, actor: Actor, case_no: str, reason: str) -> CaseDetail:
+        reason = _reason(reason)
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.withdraw)
+            return self._move(tx, case, CaseState.withdrawn, "case.withdraw", reason)
+
+    def assign_team(self, actor: Actor, case_no: str, leader: str, members: Iterable[str] = ()) -> CaseDetail:
+        members = [name for name in dict.fromkeys(members) if name != leader]
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.assign_team)
+            users = []
+            for name in [leader, *members]:
+                user = tx.session.scalar(select(m.User).where(m.User.name == name))
+                if user is None:
+                    raise NotFound("user", name, "用户")
+                if not user.active or Role.auditor.value not in user.roles.split(","):
+                    raise Refused(
+                        "not_an_auditor", f"{name} is not an active auditor", f"{name} 不是在职评审员"
+                    )
+                users.append(user)
+            before = [
+                {"user": t.user.name, "leader": t.is_leader}
+                for t in tx.session.scalars(select(m.TeamMember).where(m.TeamMember.case_id == case.id))
+            ]
+            tx.session.execute(delete(m.TeamMember).where(m.TeamMember.case_id == case.id))
+            for n, user in enumerate(users):
+                tx.session.add(m.TeamMember(case_id=case.id, user_id=user.id, is_leader=n == 0))
+            after = {"team": [{"user": u.name, "leader": n == 0} for n, u in enumerate(users)]}
+            if case.status == CaseState.accepted:
+                tx.record("team.assign", "case", case_no, before={"team": before}, after=after)
+                return self._move(tx, case, CaseState.document_review, "case.start_document_review")
+            case.updated_at = tx.now
+            tx.record("team.assign", "case", case_no, before={"team": before}, after=after)
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def record_review(
+        self,
+        actor: Actor,
+        case_no: str,
+        *,
+        outcome: str,
+        note: str,
+        findings: Iterable[tuple[str | None, str]] = (),
+    ) -> CaseDetail:
+        """The document review (文件审查): pass moves the case on site; revise keeps it here."""
+        try:
+            result = ReviewOutcome(outcome)
+        except ValueError:
+            raise Refused(
+                "bad_outcome", "review outcome must be pass or revise", "审查结论必须为通过或修改"
+            ) from None
+        note = _text(note, "a review note", "审查意见")
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.record_review)
+            rubric = self.s.rubrics.get(case.rubric_id).rubric
+            codes = {c.code for c in rubric.categories}
+            review = m.DocumentReview(
+                case_id=case.id, reviewer_id=actor.id, outcome=result.value, note=note, created_at=tx.now
+            )
+            clean = []
+            for category, text in findings:
+                if category is not None and category not in codes:
+                    raise Refused(
+                        "bad_category",
+                        f"category {category!r} is not in rubric {case.rubric_id}",
+                        f"类别 {category!r} 不在评价规则中",
+                    )
+                clean.append((category, _text(text, "a finding", "审查发现")))
+                review.findings.append(m.ReviewFinding(category_code=category, text=clean[-1][1]))
+            tx.session.add(review)
+            tx.session.flush()
+            tx.record(
+                "review.record",
+                "case",
+                case_no,
+                after={"outcome": result.value, "note": note, "findings": [list(f) for f in clean]},
+            )
+            if result is ReviewOutcome.pass_:
+                return self._move(tx, case, CaseState.onsite_audit, "case.start_onsite_audit")
+            case.updated_at = tx.now
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)

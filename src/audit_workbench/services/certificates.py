@@ -1,0 +1,423 @@
+"""Certificates: issue with a signed QR payload, the register, suspension, restoration, withdrawal,
+and the certification body's signing key.
+
+The Ed25519 private key is kept in the store encrypted with a passphrase that lives in a key file
+outside the database (in the user configuration folder), so a copy of the database alone cannot sign.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from platformdirs import user_config_dir
+from sqlalchemy import func, select
+
+from ..core import certsig
+from ..core.errors import NotFound, Refused
+from ..core.policy import Action, require
+from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
+from ..storage import models as m
+from .base import SYSTEM, Actor, Services, Tx
+from .cases import _reason
+from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
+
+DATABASE_ID_KEY = "database_id"
+PRIVATE_KEY_KEY = "signing_private_key"
+PUBLIC_KEY_KEY = "signing_public_key"
+
+
+def keys_dir() -> Path:
+    override = os.environ.get("AUDIT_WORKBENCH_KEYS_DIR")
+    return Path(override) if override else Path(user_config_dir("audit-workbench", appauthor=False)) / "keys"
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    reason: str
+    claims: certsig.CertificateClaims | None
+    status: str | None
+
+
+class CertificateService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    # -- keys -------------------------------------------------------------------------------------
+    def _setting(self, session, key: str) -> str | None:  # type: ignore[no-untyped-def]
+        import json
+
+        row = session.get(m.Setting, key)
+        return None if row is None else json.loads(row.value)
+
+    def _put_setting(self, session, key: str, value: str) -> None:  # type: ignore[no-untyped-def]
+        import json
+
+        row = session.get(m.Setting, key)
+        if row is None:
+            session.add(m.Setting(key=key, value=json.dumps(value)))
+        else:
+            row.value = json.dumps(value)
+
+    def ensure_keys(self, tx: Tx | None = None) -> None:
+        """Make the body's key pair if it has none (done by `init` and `demo`)."""
+        if tx is None:
+            with self.s.tx(SYSTEM) as own:
+                self.ensure_keys(own)
+            return
+        if self._setting(tx.session, PRIVATE_KEY_KEY):
+            return
+        db_id = self._setting(tx.session, DATABASE_ID_KEY)
+        if db_id is None:
+            db_id = uuid.uuid4().hex
+            self._put_setting(tx.session, DATABASE_ID_KEY, db_id)
+        passphrase = secrets.token_hex(32).encode()
+        key = certsig.generate_private_key()
+        secret_file = keys_dir() / f"{db_id}.secret"
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(passphrase)
+        self._put_setting(tx.session, PRIVATE_KEY_KEY, certsig.private_key_to_pem(key, passphrase).decode())
+        public = certsig.public_key_pem(key).decode()
+        self._put_setting(tx.session, PUBLIC_KEY_KEY, public)
+        tx.record("keys.generate", "keys", db_id, after={"fingerprint": certsig.public_key_fingerprint(key)})
+
+    def public_key_pem(self) -> bytes:
+        with self.s.read() as session:
+            pem = self._setting(session, PUBLIC_KEY_KEY)
+        if not pem:
+            raise Refused("no_keys", "this database has no signing key yet (run init)", "数据库尚无签名密钥")
+        return pem.encode()
+
+    def _private_key(self, session):  # type: ignore[no-untyped-def]
+        pem = self._setting(session, PRIVATE_KEY_KEY)
+        db_id = self._setting(session, DATABASE_ID_KEY)
+        if not pem or not db_id:
+            raise Refused("no_keys", "this database has no signing key yet", "数据库尚无签名密钥")
+        secret_file = keys_dir() / f"{db_id}.secret"
+        try:
+            passphrase = secret_file.read_bytes()
+        except OSError:
+            raise Refused(
+                "key_file_missing",
+                f"the signing key file {secret_file} is missing: this copy of the database cannot sign certificates",
+                f"签名密钥文件 {secret_file} 不存在：此数据库副本不能签发证书",
+            ) from None
+        try:
+            return certsig.private_key_from_pem(pem.encode(), passphrase)
+        except certsig.CertSigError as exc:
+            raise Refused(
+                "key_file_wrong", f"the signing key cannot be opened: {exc}", "签名密钥无法打开"
+            ) from None
+
+    # -- issue ------------------------------------------------------------------------------------
+    def issue(self, actor: Actor, case_no: str) -> CertificateView:
+        with self.s.tx(actor) as tx:
+            case = get_case_row(tx.session, case_no, lock=True)
+            require(Action.issue_certificate, tx.roles(), CaseState(case.status))
+            if not case.decided_grade:
+                raise Refused(
+                    "no_grade", f"case {case_no} has no decided grade", f"案件 {case_no} 没有决定等级"
+                )
+            settings = self.s.settings.all(tx.session)
+            today = tx.now.date()
+            parent = (
+                tx.session.get(m.Certificate, case.parent_certificate_id)
+                if case.parent_certificate_id
+                else None
+            )
+            if (
+                case.kind == CaseKind.surveillance
+                and parent is not None
+                and parent.grade == case.decided_grade
+            ):
+                # A surveillance audit that confirms the grade keeps the certificate: no new number.
+                before = case.status
+                case.status = CaseState.certified.value
+                case.updated_at = tx.now
+                tx.session.flush()
+                tx.record(
+                    "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
+                )
+                tx.record(
+                    "case.certify",
+                    "case",
+                    case_no,
+                    before={"status": before},
+                    after={"status": case.status, "certificate": parent.number},
+                )
+                return certificate_view(tx.session, parent, today)
+            year = today.year
+            seq = (
+                tx.session.scalar(select(func.max(m.Certificate.sequence)).where(m.Certificate.year == year))
+                or 0
+            ) + 1
+            number = str(settings["certificate_number_pattern"]).format(year=year, seq=seq)
+            expires = add_years(today, int(settings["validity_years"])) - timedelta(days=1)
+            if case.kind == CaseKind.surveillance and parent is not None:
+                expires = parent.expires_on  # a re-issue after surveillance keeps the cycle's expiry
+            claims = certsig.CertificateClaims(
+                number=number,
+                organization=case.organization.name,
+                credit_code=case.organization.credit_code,
+                grade=case.decided_grade,
+                issued_on=today,
+                expires_on=expires,
+                rubric_id=case.rubric_id,
+                body_name=str(settings["body_name"]),
+            )
+            payload = certsig.sign_certificate(self._private_key(tx.session), claims)
+            cert = m.Certificate(
+                number=number,
+                year=year,
+                sequence=seq,
+                case_id=case.id,
+                organization_id=case.organization_id,
+                grade=case.decided_grade,
+                rubric_id=case.rubric_id,
+                scope=case.scope,
+                issued_on=today,
+                expires_on=expires,
+                status=CertificateState.valid.value,
+                payload=payload,
+            )
+            tx.session.add(cert)
+            tx.session.flush()
+            if parent is not None and parent.status in (CertificateState.valid, CertificateState.suspended):
+                before = parent.status
+                parent.status = CertificateState.superseded.value
+                parent.superseded_by_id = cert.id
+                tx.record(
+                    "certificate.supersede",
+                    "certificate",
+                    parent.number,
+                    before={"status": before},
+                    after={"status": parent.status, "by": number},
+                )
+            before = case.status
+            case.status = CaseState.certified.value
+            case.updated_at = tx.now
+            tx.session.flush()
+            tx.record(
+                "certificate.issue",
+                "certificate",
+                number,
+                after={"case": case_no, "grade": cert.grade, "issued_on": today, "expires_on": expires},
+            )
+            tx.record(
+                "case.certify",
+                "case",
+                case_no,
+                before={"status": before},
+                after={"status": case.status, "certificate": number},
+            )
+            return certificate_view(tx.session, cert, today)
+
+    # -- register ---------------------------------------------------------------------------------
+    def get(self, number: str) -> CertificateView:
+        with self.s.read() as session:
+            cert = session.scalar(select(m.Certificate).where(m.Certificate.number == number))
+            if cert is None:
+                raise NotFound("certificate", number, "证书")
+            return certificate_view(session, cert, self.s.today())
+
+    def list(self, status: str | None = None, search: str | None = None) -> list[CertificateView]:
+        stmt = select(m.Certificate).join(m.Organization).order_by(m.Certificate.number)
+        if search:
+            like = f"%{search.strip()}%"
+            stmt = stmt.where(
+                m.Organization.name.like(like)
+                | m.Organization.credit_code.like(like)
+                | m.Certificate.number.like(like)
+            )
+        today = self.s.today()
+        with self.s.read() as session:
+            views = [certificate_view(session, c, today) for c in session.scalars(stmt)]
+        if status:
+            views = [v for v in views if v.status == status]
+        return views
+
+    def _change(self, actor: Actor, number: str, action: str, reason: str) -> CertificateView:
+        reason = _reason(reason)
+        allowed_from, target = CERTIFICATE_TRANSITIONS[action]
+        with self.s.tx(actor) as tx:
+            require(Action.manage_certificate, tx.roles())
+            cert = tx.session.scalar(select(m.Certificate).where(m.Certificate.number == number))
+            if cert is None:
+                raise NotFound("certificate", number, "证书")
+            status = effective_certificate_status(cert, tx.now.date())
+            if status not in allowed_from:
+                raise Refused(
+                    "wrong_certificate_state",
+                    f"certificate {number} is {status}; cannot {action} it",
+                    f"证书 {number} 状态为 {status}，不能执行该操作",
+                )
+            before = cert.status
+            cert.status = target.value
+            cert.status_reason = reason
+            tx.session.flush()
+            tx.record(
+                f"certificate.{action}",
+                "certificate",
+                number,
+                before={"status": before},
+                after={"status": cert.status},
+                reason=reason,
+            )
+            return certificate_view(tx.session, cert, tx.now.date())
+
+    def suspend(self, actor: Actor, number: str, reason: str) -> CertificateView:
+        return self._change(actor, number, "suspend", reason)
+
+    def restore(self, actor: Actor, number: str, reason: str) -> CertificateView:
+        return self._change(actor, number, "restore", reason)
+
+    def withdraw(self, actor: Actor, number: str, reason: str) -> CertificateView:
+        return self._change(actor, number, "withdraw", reason)
+
+    # -- follow-up audits -------------------------------------------------------------------------
+    def open_follow_up(self, actor: Actor, number: str, kind: str, contract_no: str | None = None) -> str:
+        """Open a surveillance (监督) or renewal (再认证) audit of a certificate as a new, accepted case."""
+        if kind not in (CaseKind.surveillance, CaseKind.renewal):
+            raise Refused(
+                "bad_kind",
+                "follow-up audit kind must be surveillance or renewal",
+                "后续审核类型必须为监督或再认证",
+            )
+        from .cases import CaseService
+
+        with self.s.tx(actor) as tx:
+            require(Action.manage_certificate, tx.roles())
+            cert = tx.session.scalar(select(m.Certificate).where(m.Certificate.number == number))
+            if cert is None:
+                raise NotFound("certificate", number, "证书")
+            status = effective_certificate_status(cert, tx.now.date())
+            allowed = {CertificateState.valid.value, CertificateState.suspended.value}
+            if kind == CaseKind.renewal:
+                allowed.add(CertificateState.expired.value)
+            if status not in allowed:
+                raise Refused(
+                    "wrong_certificate_state",
+                    f"certificate {number} is {status}",
+                    f"证书 {number} 状态为 {status}",
+                )
+            origin = tx.session.get(m.Case, cert.case_id)
+            assert origin is not None
+            open_follow = tx.session.scalar(
+                select(m.Case.case_no).where(
+                    m.Case.parent_certificate_id == cert.id,
+                    m.Case.status.not_in(
+                        [
+                            s.value
+                            for s in (
+                                CaseState.certified,
+                                CaseState.not_certified,
+                                CaseState.withdrawn,
+                                CaseState.rejected,
+                            )
+                        ]
+                    ),
+                )
+            )
+            if open_follow:
+                raise Refused(
+                    "follow_up_open",
+                    f"case {open_follow} for this certificate is still open",
+                    f"该证书的案件 {open_follow} 尚未完成",
+                )
+            doc_days, site_days = self.s.audit_time.days(origin.headcount, kind)
+            loaded = (
+                self.s.rubrics.get(origin.rubric_id)
+                if kind == CaseKind.surveillance
+                else self.s.rubrics.default_for(origin.enterprise_type)
+            )
+            case = m.Case(
+                case_no=CaseService._next_case_no(tx.session, tx.now.year),
+                kind=kind,
+                organization_id=cert.organization_id,
+                parent_certificate_id=cert.id,
+                enterprise_type=origin.enterprise_type,
+                rubric_id=loaded.id,
+                rubric_sha256=loaded.sha256,
+                headcount=origin.headcount,
+                scope=cert.scope,
+                status=CaseState.accepted.value,
+                contract_no=contract_no or origin.contract_no,
+                fee=None,
+                document_days=doc_days,
+                onsite_days=site_days,
+                committee_round=1,
+                created_at=tx.now,
+                updated_at=tx.now,
+            )
+            tx.session.add(case)
+            tx.session.flush()
+            for no in self.s.materials.numbers:
+                tx.session.add(
+                    m.Material(
+                        case_id=case.id,
+                        item_no=no,
+                        status="not_applicable",
+                        reason="后续审核沿用初次认证材料",
+                    )
+                )
+            tx.record(
+                "case.create",
+                "case",
+                case.case_no,
+                after={
+                    "kind": kind,
+                    "certificate": number,
+                    "rubric_id": loaded.id,
+                    "status": case.status,
+                    "document_days": doc_days,
+                    "onsite_days": site_days,
+                },
+            )
+            return case.case_no
+
+    # -- verification -----------------------------------------------------------------------------
+    def verify(self, payload: str) -> Verification:
+        """Check a QR payload: the signature with this body's public key, then the register."""
+        try:
+            public = certsig.load_public_key(self.public_key_pem())
+            claims = certsig.verify_payload(public, payload)
+        except certsig.CertSigError as exc:
+            return Verification(False, f"not valid: {exc}", None, None)
+        with self.s.read() as session:
+            cert = session.scalar(select(m.Certificate).where(m.Certificate.number == claims.number))
+            if cert is None:
+                return Verification(
+                    False,
+                    f"signature good, but certificate {claims.number} is not in this register",
+                    claims,
+                    None,
+                )
+            status = effective_certificate_status(cert, self.s.today())
+            if cert.payload != payload:
+                return Verification(
+                    False, "signature good, but it differs from the certificate on record", claims, status
+                )
+        if status != CertificateState.valid:
+            return Verification(
+                False, f"signature good, but certificate {claims.number} is {status}", claims, status
+            )
+        return Verification(
+            True,
+            f"valid: certificate {claims.number} of {claims.organization}, grade {claims.grade}",
+            claims,
+            status,
+        )

@@ -1,0 +1,457 @@
+"""What the services hand out: frozen views of the records, built inside a session, safe outside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core.errors import NotFound, Refused
+from ..core.policy import CaseRelation
+from ..core.rubric import LoadedRubric
+from ..core.scoring import IndicatorEntry, ScoreResult, compute
+from ..core.workflow import CaseState, CertificateState
+from ..storage import models as m
+from .base import Services
+
+
+@dataclass(frozen=True)
+class OrganizationView:
+    name: str
+    credit_code: str
+    address: str
+
+
+@dataclass(frozen=True)
+class FileView:
+    sha256: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class MaterialView:
+    item_no: int
+    name_zh: str
+    name_en: str
+    status: str  # missing | provided | not_applicable
+    reason: str | None
+    files: tuple[FileView, ...]
+
+
+@dataclass(frozen=True)
+class TeamMemberView:
+    user_name: str
+    display_name: str
+    is_leader: bool
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    id: int
+    reviewer: str
+    outcome: str
+    note: str
+    created_at: datetime
+    findings: tuple[tuple[str | None, str], ...]
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: int
+    code: str
+    note: str
+    file: FileView | None
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class NonconformityView:
+    id: int
+    code: str | None
+    text: str
+    deadline: date
+    status: str
+    corrective_action: str | None
+    raised_by: str
+    closed_by: str | None
+    closed_at: datetime | None
+    special: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SpecialItemView:
+    id: int
+    kind: str
+    reason: str
+    nonconformity_id: int | None
+
+
+@dataclass(frozen=True)
+class VoteView:
+    user_name: str
+    round: int
+    decision: str
+    grade: str | None
+    comment: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    number: str
+    case_no: str
+    organization: OrganizationView
+    grade: str
+    rubric_id: str
+    scope: str
+    issued_on: date
+    expires_on: date
+    status: str  # effective: a valid certificate past its expiry reads "expired"
+    status_reason: str | None
+    payload: str
+    next_surveillance: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_no: str
+    kind: str
+    status: str
+    organization: OrganizationView
+    enterprise_type: str
+    rubric_id: str
+    recommended_total: Decimal | None
+    recommended_grade: str | None
+    decided_grade: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case_no: str
+    kind: str
+    status: str
+    version: int
+    organization: OrganizationView
+    enterprise_type: str
+    rubric_id: str
+    rubric_sha256: str
+    rubric_changed: bool
+    headcount: int
+    scope: str
+    contract_no: str | None
+    fee: Decimal | None
+    document_days: Decimal | None
+    onsite_days: Decimal | None
+    days_override_reason: str | None
+    created_at: datetime
+    materials: tuple[MaterialView, ...]
+    team: tuple[TeamMemberView, ...]
+    reviews: tuple[ReviewView, ...]
+    entries: dict[str, IndicatorEntry]
+    entry_versions: dict[str, int]
+    score: ScoreResult
+    evidence: tuple[EvidenceView, ...]
+    nonconformities: tuple[NonconformityView, ...]
+    special_items: tuple[SpecialItemView, ...]
+    committee_round: int
+    votes: tuple[VoteView, ...]  # of the current round
+    conclusion_summary: str | None
+    recommended_total: Decimal | None
+    recommended_grade: str | None
+    decided_grade: str | None
+    certificate: CertificateView | None
+    parent_certificate: str | None
+
+    @property
+    def awaiting_rectification(self) -> bool:
+        return self.status == CaseState.onsite_audit and any(n.status == "open" for n in self.nonconformities)
+
+    @property
+    def team_leader(self) -> str | None:
+        return next((t.user_name for t in self.team if t.is_leader), None)
+
+    def relation_of(self, user_name: str) -> CaseRelation:
+        member = any(t.user_name == user_name for t in self.team)
+        leader = any(t.user_name == user_name and t.is_leader for t in self.team)
+        reviewer = any(r.reviewer == user_name for r in self.reviews)
+        return CaseRelation(team_member=member, team_leader=leader, document_reviewer=reviewer)
+
+
+# -- loaders ---------------------------------------------------------------------------------------
+
+
+def get_case_row(session: Session, case_no: str, *, lock: bool = False) -> m.Case:
+    query = select(m.Case).where(m.Case.case_no == case_no)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    case = session.scalar(query)
+    if case is None:
+        raise NotFound("case", case_no, "案件")
+    return case
+
+
+def org_view(org: m.Organization) -> OrganizationView:
+    return OrganizationView(org.name, org.credit_code, org.address)
+
+
+def summary_view(case: m.Case) -> CaseSummary:
+    return CaseSummary(
+        case.case_no,
+        case.kind,
+        case.status,
+        org_view(case.organization),
+        case.enterprise_type,
+        case.rubric_id,
+        case.recommended_total,
+        case.recommended_grade,
+        case.decided_grade,
+        case.updated_at,
+    )
+
+
+def user_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(m.User.id, m.User.name)).all())
+
+
+def effective_certificate_status(cert: m.Certificate, today: date) -> str:
+    if cert.status in (CertificateState.valid, CertificateState.suspended) and today > cert.expires_on:
+        return CertificateState.expired.value
+    return cert.status
+
+
+def next_surveillance(session: Session, cert: m.Certificate, today: date) -> date | None:
+    """The next annual surveillance date: the first anniversary not yet covered by a certified surveillance."""
+    if effective_certificate_status(cert, today) not in (CertificateState.valid, CertificateState.suspended):
+        return None
+    completed = (
+        session.scalar(
+            select(func.count())
+            .select_from(m.Case)
+            .where(
+                m.Case.parent_certificate_id == cert.id,
+                m.Case.kind == "surveillance",
+                m.Case.status == "certified",
+            )
+        )
+        or 0
+    )
+    years = completed + 1
+    try:
+        due = cert.issued_on.replace(year=cert.issued_on.year + years)
+    except ValueError:  # 29 February
+        due = cert.issued_on.replace(year=cert.issued_on.year + years, day=28)
+    return due if due < cert.expires_on else None
+
+
+def certificate_view(session: Session, cert: m.Certificate, today: date) -> CertificateView:
+    case_no = session.scalar(select(m.Case.case_no).where(m.Case.id == cert.case_id)) or ""
+    return CertificateView(
+        number=cert.number,
+        case_no=case_no,
+        organization=org_view(cert.organization),
+        grade=cert.grade,
+        rubric_id=cert.rubric_id,
+        scope=cert.scope,
+        issued_on=cert.issued_on,
+        expires_on=cert.expires_on,
+        status=effective_certificate_status(cert, today),
+        status_reason=cert.status_reason,
+        payload=cert.payload,
+        next_surveillance=next_surveillance(session, cert, today),
+        version=cert.version,
+    )
+
+
+def entries_of(session: Session, case_id: int) -> tuple[dict[str, IndicatorEntry], dict[str, int]]:
+    entries: dict[str, IndicatorEntry] = {}
+    versions: dict[str, int] = {}
+    for row in session.scalars(select(m.IndicatorScore).where(m.IndicatorScore.case_id == case_id)):
+        entries[row.code] = IndicatorEntry(
+            code=row.code,
+            points=row.points,
+            not_applicable=row.not_applicable,
+            reason=row.reason,
+            note=row.note,
+            sampled=row.sampled,
+            nonconforming=row.nonconforming,
+        )
+        versions[row.code] = row.version
+    return entries, versions
+
+
+def special_counts(session: Session, case_id: int) -> tuple[int, int]:
+    kinds = session.scalars(select(m.SpecialItem.kind).where(m.SpecialItem.case_id == case_id)).all()
+    return kinds.count("deduction"), kinds.count("bonus")
+
+
+def rubric_for(services: Services, case: m.Case) -> LoadedRubric:
+    try:
+        return services.rubrics.get(case.rubric_id)
+    except KeyError:
+        raise Refused(
+            "rubric_missing",
+            f"rubric {case.rubric_id} of case {case.case_no} is not installed",
+            f"案件 {case.case_no} 的评价规则 {case.rubric_id} 未安装",
+        ) from None
+
+
+def score_of(services: Services, session: Session, case: m.Case) -> ScoreResult:
+    loaded = rubric_for(services, case)
+    entries, _ = entries_of(session, case.id)
+    deductions, bonus = special_counts(session, case.id)
+    return compute(loaded.rubric, entries, deductions, bonus)
+
+
+def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetail:
+    names = user_names(session)
+    today = services.today()
+    loaded = rubric_for(services, case)
+    materials = []
+    rows = session.scalars(
+        select(m.Material).where(m.Material.case_id == case.id).order_by(m.Material.item_no)
+    )
+    for row in rows:
+        item = services.materials.item(row.item_no)
+        files = session.scalars(
+            select(m.MaterialFile).where(m.MaterialFile.material_id == row.id).order_by(m.MaterialFile.id)
+        )
+        materials.append(
+            MaterialView(
+                row.item_no,
+                item.zh,
+                item.en,
+                row.status,
+                row.reason,
+                tuple(FileView(f.sha256, f.filename) for f in files),
+            )
+        )
+    team = tuple(
+        TeamMemberView(t.user.name, t.user.display_name, t.is_leader)
+        for t in session.scalars(
+            select(m.TeamMember)
+            .where(m.TeamMember.case_id == case.id)
+            .order_by(m.TeamMember.is_leader.desc(), m.TeamMember.id)
+        )
+    )
+    reviews = tuple(
+        ReviewView(
+            r.id,
+            r.reviewer.name,
+            r.outcome,
+            r.note,
+            r.created_at,
+            tuple((f.category_code, f.text) for f in r.findings),
+        )
+        for r in session.scalars(
+            select(m.DocumentReview).where(m.DocumentReview.case_id == case.id).order_by(m.DocumentReview.id)
+        )
+    )
+    entries, versions = entries_of(session, case.id)
+    specials = session.scalars(
+        select(m.SpecialItem).where(m.SpecialItem.case_id == case.id).order_by(m.SpecialItem.id)
+    ).all()
+    special_nc = {s.nonconformity_id for s in specials if s.nonconformity_id}
+    deductions = sum(1 for s in specials if s.kind == "deduction")
+    bonus = sum(1 for s in specials if s.kind == "bonus")
+    score = compute(loaded.rubric, entries, deductions, bonus)
+    evidence = tuple(
+        EvidenceView(
+            e.id,
+            e.code,
+            e.note,
+            FileView(e.sha256, e.filename or "") if e.sha256 else None,
+            names.get(e.added_by, "?"),
+            e.added_at,
+        )
+        for e in session.scalars(
+            select(m.Evidence).where(m.Evidence.case_id == case.id).order_by(m.Evidence.id)
+        )
+    )
+    ncs = tuple(
+        NonconformityView(
+            n.id,
+            n.code,
+            n.text,
+            n.deadline,
+            n.status,
+            n.corrective_action,
+            names.get(n.raised_by, "?"),
+            names.get(n.closed_by) if n.closed_by else None,
+            n.closed_at,
+            n.id in special_nc,
+            n.status == "open" and n.deadline < today,
+        )
+        for n in session.scalars(
+            select(m.Nonconformity).where(m.Nonconformity.case_id == case.id).order_by(m.Nonconformity.id)
+        )
+    )
+    votes = tuple(
+        VoteView(v.user.name, v.round, v.decision, v.grade, v.comment, v.created_at)
+        for v in session.scalars(
+            select(m.CommitteeVote)
+            .where(m.CommitteeVote.case_id == case.id, m.CommitteeVote.round == case.committee_round)
+            .order_by(m.CommitteeVote.id)
+        )
+    )
+    cert = session.scalar(select(m.Certificate).where(m.Certificate.case_id == case.id))
+    parent = session.get(m.Certificate, case.parent_certificate_id) if case.parent_certificate_id else None
+    return CaseDetail(
+        case_no=case.case_no,
+        kind=case.kind,
+        status=case.status,
+        version=case.version,
+        organization=org_view(case.organization),
+        enterprise_type=case.enterprise_type,
+        rubric_id=case.rubric_id,
+        rubric_sha256=case.rubric_sha256,
+        rubric_changed=loaded.sha256 != case.rubric_sha256,
+        headcount=case.headcount,
+        scope=case.scope,
+        contract_no=case.contract_no,
+        fee=case.fee,
+        document_days=case.document_days,
+        onsite_days=case.onsite_days,
+        days_override_reason=case.days_override_reason,
+        created_at=case.created_at,
+        materials=tuple(materials),
+        team=team,
+        reviews=reviews,
+        entries=entries,
+        entry_versions=versions,
+        score=score,
+        evidence=evidence,
+        nonconformities=ncs,
+        special_items=tuple(SpecialItemView(s.id, s.kind, s.reason, s.nonconformity_id) for s in specials),
+        committee_round=case.committee_round,
+        votes=votes,
+        conclusion_summary=case.conclusion_summary,
+        recommended_total=case.recommended_total,
+        recommended_grade=case.recommended_grade,
+        decided_grade=case.decided_grade,
+        certificate=certificate_view(session, cert, today) if cert else None,
+        parent_certificate=parent.number if parent else None,
+    )
+
+
+def relation(session: Session, case: m.Case, user_id: int) -> CaseRelation:
+    team = session.execute(
+        select(m.TeamMember.user_id, m.TeamMember.is_leader).where(m.TeamMember.case_id == case.id)
+    ).all()
+    member = any(uid == user_id for uid, _ in team)
+    leader = any(uid == user_id and lead for uid, lead in team)
+    reviewer = (
+        session.scalar(
+            select(m.DocumentReview.id)
+            .where(m.DocumentReview.case_id == case.id, m.DocumentReview.reviewer_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )
+    return CaseRelation(team_member=member, team_leader=leader, document_reviewer=reviewer)

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, the database opener with migrations, the event log, attachments."""

@@ -1,0 +1,189 @@
+"""Opening the store: engine, SQLite pragmas, migrations on open, the attachment folder.
+
+SQLite runs with WAL and foreign keys on every connection, and each transaction begins IMMEDIATE so
+writers are serialised up front instead of failing half-way with "database is locked". A brand-new
+database is created from the models and stamped; an existing one at an older revision is copied to
+a backup file first and then upgraded by Alembic in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from platformdirs import user_data_dir
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .attachments import AttachmentStore
+from .models import Base
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+APP_NAME = "audit-workbench"
+
+
+def default_database_path() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "audit-workbench.sqlite3"
+
+
+def to_url(db: str | Path | None) -> str:
+    """A SQLAlchemy URL from a path or URL; None means the default file in the user data folder."""
+    if db is None:
+        db = default_database_path()
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def exists(db: str | Path | None) -> bool:
+    """Whether a database is already there (for SQLite: the file exists and has tables)."""
+    url = to_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        return path.exists() and path.stat().st_size > 0
+    engine = create_engine(url)
+    try:
+        return bool(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _alembic_config(connection: object | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # a score shown as saved survives a power cut
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front; readers (the `reading` sessions) start deferred, so
+        # under WAL they never wait for a writer.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+    attachments: AttachmentStore
+    backup_made: Path | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.read_sessions() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _attachments_root(url: str) -> Path:
+    path = sqlite_path(url)
+    if path is not None:
+        return path.with_name(path.name + ".attachments")
+    parsed = make_url(url)
+    name = f"{parsed.get_backend_name()}-{parsed.host or 'local'}-{parsed.database or 'db'}"
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "attachments" / name
+
+
+def open_database(
+    db: str | Path | None = None, *, create: bool = True, attachments_root: Path | None = None
+) -> Database:
+    """Open (and if needed create or upgrade) the store at a path or SQLAlchemy URL."""
+    url = to_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists() and not create:
+            raise FileNotFoundError(f"no database at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_pragmas(engine)
+    backup = _migrate(engine, path)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    reader = engine.execution_options(sqlite_begin="DEFERRED") if engine.dialect.name == "sqlite" else engine
+    return Database(
+        url=url,
+        engine=engine,
+        sessions=sessions,
+        read_sessions=sessionmaker(reader, expire_on_commit=False),
+        attachments=AttachmentStore(attachments_root or _attachments_root(url)),
+        backup_made=backup,
+    )
+
+
+def _migrate(engine: Engine, path: Path | None) -> Path | None:
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        has_tables = bool(inspect(conn).get_table_names())
+    head = head_revision()
+    if current == head:
+        return None
+    if current is None and not has_tables:
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+            command.stamp(_alembic_config(conn), "head")
+        return None
+    if current is None:
+        raise RuntimeError(
+            "the database has tables but no migration revision: not an Audit Workbench database"
+        )
+    backup = None
+    if path is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = path.with_name(f"{path.name}.before-{head[:12]}-{stamp}.bak")
+        src = sqlite3.connect(path)
+        try:
+            dst = sqlite3.connect(backup)
+            with dst:
+                src.backup(dst)
+            dst.close()
+        finally:
+            src.close()
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    return backup

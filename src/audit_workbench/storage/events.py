@@ -1,0 +1,167 @@
+"""The append-only audit trail as a hash chain.
+
+Each event's hash covers its own fields and the previous event's hash, so altering, deleting or
+reordering any event breaks the chain from that point. The current head (last sequence number and
+hash) is also kept in the settings table, so cutting events off the end is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from .models import Event, Setting
+
+GENESIS = "0" * 64
+HEAD_KEY = "event_log_head"
+
+
+def _default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    raise TypeError(f"cannot record {type(value).__name__} in the event log")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def event_hash(
+    seq: int,
+    at: str,
+    user_name: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: str,
+    after: str,
+    reason: str,
+    prev_hash: str,
+) -> str:
+    body = canonical([seq, at, user_name, action, entity, entity_id, before, after, reason, prev_hash])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    # SQLite transactions here begin IMMEDIATE, which already serialises writers; PostgreSQL needs
+    # an explicit lock so two concurrent transactions cannot both extend the chain from one head.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(2792201)"))
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    user_name: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> Event:
+    _lock_chain(session)
+    last = session.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at_text = at.isoformat(timespec="microseconds")
+    before_text, after_text = canonical(before), canonical(after)
+    digest = event_hash(
+        seq, at_text, user_name, action, entity, str(entity_id), before_text, after_text, reason, prev
+    )
+    event = Event(
+        seq=seq,
+        at=at_text,
+        user_name=user_name,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=before_text,
+        after=after_text,
+        reason=reason,
+        prev_hash=prev,
+        hash=digest,
+    )
+    session.add(event)
+    head = session.get(Setting, HEAD_KEY)
+    value = canonical({"seq": seq, "hash": digest})
+    if head is None:
+        session.add(Setting(key=HEAD_KEY, value=value))
+    else:
+        head.value = value
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    first_bad_seq: int | None
+    problem: str
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"event log intact: {self.events} events, hash chain verified"
+        return f"event log broken at event {self.first_bad_seq}: {self.problem}"
+
+
+def verify(session: Session) -> ChainReport:
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for event in session.execute(select(Event).order_by(Event.seq)).scalars():
+        if event.seq != expected_seq:
+            return ChainReport(
+                False, count, expected_seq, f"event {expected_seq} is missing (next is {event.seq})"
+            )
+        if event.prev_hash != prev:
+            return ChainReport(
+                False, count, event.seq, "it does not follow the event before it (reordered, or one removed)"
+            )
+        digest = event_hash(
+            event.seq,
+            event.at,
+            event.user_name,
+            event.action,
+            event.entity,
+            event.entity_id,
+            event.before,
+            event.after,
+            event.reason,
+            event.prev_hash,
+        )
+        if digest != event.hash:
+            return ChainReport(
+                False,
+                count,
+                event.seq,
+                f"its content was altered ({event.action} {event.entity} {event.entity_id})",
+            )
+        prev = event.hash
+        expected_seq += 1
+        count += 1
+    head = session.get(Setting, HEAD_KEY)
+    if head is not None:
+        recorded = json.loads(head.value)
+        if recorded["seq"] != count or recorded["hash"] != prev:
+            return ChainReport(
+                False,
+                count,
+                count + 1 if recorded["seq"] > count else recorded["seq"],
+                f"the log ends at event {count} but {recorded['seq']} were recorded (events removed from the end)",
+            )
+    elif count:
+        return ChainReport(False, count, 1, "the record of the chain's head is missing")
+    return ChainReport(True, count, None, "")

@@ -1,0 +1,305 @@
+"""SQLAlchemy 2.0 typed models: the tables of the store.
+
+Points, days and money are kept as exact decimal text (never binary floats). Tables that people edit
+concurrently carry a `version` column used by SQLAlchemy's optimistic version check, so a
+conflicting save is refused instead of silently overwriting another user's work.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """A Decimal stored as its exact text, the same on SQLite and PostgreSQL."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are always UTC-aware in Python and stored naive-UTC (portable across backends)."""
+
+    impl = DateTime()
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use UTC-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class User(Versioned, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[str] = mapped_column(String(128))  # comma-separated Role values, sorted
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class Organization(Versioned, Base):
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Case(Versioned, Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="initial")
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    parent_certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", use_alter=True), nullable=True
+    )
+    enterprise_type: Mapped[str] = mapped_column(String(16))
+    rubric_id: Mapped[str] = mapped_column(String(64), index=True)
+    rubric_sha256: Mapped[str] = mapped_column(String(64))
+    headcount: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    contract_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fee: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    document_days: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    onsite_days: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    days_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    committee_round: Mapped[int] = mapped_column(Integer, default=1)
+    conclusion_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recommended_total: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    recommended_grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decided_grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class Material(Base):
+    __tablename__ = "materials"
+    __table_args__ = (UniqueConstraint("case_id", "item_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    item_no: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="missing")  # missing | provided | not_applicable
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MaterialFile(Base):
+    __tablename__ = "material_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"))
+    filename: Mapped[str] = mapped_column(String(255))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamMember(Base):
+    __tablename__ = "audit_team"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_leader: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class DocumentReview(Base):
+    __tablename__ = "document_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    reviewer: Mapped[User] = relationship(lazy="joined")
+    findings: Mapped[list[ReviewFinding]] = relationship(
+        order_by="ReviewFinding.id", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class ReviewFinding(Base):
+    __tablename__ = "review_findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("document_reviews.id", ondelete="CASCADE"), index=True)
+    category_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class IndicatorScore(Versioned, Base):
+    __tablename__ = "indicator_scores"
+    __table_args__ = (UniqueConstraint("case_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    points: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    sampled: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    nonconforming: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("attachments.sha256"), nullable=True)
+    filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Nonconformity(Versioned, Base):
+    __tablename__ = "nonconformities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    corrective_action: Mapped[str | None] = mapped_column(Text, nullable=True)
+    raised_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class SpecialItem(Base):
+    __tablename__ = "special_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # deduction | bonus
+    reason: Mapped[str] = mapped_column(Text)
+    nonconformity_id: Mapped[int | None] = mapped_column(ForeignKey("nonconformities.id"), nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CommitteeVote(Base):
+    __tablename__ = "committee_votes"
+    __table_args__ = (UniqueConstraint("case_id", "round", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Certificate(Versioned, Base):
+    __tablename__ = "certificates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(16))
+    rubric_id: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="valid")
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), nullable=True)
+    payload: Mapped[str] = mapped_column(Text, default="")  # signed QR payload
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class Event(Base):
+    """One entry of the append-only, hash-chained audit trail."""
+
+    __tablename__ = "events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))  # ISO-8601 UTC text: hashed exactly as stored
+    user_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[str] = mapped_column(Text)  # canonical JSON
+    after: Mapped[str] = mapped_column(Text)  # canonical JSON
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
