@@ -34,10 +34,14 @@ class AuditTimeTable:
         return last_days + math.ceil((headcount - last_upper) / step)
 
     def document_days(self, headcount: int) -> Decimal:
+        if headcount < 1:
+            raise ValueError("headcount must be at least 1")
         return self.document_review_days_large if headcount > self.large_from else self.document_review_days
 
     def days(self, headcount: int, kind: str = "initial") -> tuple[Decimal, Decimal]:
         """(document review days, on-site days) for an initial, surveillance or renewal audit."""
+        if kind not in ("initial", "surveillance", "renewal"):
+            raise ValueError(f"unknown audit kind {kind!r}")
         onsite = self.onsite_days(headcount)
         if kind == "surveillance":
             onsite = _up_to_half(Fraction(onsite) * self.surveillance_fraction)

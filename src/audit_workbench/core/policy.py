@@ -178,6 +178,8 @@ def explain(
             f"only a {_roles_text(rule.roles, 1)} may {en_action}",
             f"只有{_roles_text(rule.roles, 0)}可以{zh_action}",
         )
+    if rule.states is not None and state is None:
+        raise ValueError(f"{action.value} depends on the case state: pass it")
     if rule.states is not None and state is not None and state not in rule.states:
         zh_state = STATE_LABELS[state][0]
         return Denial(

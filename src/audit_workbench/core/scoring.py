@@ -42,14 +42,23 @@ def to_points(value: object) -> Decimal:
 
 def check_points(indicator: Indicator, value: object) -> Decimal:
     """Points for an indicator: 0 to its maximum, in steps of 0.5."""
-    points = to_points(value)
+    try:
+        points = to_points(value)
+    except ScoringError as exc:
+        raise ScoringError(f"{indicator.code}: {exc}") from None
     if points < 0:
         raise ScoringError(f"{indicator.code}: points cannot be negative ({points})")
     if points > indicator.max_points:
         raise ScoringError(f"{indicator.code}: {points} exceeds the maximum {indicator.max_points}")
     if points % HALF != 0:
         raise ScoringError(f"{indicator.code}: {points} is not a step of 0.5")
-    return points.normalize() if points != 0 else Decimal(0)
+    return plain(points)
+
+
+def plain(value: Decimal) -> Decimal:
+    """2.50 → 2.5, 10.0 → 10 (never the exponent form 1E+1 that Decimal.normalize gives)."""
+    value = value.quantize(TENTH)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def points_from_sample(indicator: Indicator, sampled: int, nonconforming: int) -> Decimal:
@@ -59,7 +68,7 @@ def points_from_sample(indicator: Indicator, sampled: int, nonconforming: int) -
     if nonconforming < 0 or nonconforming > sampled:
         raise ScoringError(f"{indicator.code}: nonconforming items must be between 0 and {sampled}")
     conforming = sampled - nonconforming
-    return round_half_up(indicator.max_points * conforming / Decimal(sampled), HALF)
+    return plain(round_half_up(indicator.max_points * conforming / Decimal(sampled), HALF))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,253 @@
+"""Who may do what, when: every role × action × state × relation to the case.
+
+The expectation below is written from DESIGN.md ("Who uses it", "The pipeline of a case") and
+the impartiality rule of ISO/IEC 17065 — independently of `policy.POLICY`, which it checks.
+Denials are expected in this order: the role first, then the case state, then the relation.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+import pytest
+
+from audit_workbench.core.errors import Refused
+from audit_workbench.core.policy import Action, CaseRelation, Role, explain, policy_markdown, require
+from audit_workbench.core.workflow import CaseState
+
+CLERK, AUDITOR, COMMITTEE, ADMIN = "clerk", "auditor", "committee", "admin"
+ALL_STATES = [s.value for s in CaseState]
+# "withdraw (any state before certified)": every open state of the pipeline up to approved.
+BEFORE_CERTIFIED = [
+    "draft", "submitted", "accepted", "document_review", "onsite_audit", "committee_review", "approved",
+]  # fmt: skip
+ANY = None  # not tied to a case state
+
+# action -> (roles that may do it, states it is allowed in, what the actor must be to the case)
+EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
+    # clerk: "registers applicants and materials"
+    "create_case": ({CLERK}, ANY, "any"),
+    "edit_application": ({CLERK}, ["draft"], "any"),
+    # "draft ──submit──▶ submitted"
+    "submit": ({CLERK}, ["draft"], "any"),
+    # "submitted ──accept──▶ accepted", "submitted ──reject──▶ rejected"; clerk "accepts or rejects"
+    "accept": ({CLERK}, ["submitted"], "any"),
+    "reject": ({CLERK}, ["submitted"], "any"),
+    "withdraw": ({CLERK}, BEFORE_CERTIFIED, "any"),
+    # "accepted ──assign team──▶ document_review"; the clerk "assigns audit teams" — a team may
+    # still be changed while it reviews and audits, never once the audit is concluded.
+    "assign_team": ({CLERK}, ["accepted", "document_review", "onsite_audit"], "any"),
+    # auditor (team leader or member) "reviews the applicant's service-system documents"
+    "record_review": ({AUDITOR}, ["document_review"], "team"),
+    # "Scoring is allowed only in onsite_audit, only to members of the case's audit team."
+    "score": ({AUDITOR}, ["onsite_audit"], "team"),
+    "manage_nonconformity": ({AUDITOR}, ["onsite_audit"], "team"),
+    # "concludes the audit (leader)"
+    "conclude": ({AUDITOR}, ["onsite_audit"], "leader"),
+    # committee votes; "a committee member who reviewed or audited the case cannot vote on it"
+    "vote": ({COMMITTEE}, ["committee_review"], "independent"),
+    # "`issue` (clerk) needs `approved`"
+    "issue_certificate": ({CLERK}, ["approved"], "any"),
+    # clerk "keeps the certificate register" (suspend, restore, withdraw …)
+    "manage_certificate": ({CLERK}, ANY, "any"),
+    # admin: "users and roles, settings …; does not score or vote"
+    "manage_users": ({ADMIN}, ANY, "any"),
+    "manage_settings": ({ADMIN}, ANY, "any"),
+}
+
+ROLE_SETS = [
+    frozenset(),
+    frozenset({CLERK}),
+    frozenset({AUDITOR}),
+    frozenset({COMMITTEE}),
+    frozenset({ADMIN}),
+    frozenset({AUDITOR, COMMITTEE}),  # "a person may hold several roles"
+    frozenset({ADMIN, CLERK}),
+]
+RELATIONS = {
+    "stranger": CaseRelation(),
+    "member": CaseRelation(team_member=True),
+    "leader": CaseRelation(team_member=True, team_leader=True),
+    "leader_flag_only": CaseRelation(team_leader=True),
+    "doc_reviewer": CaseRelation(document_reviewer=True),
+    "member_and_reviewer": CaseRelation(team_member=True, document_reviewer=True),
+}
+
+
+def expected_code(
+    action: str, roles: frozenset[str], state: str | None, relation: CaseRelation
+) -> str | None:
+    allowed_roles, states, rel = EXPECTED[action]
+    if not roles & allowed_roles:
+        return "wrong_role"
+    if states is not None and state is not None and state not in states:
+        return "wrong_state"
+    on_team = relation.team_member or relation.team_leader
+    if rel == "team" and not on_team:
+        return "not_on_team"
+    if rel == "leader" and not relation.team_leader:
+        return "not_team_leader"
+    if rel == "independent" and (on_team or relation.document_reviewer):
+        return "conflict_of_interest"
+    return None
+
+
+def test_the_expectation_covers_every_action():
+    assert set(EXPECTED) == {a.value for a in Action}
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_every_role_state_and_relation(action: str):
+    mismatches = []
+    for roles, state, (rel_name, relation) in product(ROLE_SETS, ALL_STATES, RELATIONS.items()):
+        want = expected_code(action, roles, state, relation)
+        denial = explain(Action(action), roles, CaseState(state), relation)
+        got = None if denial is None else denial.code
+        if got != want:
+            mismatches.append(f"{sorted(roles)} {state} {rel_name}: expected {want}, got {got}")
+        # require() agrees with explain()
+        if want is None:
+            require(Action(action), roles, CaseState(state), relation)
+        else:
+            with pytest.raises(Refused) as info:
+                require(Action(action), roles, CaseState(state), relation)
+            if info.value.code != want:
+                mismatches.append(f"require {sorted(roles)} {state} {rel_name}: {info.value.code}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("action", [a for a, (_, states, _) in EXPECTED.items() if states is None])
+def test_actions_outside_a_case_need_only_the_role(action: str):
+    allowed_roles, _, _ = EXPECTED[action]
+    for roles in ROLE_SETS:
+        denial = explain(Action(action), roles)
+        assert (denial is None) == bool(roles & allowed_roles), (action, roles)
+
+
+# -- the rules a certification body is audited on --------------------------------------------------
+CASE_ACTIONS = [a for a in Action if a not in (Action.manage_users, Action.manage_settings)]
+
+
+@pytest.mark.parametrize("action", CASE_ACTIONS, ids=str)
+def test_admin_can_do_no_case_action_at_all(action: Action):
+    # No bypass: not even as team leader, independent, in any state.
+    for state, relation in product(CaseState, RELATIONS.values()):
+        denial = explain(action, [Role.admin], state, relation)
+        assert denial is not None and denial.code == "wrong_role", (action, state)
+    assert explain(action, [Role.admin]) is not None
+
+
+def test_admin_manages_users_and_settings():
+    assert explain(Action.manage_users, [Role.admin]) is None
+    assert explain(Action.manage_settings, ["admin"]) is None
+    for role in (Role.clerk, Role.auditor, Role.committee):
+        assert explain(Action.manage_users, [role]).code == "wrong_role"
+        assert explain(Action.manage_settings, [role]).code == "wrong_role"
+
+
+@pytest.mark.parametrize("action", [Action.submit, Action.accept, Action.reject])
+def test_only_clerks_submit_accept_and_reject(action: Action):
+    state = CaseState.draft if action is Action.submit else CaseState.submitted
+    assert explain(action, [Role.clerk], state) is None
+    for role in (Role.auditor, Role.committee, Role.admin):
+        assert explain(action, [role], state).code == "wrong_role"
+    other = CaseState.accepted
+    assert explain(action, [Role.clerk], other).code == "wrong_state"
+
+
+def test_only_team_members_score_and_only_on_site():
+    member = CaseRelation(team_member=True)
+    assert explain(Action.score, [Role.auditor], CaseState.onsite_audit, member) is None
+    assert explain(Action.score, [Role.auditor], CaseState.onsite_audit, CaseRelation()).code == "not_on_team"
+    for state in ("document_review", "committee_review", "approved"):
+        assert explain(Action.score, [Role.auditor], CaseState(state), member).code == "wrong_state"
+    assert explain(Action.score, [Role.committee], CaseState.onsite_audit, member).code == "wrong_role"
+
+
+def test_only_the_team_leader_concludes():
+    leader = CaseRelation(team_member=True, team_leader=True)
+    member = CaseRelation(team_member=True)
+    assert explain(Action.conclude, [Role.auditor], CaseState.onsite_audit, leader) is None
+    assert explain(Action.conclude, [Role.auditor], CaseState.onsite_audit, member).code == "not_team_leader"
+    assert explain(Action.conclude, [Role.auditor], CaseState.committee_review, leader).code == "wrong_state"
+
+
+@pytest.mark.parametrize(
+    ("relation", "part"),
+    [
+        (CaseRelation(team_member=True), "audited"),
+        (CaseRelation(team_member=True, team_leader=True), "audited"),
+        (CaseRelation(document_reviewer=True), "reviewed the documents"),
+    ],
+)
+def test_committee_members_who_took_part_cannot_vote(relation: CaseRelation, part: str):
+    roles = [Role.auditor, Role.committee]
+    denial = explain(Action.vote, roles, CaseState.committee_review, relation)
+    assert denial is not None
+    assert denial.code == "conflict_of_interest"
+    assert part in denial.en
+    assert "表决" in denial.zh
+    with pytest.raises(Refused) as info:
+        require(Action.vote, roles, CaseState.committee_review, relation)
+    assert info.value.code == "conflict_of_interest"
+
+
+def test_an_independent_committee_member_votes():
+    assert explain(Action.vote, [Role.committee], CaseState.committee_review, CaseRelation()) is None
+    assert explain(Action.vote, ["committee"], CaseState.onsite_audit, CaseRelation()).code == "wrong_state"
+
+
+# -- messages ---------------------------------------------------------------------------------------
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_denial_has_a_chinese_and_an_english_message():
+    seen_codes = set()
+    for action, roles, state, relation in product(Action, ROLE_SETS, CaseState, RELATIONS.values()):
+        denial = explain(action, roles, state, relation)
+        if denial is None:
+            continue
+        seen_codes.add(denial.code)
+        assert denial.en.strip() and not CJK.search(denial.en), denial
+        assert CJK.search(denial.zh), denial
+        refused = denial.refused()
+        assert refused.code == denial.code
+        assert refused.message("en") == denial.en
+        assert refused.message("zh") == denial.zh
+    assert seen_codes == {
+        "wrong_role",
+        "wrong_state",
+        "not_on_team",
+        "not_team_leader",
+        "conflict_of_interest",
+    }
+
+
+def test_wrong_role_message_names_the_role_that_may_act():
+    denial = explain(Action.accept, [Role.auditor], CaseState.submitted)
+    assert "clerk" in denial.en.lower()
+    assert "受理人员" in denial.zh
+
+
+def test_wrong_state_message_names_the_state():
+    denial = explain(Action.accept, [Role.clerk], CaseState.draft)
+    assert "draft" in denial.en
+    assert "草稿" in denial.zh
+
+
+# -- the generated policy page ----------------------------------------------------------------------
+def test_policy_markdown_lists_every_action_with_its_roles():
+    page = policy_markdown()
+    rows = {
+        line.split("|")[1].strip().strip("`"): line for line in page.splitlines() if line.startswith("| `")
+    }
+    assert set(rows) == {a.value for a in Action}
+    for action, (roles, states, _) in EXPECTED.items():
+        cells = [c.strip() for c in rows[action].split("|")]
+        assert {r.strip() for r in cells[2].split(",")} == roles, action
+        listed_states = cells[3]
+        if states is None:
+            assert listed_states == "any"
+        else:
+            assert {s.strip() for s in listed_states.split(",")} == set(states), action
