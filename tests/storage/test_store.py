@@ -1,0 +1,127 @@
+"""The store: migrations match the models, SQLite pragmas, the event chain and the attachment store."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from audit_workbench.core.errors import Refused
+from audit_workbench.storage import events
+from audit_workbench.storage.db import _alembic_config, head_revision, open_database
+from audit_workbench.storage.models import Base
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    """A database built by running every migration has the same schema as the models."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert context.get_current_revision() == head_revision()
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_new_database_is_stamped_and_reopens_without_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    db = open_database(path)
+    db.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+    con.close()
+    again = open_database(path)
+    assert again.backup_made is None
+    again.dispose()
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "p.sqlite3")
+    with db.transaction() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    db.dispose()
+
+
+def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE something (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(RuntimeError, match="not an Audit Workbench database"):
+        open_database(path)
+
+
+def _chain(tmp_path: Path, n: int = 5):  # type: ignore[no-untyped-def]
+    db = open_database(tmp_path / "log.sqlite3")
+    with db.transaction() as session:
+        for i in range(n):
+            events.append(
+                session,
+                at=datetime(2026, 1, 1, 8, i, tzinfo=UTC),
+                user_name="clerk",
+                action="case.create",
+                entity="case",
+                entity_id=f"AW2026-{i:05d}",
+                after={"n": i},
+                reason="",
+            )
+    return db
+
+
+def test_chain_verifies_and_each_tampering_is_named(tmp_path: Path) -> None:
+    db = _chain(tmp_path)
+    with db.reading() as session:
+        assert events.verify(session).ok
+    path = tmp_path / "log.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("UPDATE events SET user_name = 'mallory' WHERE seq = 4")
+    con.commit()
+    with db.reading() as session:
+        report = events.verify(session)
+    assert not report.ok and report.first_bad_seq == 4 and "altered" in report.problem
+    con.execute("UPDATE events SET user_name = 'clerk' WHERE seq = 4")
+    # swap two events' sequence numbers: a reordering
+    con.execute("UPDATE events SET seq = -2 WHERE seq = 2")
+    con.execute("UPDATE events SET seq = 2 WHERE seq = 3")
+    con.execute("UPDATE events SET seq = 3 WHERE seq = -2")
+    con.commit()
+    with db.reading() as session:
+        report = events.verify(session)
+    assert not report.ok and report.first_bad_seq == 2
+    con.close()
+    db.dispose()
+
+
+def test_chain_detects_events_cut_off_the_end(tmp_path: Path) -> None:
+    db = _chain(tmp_path)
+    con = sqlite3.connect(tmp_path / "log.sqlite3")
+    con.execute("DELETE FROM events WHERE seq = 5")
+    con.commit()
+    con.close()
+    with db.reading() as session:
+        report = events.verify(session)
+    assert not report.ok and "removed from the end" in report.problem
+    db.dispose()
+
+
+def test_attachments_are_content_addressed_and_checked_on_read(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.sqlite3")
+    store = db.attachments
+    digest = store.put_bytes("服务手册".encode())
+    assert store.put_bytes("服务手册".encode()) == digest  # stored once
+    assert store.read(digest) == "服务手册".encode()
+    store.path_for(digest).write_bytes(b"tampered")
+    with pytest.raises(Refused) as info:
+        store.read(digest)
+    assert info.value.code == "attachment_corrupt"
+    db.dispose()
