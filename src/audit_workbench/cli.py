@@ -872,7 +872,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--admin", required=True, metavar="NAME")
     add("demo", cmd_demo, "create a new database filled with demo users and cases")
-    add("gui", cmd_gui, "open the desktop window").add_argument("--page", default="dashboard")
+    p = add("gui", cmd_gui, "open the desktop window")
+    p.add_argument(
+        "--page",
+        default="dashboard",
+        help="dashboard, cases, register, settings, case:CASE_NO, "
+        "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
+    )
+    p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
 
     g = group("user", "users and roles (admin)")
     p = add("add", cmd_user_add, "add a user (initial password from $AUDIT_WORKBENCH_NEW_PASSWORD)", g)
@@ -1047,6 +1054,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "command", None) is None:
         args.func = _no_command(parser)
         args.page = "dashboard"
+        args.screenshot = None
     try:
         return args.func(ctx)
     except (Refused, CliError) as exc:
