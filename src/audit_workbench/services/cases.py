@@ -61,7 +61,6 @@ class CaseQuery:
     rubric_id: str | None = None
     grade: str | None = None
     team_member: str | None = None
-    waiting_for: str | None = None  # user name: cases where this user has the next step
     offset: int = 0
     limit: int | None = None
     order_by: str = "case_no"
@@ -395,8 +394,7 @@ class CaseService:
         fee_value = _decimal(fee, "the fee", "费用")
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.accept)
-            kind = case.kind if case.kind != CaseKind.initial else "initial"
-            doc_days, site_days = self.s.audit_time.days(case.headcount, kind)
+            doc_days, site_days = self.s.audit_time.days(case.headcount, case.kind)
             computed = {"document_days": doc_days, "onsite_days": site_days}
             reason = None
             if onsite_days is not None or document_days is not None:

@@ -313,25 +313,21 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
     names = user_names(session)
     today = services.today()
     loaded = rubric_for(services, case)
+    files_by_material: dict[int, list[FileView]] = {}
+    for material_id, sha, filename in session.execute(
+        select(m.MaterialFile.material_id, m.MaterialFile.sha256, m.MaterialFile.filename)
+        .join(m.Material, m.Material.id == m.MaterialFile.material_id)
+        .where(m.Material.case_id == case.id)
+        .order_by(m.MaterialFile.id)
+    ):
+        files_by_material.setdefault(material_id, []).append(FileView(sha, filename))
     materials = []
-    rows = session.scalars(
+    for row in session.scalars(
         select(m.Material).where(m.Material.case_id == case.id).order_by(m.Material.item_no)
-    )
-    for row in rows:
+    ):
         item = services.materials.item(row.item_no)
-        files = session.scalars(
-            select(m.MaterialFile).where(m.MaterialFile.material_id == row.id).order_by(m.MaterialFile.id)
-        )
-        materials.append(
-            MaterialView(
-                row.item_no,
-                item.zh,
-                item.en,
-                row.status,
-                row.reason,
-                tuple(FileView(f.sha256, f.filename) for f in files),
-            )
-        )
+        files = tuple(files_by_material.get(row.id, ()))
+        materials.append(MaterialView(row.item_no, item.zh, item.en, row.status, row.reason, files))
     team = tuple(
         TeamMemberView(t.user.name, t.user.display_name, t.is_leader)
         for t in session.scalars(

@@ -1,0 +1,207 @@
+"""The demo database: every case state, the three rubrics, certificates of several grades and states,
+an intact event log, users who can log in, and a refusal to build twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from audit_workbench.core import creditcode
+from audit_workbench.core.errors import Refused
+from audit_workbench.core.workflow import CaseState
+from audit_workbench.services import Services
+from audit_workbench.services.demo import DEMO_PASSWORD, DemoResult, build_demo
+from audit_workbench.services.views import CaseDetail
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, DemoResult]]:
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(folder / "keys"))
+        services = Services.open(folder / "demo.sqlite3")
+        result = build_demo(services)
+        yield services, result
+        services.close()
+
+
+@pytest.fixture(scope="module")
+def details(demo: tuple[Services, DemoResult]) -> dict[str, CaseDetail]:
+    services, result = demo
+    return {c.case_no: services.cases.get(c.case_no) for c in result.cases}
+
+
+def _by_status(details: dict[str, CaseDetail], state: CaseState) -> list[CaseDetail]:
+    return [d for d in details.values() if d.status == state]
+
+
+def test_every_case_state_appears(demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]) -> None:
+    _, result = demo
+    assert len(result.cases) >= 12
+    assert {c.status for c in result.cases} == {s.value for s in CaseState}
+    assert {c.case_no: c.status for c in result.cases} == {n: d.status for n, d in details.items()}
+
+
+def test_all_three_rubrics_and_both_enterprise_types(details: dict[str, CaseDetail]) -> None:
+    rubrics = {d.rubric_id for d in details.values()}
+    assert {"sbt10401-2006-production", "sbt10401-2006-sales", "gbt27922-2011"} <= rubrics
+    assert {d.enterprise_type for d in details.values()} == {"production", "sales"}
+    assert any(d.rubric_id == "gbt27922-2011" and d.status == CaseState.certified for d in details.values())
+
+
+def test_applicants_are_distinct_with_valid_credit_codes(details: dict[str, CaseDetail]) -> None:
+    codes = [d.organization.credit_code for d in details.values()]
+    assert len(set(codes)) == len(codes)
+    for code in codes:
+        assert creditcode.is_valid(code)
+        assert code[:2] == "91" and code[2:8].isdigit()
+
+
+def test_materials(details: dict[str, CaseDetail]) -> None:
+    for d in details.values():
+        item2 = next(m for m in d.materials if m.item_no == 2)
+        assert item2.status == "not_applicable" and item2.reason and "三证合一" in item2.reason
+        if d.status != CaseState.draft:
+            assert all(m.status != "missing" for m in d.materials)
+    draft = _by_status(details, CaseState.draft)[0]
+    statuses = Counter(m.status for m in draft.materials)
+    assert statuses["provided"] > 0 and statuses["missing"] > 0
+    attached = {f.filename for d in details.values() for m in d.materials for f in m.files}
+    demo_docs = {p.name for p in (Path(__file__).parents[2] / "resources" / "demo").glob("*.txt")}
+    assert demo_docs and demo_docs <= attached
+
+
+def test_attachments_read_back(demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]) -> None:
+    services, _ = demo
+    files = {f.sha256 for d in details.values() for m in d.materials for f in m.files}
+    for sha in files:
+        assert services.cases.read_attachment(sha)
+
+
+def test_certificates_grades_and_states(demo: tuple[Services, DemoResult]) -> None:
+    services, _ = demo
+    certificates = services.certificates.list()
+    assert len({c.grade for c in certificates}) >= 3
+    assert {"five_star", "four_star", "three_star", "qualified"} <= {c.grade for c in certificates}
+    states = Counter(c.status for c in certificates)
+    assert states["suspended"] >= 1 and states["withdrawn"] >= 1 and states["valid"] >= 3
+    for cert in certificates:
+        if cert.status in ("suspended", "withdrawn"):
+            assert cert.status_reason
+    today = datetime.now(UTC).date()
+    expiring = [c for c in certificates if c.status == "valid" and c.expires_on - today <= timedelta(days=90)]
+    assert expiring, "one certificate should expire within 90 days"
+    assert len({c.issued_on for c in certificates}) == len(certificates)
+
+
+def test_certified_cases_verify(demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]) -> None:
+    services, _ = demo
+    certified = _by_status(details, CaseState.certified)
+    assert len(certified) >= 4
+    for d in certified:
+        cert = d.certificate
+        assert cert is not None and cert.grade == d.decided_grade
+        check = services.certificates.verify(cert.payload)
+        if cert.status in ("suspended", "withdrawn"):
+            assert not check.valid and check.status == cert.status
+        else:
+            assert check.valid, check.reason
+
+
+def test_scores_are_realistic(details: dict[str, CaseDetail]) -> None:
+    scored = [d for d in details.values() if d.recommended_total is not None]
+    assert scored
+    for d in scored:
+        points = [e.points for e in d.entries.values() if e.points is not None]
+        assert len(set(points)) > 1  # not all at maximum
+        assert all(e.note for e in d.entries.values())
+    entries = [e for d in details.values() for e in d.entries.values()]
+    assert any(e.sampled for e in entries)
+    assert any(e.not_applicable and e.reason for e in entries)
+    kinds = Counter(s.kind for d in details.values() for s in d.special_items)
+    assert kinds["deduction"] >= 1 and kinds["bonus"] >= 1
+    assert any(d.evidence for d in details.values())
+    closed = [n for d in details.values() for n in d.nonconformities if n.status == "closed"]
+    assert closed and all(n.corrective_action for n in closed)
+    failed = _by_status(details, CaseState.not_certified)
+    assert failed and all(d.recommended_total is not None and d.recommended_total < 70 for d in failed)
+
+
+def test_on_site_cases(details: dict[str, CaseDetail]) -> None:
+    on_site = _by_status(details, CaseState.onsite_audit)
+    assert any(d.score.unscored and d.entries for d in on_site), "one audit is partly scored"
+    waiting = [d for d in on_site if d.awaiting_rectification]
+    assert waiting and any(n.overdue for d in waiting for n in d.nonconformities)
+
+
+def test_document_reviews(details: dict[str, CaseDetail]) -> None:
+    in_review = _by_status(details, CaseState.document_review)
+    assert any(r.outcome == "revise" for d in in_review for r in d.reviews)
+    for d in details.values():
+        for review in d.reviews:
+            assert review.findings and all(category for category, _ in review.findings)
+
+
+def test_committee_votes_are_independent(
+    demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]
+) -> None:
+    services, _ = demo
+    decisions = set()
+    for d in details.values():
+        voters = {
+            e.user_name for e in services.log.events(d.case_no, limit=1000) if e.action == "committee.vote"
+        }
+        decisions |= {
+            e.after["decision"]
+            for e in services.log.events(d.case_no, limit=1000)
+            if e.action == "committee.vote"
+        }
+        for name in voters:
+            assert not d.relation_of(name).took_part
+    assert {"approve", "lower", "reject"} <= decisions
+
+
+def test_history_spreads_over_three_years(details: dict[str, CaseDetail]) -> None:
+    now = datetime.now(UTC)
+    created = sorted(d.created_at.replace(tzinfo=d.created_at.tzinfo or UTC) for d in details.values())
+    assert created[-1] < now
+    assert now - created[0] > timedelta(days=2 * 365 + 300)
+    assert len({c.year for c in created}) >= 3
+
+
+def test_event_log_intact_and_in_time_order(demo: tuple[Services, DemoResult]) -> None:
+    services, _ = demo
+    report = services.log.verify()
+    assert report.ok, report.describe()
+    events = services.log.events(limit=100_000)
+    times = [datetime.fromisoformat(e.at) for e in reversed(events)]
+    assert all(t.utcoffset() == timedelta(0) for t in times)
+    assert times == sorted(times)
+    assert times[-1] < datetime.now(UTC)
+
+
+def test_every_demo_user_logs_in(demo: tuple[Services, DemoResult]) -> None:
+    services, result = demo
+    roles = Counter(r for u in result.users for r in u.roles)
+    assert roles["admin"] >= 1 and roles["clerk"] >= 2 and roles["auditor"] >= 4 and roles["committee"] >= 3
+    assert any(len(u.roles) == 2 for u in result.users)
+    stored = {u.name: u for u in services.users.list()}
+    for user in result.users:
+        assert user.password == DEMO_PASSWORD
+        actor = services.users.login(user.name, user.password)
+        assert {r.value for r in actor.roles} == set(user.roles) == set(stored[user.name].roles)
+        assert user.name.isascii() and not stored[user.name].display_name.isascii()
+
+
+def test_second_build_is_refused_and_changes_nothing(demo: tuple[Services, DemoResult]) -> None:
+    services, result = demo
+    before = (services.log.verify().events, services.users.count(), services.cases.count())
+    with pytest.raises(Refused) as refused:
+        build_demo(services)
+    assert refused.value.code == "not_empty"
+    assert (services.log.verify().events, services.users.count(), services.cases.count()) == before
+    assert before[2] == len(result.cases)
