@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,9 +42,41 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
+PG_URL = os.environ.get("AUDIT_WORKBENCH_TEST_PG")  # e.g. postgresql+psycopg://aw:aw@127.0.0.1/postgres
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PG_URL:
+        # Against a server, only the store and services suites run (their SQLite-only tests are
+        # deselected, not skipped): everything else is the same code on the same SQLite file.
+        keep, drop = [], []
+        for item in items:
+            path = str(item.fspath)
+            on_server = (
+                "/tests/services/" in path or "/tests/storage/" in path
+            ) and not item.get_closest_marker("sqlite_only")
+            (keep if on_server else drop).append(item)
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "workbench.sqlite3"
+def db_path(tmp_path: Path) -> Iterator[Path | str]:
+    """Where the test's database lives: a SQLite file, or a fresh PostgreSQL database."""
+    if not PG_URL:
+        yield tmp_path / "workbench.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = "awt_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
@@ -170,10 +203,25 @@ def make_case(services: Services, team: Team, sample_file: Path) -> CaseMaker:
     return make
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of every table, for 'the database is unchanged' assertions."""
-    con = sqlite3.connect(path)
+def dump(db: Path | str) -> list[str]:
+    """Every row of every table, for 'the database is unchanged' assertions (SQLite or a server)."""
+    if isinstance(db, Path):
+        con = sqlite3.connect(db)
+        try:
+            return list(con.iterdump())
+        finally:
+            con.close()
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(db)
     try:
-        return list(con.iterdump())
+        meta = MetaData()
+        meta.reflect(engine)
+        rows: list[str] = []
+        with engine.connect() as conn:
+            for table in sorted(meta.tables.values(), key=lambda t: t.name):
+                for row in conn.execute(select(table)):
+                    rows.append(f"{table.name}:{sorted(map(repr, row))}")
+        return sorted(rows)
     finally:
-        con.close()
+        engine.dispose()

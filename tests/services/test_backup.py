@@ -14,6 +14,8 @@ from audit_workbench.services.backup import backup, last_backup, restore, verify
 
 from ..conftest import CaseMaker, Team
 
+pytestmark = pytest.mark.sqlite_only  # the online backup API is SQLite's
+
 
 def test_backup_during_writes_restores_a_consistent_database(
     services: Services, team: Team, make_case: CaseMaker, tmp_path: Path

@@ -376,3 +376,24 @@ def test_withdraw_any_time_before_certification(
         assert services.cases.withdraw(team.clerk, case_no, "申请方撤回").status == "withdrawn"
     certified = make_case("certified")
     refused("wrong_state", db_path, services.cases.withdraw, team.clerk, certified, "x")
+
+
+def test_two_users_saving_the_same_score_the_second_is_refused(
+    db_path, clock: Clock, team: Team, make_case: CaseMaker
+) -> None:  # type: ignore[no-untyped-def]
+    """Two workstations (two service instances, two connections) edit one score from the same version."""
+    case_no = make_case("onsite_audit")
+    first = Services.open(db_path, clock=clock)
+    second = Services.open(db_path, clock=clock)
+    try:
+        seen = first.cases.get(case_no).entry_versions.get("2.1", 0)
+        assert second.cases.get(case_no).entry_versions.get("2.1", 0) == seen
+        first.audits.set_points(team.leader, case_no, "2.1", "2.5", expected_version=seen)
+        before = dump(db_path)
+        with pytest.raises(Conflict):
+            second.audits.set_points(team.member, case_no, "2.1", "1", expected_version=seen)
+        assert dump(db_path) == before
+        assert second.cases.get(case_no).entries["2.1"].points == Decimal("2.5")
+    finally:
+        first.close()
+        second.close()

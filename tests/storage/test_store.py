@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from audit_workbench.core.errors import Refused
 from audit_workbench.storage import events
@@ -18,18 +18,20 @@ from audit_workbench.storage.db import _alembic_config, head_revision, open_data
 from audit_workbench.storage.models import Base
 
 
-def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
-    """A database built by running every migration has the same schema as the models."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+def test_migrations_build_exactly_the_models(db_path: Path | str) -> None:
+    """A database built by running every migration has the same schema as the models (SQLite and PostgreSQL)."""
+    engine = create_engine(db_path if isinstance(db_path, str) else f"sqlite:///{db_path}")
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert context.get_current_revision() == head_revision()
         diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_stamped_and_reopens_without_migrating(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     db = open_database(path)
@@ -42,6 +44,7 @@ def test_new_database_is_stamped_and_reopens_without_migrating(tmp_path: Path) -
     again.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = open_database(tmp_path / "p.sqlite3")
     with db.transaction() as session:
@@ -51,6 +54,7 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite3"
     con = sqlite3.connect(path)
@@ -78,6 +82,7 @@ def _chain(tmp_path: Path, n: int = 5):  # type: ignore[no-untyped-def]
     return db
 
 
+@pytest.mark.sqlite_only
 def test_chain_verifies_and_each_tampering_is_named(tmp_path: Path) -> None:
     db = _chain(tmp_path)
     with db.reading() as session:
@@ -102,6 +107,7 @@ def test_chain_verifies_and_each_tampering_is_named(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_chain_detects_events_cut_off_the_end(tmp_path: Path) -> None:
     db = _chain(tmp_path)
     con = sqlite3.connect(tmp_path / "log.sqlite3")
@@ -114,6 +120,7 @@ def test_chain_detects_events_cut_off_the_end(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_attachments_are_content_addressed_and_checked_on_read(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.sqlite3")
     store = db.attachments
@@ -125,3 +132,18 @@ def test_attachments_are_content_addressed_and_checked_on_read(tmp_path: Path) -
         store.read(digest)
     assert info.value.code == "attachment_corrupt"
     db.dispose()
+
+
+def test_migrations_go_down_and_up_again(db_path: Path | str) -> None:
+    engine = create_engine(db_path if isinstance(db_path, str) else f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "base")
+    with engine.connect() as conn:
+        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    with engine.connect() as conn:
+        assert "events" in inspect(conn).get_table_names()
+    engine.dispose()

@@ -190,7 +190,7 @@ class CaseDetail:
 def get_case_row(session: Session, case_no: str, *, lock: bool = False) -> m.Case:
     query = select(m.Case).where(m.Case.case_no == case_no)
     if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(of=m.Case)
     case = session.scalar(query)
     if case is None:
         raise NotFound("case", case_no, "案件")
