@@ -8,7 +8,7 @@ against, so a later edit of a file can be detected and never silently changes an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -295,6 +295,14 @@ class RubricRegistry:
     def __contains__(self, rubric_id: object) -> bool:
         return rubric_id in self._by_id
 
+    def with_extra(self, extra: Iterable[LoadedRubric]) -> RubricRegistry:
+        """This registry plus rubrics from elsewhere (e.g. brought by an audit package); ours win."""
+        merged = object.__new__(RubricRegistry)
+        merged.folder = self.folder
+        merged._by_id = {r.id: r for r in extra}
+        merged._by_id.update(self._by_id)
+        return merged
+
     def default_for(self, enterprise_type: EnterpriseType | str) -> LoadedRubric:
         """The rubric a case of this enterprise type takes unless another is chosen."""
         return self.get(DEFAULT_RUBRIC[EnterpriseType(enterprise_type)])
@@ -304,3 +312,19 @@ DEFAULT_RUBRIC: dict[EnterpriseType, str] = {
     EnterpriseType.production: "sbt10401-2006-production",
     EnterpriseType.sales: "sbt10401-2006-sales",
 }
+
+
+_INSTALLED: dict[tuple[object, ...], RubricRegistry] = {}
+
+
+def installed_registry() -> RubricRegistry:
+    """The shipped rubric folder, validated once per process and again only when a file changes."""
+    from .datafiles import rubrics_dir
+
+    folder = rubrics_dir()
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml")))
+    registry = _INSTALLED.get(stamp)
+    if registry is None:
+        _INSTALLED.clear()
+        registry = _INSTALLED[stamp] = RubricRegistry(folder)
+    return registry

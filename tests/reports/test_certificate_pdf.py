@@ -1,0 +1,167 @@
+"""The certificate PDF read back: its text, its font, its QR code and the signature inside."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import warnings
+
+import pytest
+from pypdf import PdfReader
+
+from audit_workbench.core import certsig
+from audit_workbench.reports import fonts
+from audit_workbench.reports.certificate_pdf import render_certificate
+
+from .pdf_tools import decode_qr, fonts_of, render_page, text_of
+from .report_samples import ORGANIZATION, certificate_doc
+
+
+@pytest.fixture(scope="module")
+def doc(signing_key):
+    return certificate_doc(signing_key)
+
+
+@pytest.fixture(scope="module")
+def pdf_zh(doc):
+    return render_certificate(doc, "zh")
+
+
+def test_one_landscape_a4_page(pdf_zh) -> None:
+    reader = PdfReader(io.BytesIO(pdf_zh))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+
+
+def test_text_is_real_text_in_chinese(pdf_zh, doc) -> None:
+    text = text_of(pdf_zh)
+    for expected in (
+        ORGANIZATION,
+        doc.number,
+        "服务认证证书",
+        "商品售后服务评价体系认证证书",
+        doc.credit_code,
+        "GB/T 27922-2011 商品售后服务评价体系",
+        "五星级",
+        "2025年3月14日",
+        "2028年3月13日",
+        doc.body_name,
+        "CERTIFICATE OF AFTER-SALES SERVICE CERTIFICATION",
+        "监督审核",
+    ):
+        assert expected in text, expected
+
+
+def test_english_certificate(doc) -> None:
+    text = text_of(render_certificate(doc, "en"))
+    for expected in (
+        "SERVICE CERTIFICATION CERTIFICATE",
+        doc.organization_en,
+        ORGANIZATION,
+        doc.number,
+        "Five-star",
+        "14 March 2025",
+        "13 March 2028",
+        "This is to certify that",
+    ):
+        assert expected in text, expected
+
+
+BASE14 = {"/Times-Roman", "/Times-Bold", "/Helvetica", "/Helvetica-Bold", "/ZapfDingbats", "/Symbol"}
+
+
+def assert_cjk_font_embedded(pdf: bytes) -> None:
+    used = fonts_of(pdf)
+    subsets = {name: info for name, info in used.items() if "+" in name}
+    assert subsets, used
+    for name, info in subsets.items():
+        assert info["subtype"] == "/TrueType" and info["truetype_file"], (name, info)
+    not_embedded = {name for name, info in used.items() if not info["embedded"]} - BASE14
+    assert not not_embedded, not_embedded
+
+
+def test_cjk_font_is_embedded(pdf_zh, cjk_font) -> None:
+    if not cjk_font.embedded:
+        pytest.skip(f"no CJK TrueType font on this machine ({cjk_font.describe()}): nothing to embed")
+    assert_cjk_font_embedded(pdf_zh)
+
+
+def test_qr_on_the_rendered_page_verifies(pdf_zh, doc, signing_key) -> None:
+    image = render_page(pdf_zh, dpi=200)
+    payloads = decode_qr(image)
+    assert payloads == [doc.qr_payload]
+    claims = certsig.verify_payload(signing_key.public_key(), payloads[0])
+    assert claims.number == doc.number
+    assert claims.organization == ORGANIZATION
+    assert claims.grade == "five_star"
+    assert claims.expires_on == doc.expires_on
+
+
+def test_qr_of_a_forged_certificate_is_rejected(signing_key) -> None:
+    genuine = certificate_doc(signing_key)
+    # A forger edits the claims and re-encodes them, but cannot sign without the body's key.
+    claims, _, signature = certsig.parse_payload(genuine.qr_payload)
+    forged_claims = dataclasses.replace(claims, organization="冒名顶替有限公司")
+    forged_payload = (
+        f"AWB1.{certsig.b64url_encode(forged_claims.to_json_bytes())}.{certsig.b64url_encode(signature)}"
+    )
+    forged = dataclasses.replace(genuine, organization="冒名顶替有限公司", qr_payload=forged_payload)
+    payloads = decode_qr(render_page(render_certificate(forged), dpi=200))
+    assert payloads == [forged_payload]
+    with pytest.raises(certsig.SignatureInvalid):
+        certsig.verify_payload(signing_key.public_key(), payloads[0])
+    # And one signed by another key is rejected with the body's key.
+    other = certsig.generate_private_key()
+    with pytest.raises(certsig.SignatureInvalid):
+        certsig.verify_payload(signing_key.public_key(), certsig.sign_certificate(other, claims))
+
+
+def test_same_input_same_bytes(doc, pdf_zh) -> None:
+    assert render_certificate(doc, "zh") == pdf_zh
+    assert render_certificate(doc, "en") == render_certificate(doc, "en")
+    assert render_certificate(doc, "en") != pdf_zh
+
+
+def test_metadata_is_fixed_and_descriptive(pdf_zh, doc) -> None:
+    info = PdfReader(io.BytesIO(pdf_zh)).metadata
+    assert doc.number in info.title and ORGANIZATION in info.title
+    assert info["/CreationDate"].startswith("D:2000")
+    assert info.author == doc.body_name
+
+
+@pytest.mark.parametrize(
+    ("grade", "stars", "label"), [("qualified", 0, "达标级"), ("three_star", 3, "三星级")]
+)
+def test_lower_grades_and_no_seal(signing_key, grade, stars, label) -> None:
+    doc = certificate_doc(signing_key, grade=grade, stars=stars, seal=False)
+    text = text_of(render_certificate(doc))
+    assert label in text
+
+
+def test_long_names_still_fit_on_one_line(signing_key) -> None:
+    long_name = "内蒙古自治区呼和浩特市示例农业机械制造及售后服务集团股份有限公司第一分公司"
+    doc = certificate_doc(signing_key, organization=long_name)
+    text = text_of(render_certificate(doc))
+    assert long_name in text.replace("\n", "")
+
+
+def test_unknown_language_is_refused(doc) -> None:
+    with pytest.raises(ValueError, match="language"):
+        render_certificate(doc, "fr")
+
+
+def test_without_a_cjk_font_the_cid_fallback_warns_and_still_renders(doc, monkeypatch) -> None:
+    monkeypatch.setattr(fonts, "candidate_paths", lambda: [])
+    fonts.register_cjk_font.cache_clear()
+    try:
+        with pytest.warns(fonts.CJKFontWarning, match="STSong-Light"):
+            choice = fonts.register_cjk_font()
+        assert choice.name == "STSong-Light" and not choice.embedded and choice.path is None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", fonts.CJKFontWarning)
+            pdf = render_certificate(doc)
+        assert "STSong-Light" in "".join(fonts_of(pdf))
+        assert ORGANIZATION in text_of(pdf)
+    finally:
+        fonts.register_cjk_font.cache_clear()
