@@ -705,7 +705,7 @@ def cmd_certificate_list(ctx: Context) -> int:
 def cmd_certificate_verify(ctx: Context) -> int:
     target = ctx.args.target
     payload = target
-    if Path(target).is_file():
+    if not target.startswith("AWB1.") and Path(target).is_file():
         from .services.documents import payload_from_pdf
 
         payload = payload_from_pdf(Path(target))
@@ -725,6 +725,202 @@ def cmd_certificate_follow_up(ctx: Context) -> int:
         ctx.actor(), ctx.args.number, ctx.args.kind, ctx.args.contract_no
     )
     ctx.out({"case_no": case_no}, case_no)
+    return EXIT_OK
+
+
+def _write_output(path: str, data: bytes) -> None:
+    from .services.documents import write_atomically
+
+    target = Path(path)
+    if not target.parent.exists():
+        raise CliError(f"folder {target.parent} does not exist")
+    write_atomically(target, data)
+
+
+def _doc_lang(ctx: Context) -> str:
+    return getattr(ctx.args, "lang", None) or "zh"
+
+
+def cmd_certificate_pdf(ctx: Context) -> int:
+    data = ctx.services().documents.certificate_pdf(ctx.args.number, _doc_lang(ctx))
+    _write_output(ctx.args.output, data)
+    ctx.out(
+        {"file": ctx.args.output, "bytes": len(data)},
+        f"certificate {ctx.args.number} written to {ctx.args.output}",
+    )
+    return EXIT_OK
+
+
+def cmd_certificate_print_batch(ctx: Context) -> int:
+    numbers = list(ctx.args.numbers)
+    if not numbers:
+        numbers = [c.number for c in ctx.services().certificates.list(status="valid")]
+
+    def progress(done: int, total: int) -> None:
+        if not ctx.json:
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = ctx.services().documents.print_batch(
+        numbers, Path(ctx.args.output), lang=_doc_lang(ctx), progress=progress
+    )
+    if not ctx.json:
+        print(file=sys.stderr)
+    ctx.out(
+        {"written": [str(p) for p in result.written], "failed": [list(f) for f in result.failed]},
+        f"{len(result.written)} certificates written to {ctx.args.output}"
+        + "".join(f"\n  failed {n}: {why}" for n, why in result.failed),
+    )
+    return EXIT_OK if not result.failed else EXIT_INTERNAL
+
+
+def cmd_sheet_export(ctx: Context) -> int:
+    s = ctx.services()
+    data = s.documents.score_sheet(ctx.actor(), ctx.args.case_no, _doc_lang(ctx))
+    _write_output(ctx.args.output, data)
+    ctx.out(
+        {"file": ctx.args.output, "bytes": len(data)},
+        f"score sheet of {ctx.args.case_no} written to {ctx.args.output}",
+    )
+    return EXIT_OK
+
+
+def cmd_sheet_import(ctx: Context) -> int:
+    s = ctx.services()
+    path = Path(ctx.args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    detail = s.documents.import_score_sheet(ctx.actor(), ctx.args.case_no, data, source=path.name)
+    return _show(ctx, detail)
+
+
+def cmd_report(ctx: Context) -> int:
+    data = ctx.services().documents.audit_report(ctx.args.case_no, _doc_lang(ctx))
+    _write_output(ctx.args.output, data)
+    ctx.out(
+        {"file": ctx.args.output, "bytes": len(data)},
+        f"audit report of {ctx.args.case_no} written to {ctx.args.output}",
+    )
+    return EXIT_OK
+
+
+def cmd_register_export(ctx: Context) -> int:
+    count = ctx.services().documents.register_export(Path(ctx.args.output), _doc_lang(ctx))
+    ctx.out(
+        {"file": ctx.args.output, "certificates": count}, f"{count} certificates written to {ctx.args.output}"
+    )
+    return EXIT_OK
+
+
+def cmd_package_export(ctx: Context) -> int:
+    from .services.packages import export_package
+
+    summary = export_package(ctx.services(), ctx.actor(), list(ctx.args.case_no), Path(ctx.args.output))
+    ctx.out(
+        {
+            "file": str(summary.path),
+            "kind": summary.kind,
+            "cases": list(summary.cases),
+            "accounts": list(summary.accounts),
+            "attachments": summary.attachments,
+            "bytes": summary.size,
+        },
+        f"{summary.kind} package {summary.path}: {len(summary.cases)} case(s), {len(summary.accounts)} account(s), "
+        f"{summary.attachments} attachment(s), {summary.size} bytes",
+    )
+    return EXIT_OK
+
+
+def _package_target(ctx: Context) -> str:
+    if ctx.db is not None:
+        return ctx.db
+    from .storage.db import default_database_path
+
+    return str(default_database_path())
+
+
+def _resolutions(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        key, sep, side = item.rpartition("=")
+        if not sep or side not in ("office", "package"):
+            raise CliError(f"--resolve takes CONFLICT_ID=office|package, not {item!r}")
+        out[key] = side
+    return out
+
+
+def _conflict_json(c: object) -> dict[str, object]:
+    return {k: _jsonable(getattr(c, k)) for k in ("id", "label", "base", "office", "package", "resolvable")}
+
+
+def cmd_package_inspect(ctx: Context) -> int:
+    from .services.packages import inspect_package
+
+    target = _package_target(ctx)
+    preview = inspect_package(Path(ctx.args.file), target, resolve=_resolutions(ctx.args.resolve))
+    data = {
+        "kind": preview.kind,
+        "exported_by": preview.exported_by,
+        "exported_at": preview.exported_at.isoformat(),
+        "cases": [c.case_no for c in preview.cases],
+        "accounts": list(preview.accounts),
+        "changes": [_jsonable(c) for c in preview.changes],
+        "unchanged": preview.unchanged,
+        "conflicts": [_conflict_json(c) for c in preview.conflicts],
+    }
+    ctx.out(
+        data,
+        lambda: (
+            f"{preview.kind} package by {preview.exported_by} at {preview.exported_at:%Y-%m-%d %H:%M}: "
+            f"cases {', '.join(data['cases'])}; {len(preview.changes)} change(s), {preview.unchanged} unchanged, "
+            f"{len(preview.conflicts)} conflict(s)"
+            + "".join(
+                f"\n  conflict {c.id}: {c.label}: office {c.office!r} / package {c.package!r}"
+                for c in preview.conflicts
+            )
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_package_import(ctx: Context) -> int:
+    from .services.packages import PackageConflicts, import_package
+
+    try:
+        result = import_package(
+            _package_target(ctx),
+            Path(ctx.args.file),
+            actor_name=getattr(ctx.args, "user", None),
+            resolve=_resolutions(ctx.args.resolve),
+        )
+    except PackageConflicts as exc:
+        conflicts = [_conflict_json(c) for c in exc.conflicts]
+        if ctx.json:
+            print(
+                json.dumps({"error": str(exc), "code": exc.code, "conflicts": conflicts}, ensure_ascii=False),
+                file=sys.stderr,
+            )
+        else:
+            print(f"audit-workbench: {exc}", file=sys.stderr)
+            for c in exc.conflicts:
+                print(f"  {c.id}: {c.label}: office {c.office!r}, package {c.package!r}", file=sys.stderr)
+            print("  re-run with --resolve ID=office|package for each to choose", file=sys.stderr)
+        return EXIT_REFUSED
+    ctx.out(
+        {
+            "kind": result.kind,
+            "cases": list(result.cases),
+            "changes": len(result.changes),
+            "unchanged": result.unchanged,
+            "accounts": list(result.accounts),
+            "database_created": result.database_created,
+            "attachments_added": result.attachments_added,
+        },
+        f"imported {result.kind} package: {', '.join(result.cases)}; {len(result.changes)} change(s), "
+        f"{result.attachments_added} attachment(s)"
+        + (" into a new database" if result.database_created else ""),
+    )
     return EXIT_OK
 
 
@@ -769,11 +965,16 @@ def cmd_backup(ctx: Context) -> int:
 
     summary = backup(ctx.services(), ctx.actor(), Path(ctx.args.output))
     ctx.out(
-        {"file": str(summary.path), "events": summary.events, "attachments": summary.attachments,
-         "bytes": summary.bytes, "sha256": summary.sha256},
+        {
+            "file": str(summary.path),
+            "events": summary.events,
+            "attachments": summary.attachments,
+            "bytes": summary.bytes,
+            "sha256": summary.sha256,
+        },
         f"backup written to {summary.path}: {summary.events} events, {summary.attachments} attachments, "
         f"{summary.bytes} bytes, manifest sha256 {summary.sha256}",
-    )  # fmt: skip
+    )
     return EXIT_OK
 
 
@@ -787,11 +988,15 @@ def cmd_restore(ctx: Context) -> int:
         target = str(default_database_path())
     summary = restore(Path(ctx.args.file), target, force=ctx.args.force)
     ctx.out(
-        {"db": str(summary.db), "events": summary.events, "attachments": summary.attachments,
-         "replaced": str(summary.replaced) if summary.replaced else None},
+        {
+            "db": str(summary.db),
+            "events": summary.events,
+            "attachments": summary.attachments,
+            "replaced": str(summary.replaced) if summary.replaced else None,
+        },
         f"restored {summary.db}: {summary.events} events verified, {summary.attachments} attachments"
         + (f"; the previous database was kept as {summary.replaced}" if summary.replaced else ""),
-    )  # fmt: skip
+    )
     return EXIT_OK
 
 
@@ -1046,12 +1251,53 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", cmd_certificate_verify, "verify a certificate PDF or QR payload (exit 0 valid, 2 not)", g
     )
     p.add_argument("target")
+    p = add("pdf", cmd_certificate_pdf, "write the certificate PDF (--lang en for English)", g)
+    p.add_argument("number")
+    p.add_argument("-o", "--output", required=True)
+    p = add("print-batch", cmd_certificate_print_batch, "write many certificate PDFs using both cores", g)
+    p.add_argument("numbers", nargs="*", metavar="NUMBER", help="default: every valid certificate")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
     p = add(
         "follow-up", cmd_certificate_follow_up, "open a surveillance or renewal audit of a certificate", g
     )
     p.add_argument("number")
     p.add_argument("--kind", required=True, choices=["surveillance", "renewal"])
     p.add_argument("--contract-no")
+
+    g = group("sheet", "score sheets in Excel")
+    p = add("export", cmd_sheet_export, "export the score sheet with live formulas", g)
+    p.add_argument("case_no")
+    p.add_argument("-o", "--output", required=True)
+    p = add("import", cmd_sheet_import, "import an edited score sheet (all or nothing)", g)
+    p.add_argument("case_no")
+    p.add_argument("file")
+
+    p = add("report", cmd_report, "write the audit report PDF")
+    p.add_argument("case_no")
+    p.add_argument("-o", "--output", required=True)
+
+    g = group("register", "the certificate register")
+    add("export", cmd_register_export, "export the register as .xlsx or .csv", g).add_argument(
+        "-o", "--output", required=True
+    )
+
+    g = group("package", "offline audit packages (.awp) to a laptop and back")
+    p = add("export", cmd_package_export, "export cases for a laptop, or the laptop's results back", g)
+    p.add_argument("case_no", nargs="+")
+    p.add_argument("-o", "--output", required=True)
+    for name, func, text in (
+        ("inspect", cmd_package_inspect, "show what importing a package would change, and its conflicts"),
+        (
+            "import",
+            cmd_package_import,
+            "import a package (all or nothing; creates --db if it does not exist)",
+        ),
+    ):
+        p = add(name, func, text, g)
+        p.add_argument("file")
+        p.add_argument(
+            "--resolve", action="append", metavar="ID=office|package", help="settle a listed conflict"
+        )
 
     g = group("keys", "the certification body's signing key")
     add("export-public", cmd_keys_export, "write the public key (PEM)", g).add_argument(

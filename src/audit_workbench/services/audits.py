@@ -3,9 +3,12 @@ nonconformities and their rectification, and the team leader's conclusion."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import delete, select
 
@@ -17,7 +20,7 @@ from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Actor, Services, Tx
 from .cases import _reason, _text
-from .views import CaseDetail, detail_view, get_case_row, relation, rubric_for, score_of
+from .views import CaseDetail, detail_view, entries_of, get_case_row, relation, rubric_for, score_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,15 @@ class ScoreChange:
     entry: IndicatorEntry | None
     version: int | None
     score: ScoreResult
+
+
+class SheetRow(Protocol):
+    """One indicator read back from a score sheet (reports.score_sheet.ParsedIndicator fits)."""
+
+    code: str
+    points: Decimal | None
+    not_applicable: bool
+    note: str
 
 
 def _scoring_refused(exc: ScoringError) -> Refused:
@@ -247,6 +259,91 @@ class AuditService:
             tx.session.flush()
             tx.record("score.clear", "score", f"{case_no}/{code}", before=before)
             return ScoreChange(case_no, code, None, None, score_of(self.s, tx.session, case))
+
+    def apply_sheet(
+        self, actor: Actor, case_no: str, rows: Iterable[SheetRow], source: str = ""
+    ) -> ScoreResult:
+        """Apply a re-imported score sheet: every row validated first, then all changes in one transaction.
+
+        A row with no points that is not marked not applicable clears the indicator. Rows equal to
+        what is stored change nothing and record nothing.
+        """
+        rows = list(rows)
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            problems: list[str] = []
+            planned: list[tuple[str, dict[str, object]]] = []
+            current, _ = entries_of(tx.session, case.id)
+            seen: set[str] = set()
+            for row in rows:
+                if row.code in seen:
+                    problems.append(f"{row.code}: appears twice")
+                    continue
+                seen.add(row.code)
+                try:
+                    indicator = self._indicator(loaded, row.code)
+                except Refused as exc:
+                    problems.append(exc.message_en)
+                    continue
+                note = (row.note or "").strip()
+                if row.not_applicable:
+                    if not note:
+                        problems.append(f"{row.code}: not applicable needs a reason")
+                        continue
+                    values: dict[str, object] = {
+                        "points": None,
+                        "not_applicable": True,
+                        "reason": note,
+                        "note": "",
+                    }
+                elif row.points is None:
+                    values = {}
+                else:
+                    try:
+                        points = check_points(indicator, row.points)
+                    except ScoringError as exc:
+                        problems.append(str(exc))
+                        continue
+                    values = {"points": points, "not_applicable": False, "reason": "", "note": note}
+                old = current.get(row.code)
+                if not values:
+                    if old is not None:
+                        planned.append((row.code, {}))
+                    continue
+                if old is not None and (old.points, old.not_applicable, old.reason, old.note) == (
+                    values["points"],
+                    values["not_applicable"],
+                    values["reason"],
+                    values["note"],
+                ):
+                    continue
+                planned.append((row.code, values))
+            if problems:
+                raise Refused("bad_sheet", "; ".join(problems), "评分表有误：" + "；".join(problems))
+            for code, values in planned:
+                if not values:
+                    row_obj = tx.session.scalar(
+                        select(m.IndicatorScore).where(
+                            m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code
+                        )
+                    )
+                    tx.session.delete(row_obj)
+                    tx.session.flush()
+                    tx.record("score.clear", "score", f"{case_no}/{code}", reason=source)
+                else:
+                    self._write(
+                        tx,
+                        case,
+                        code,
+                        None,
+                        "score.import",
+                        source,
+                        sampled=None,
+                        nonconforming=None,
+                        **values,
+                    )
+            tx.session.flush()
+            return score_of(self.s, tx.session, case)
 
     # -- evidence ---------------------------------------------------------------------------------
     def add_evidence(

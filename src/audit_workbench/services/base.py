@@ -10,19 +10,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.audit_time import AuditTimeTable, load_audit_time_table
-from ..core.datafiles import resources_dir, rubrics_dir
+from ..core.datafiles import resources_dir
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.materials import MaterialsChecklist, load_materials
 from ..core.policy import Role
-from ..core.rubric import RubricRegistry
+from ..core.rubric import RubricRegistry, installed_registry
 from ..storage import events
 from ..storage.db import Database, open_database
-from ..storage.models import User
+from ..storage.models import Setting, User
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,20 @@ class Tx:
         )
 
 
+def _registry_for(database: Database) -> RubricRegistry:
+    """The installed rubrics, plus any that an audit package brought into this database."""
+    installed = installed_registry()
+    with database.reading() as session:
+        packaged = session.scalar(
+            select(func.count()).select_from(Setting).where(Setting.key.like("rubric:%"))
+        )
+    if not packaged:
+        return installed
+    from .packages import packaged_rubrics
+
+    return installed.with_extra(packaged_rubrics(database))
+
+
 class Services:
     """All use cases over one database. Build one per process (or per test)."""
 
@@ -93,7 +108,7 @@ class Services:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.db = database
-        self.rubrics = rubrics or RubricRegistry(rubrics_dir())
+        self.rubrics = rubrics or _registry_for(database)
         self._clock = clock or (lambda: datetime.now(UTC))
 
     @classmethod
@@ -169,6 +184,12 @@ class Services:
         from .certificates import CertificateService
 
         return CertificateService(self)
+
+    @cached_property
+    def documents(self):  # type: ignore[no-untyped-def]
+        from .documents import DocumentService
+
+        return DocumentService(self)
 
     @cached_property
     def log(self):  # type: ignore[no-untyped-def]
