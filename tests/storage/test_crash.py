@@ -35,8 +35,11 @@ def test_sigkill_during_scoring_loses_no_acknowledged_score(
     for _ in range(KILLS):
         proc = subprocess.Popen(
             [sys.executable, str(WRITER), str(db_path), case_no, PASSWORD],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
         time.sleep(rng.uniform(0.8, 2.0))  # start-up takes ~0.6 s; then it writes until killed
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
@@ -63,4 +66,6 @@ def test_sigkill_during_scoring_loses_no_acknowledged_score(
         if stored_version < version or (stored_version == version and detail.entries[code].points != points):
             lost.append((code, version, points, stored_version))
     assert lost == [], f"acknowledged scores lost: {lost}"
-    print(f"crash test: {KILLS} SIGKILLs, {total_acks} acknowledged saves, {len(acknowledged)} indicators, 0 lost")
+    print(
+        f"crash test: {KILLS} SIGKILLs, {total_acks} acknowledged saves, {len(acknowledged)} indicators, 0 lost"
+    )

@@ -194,6 +194,7 @@ class DocumentService:
         recommended = _grade_labels(loaded, detail.recommended_grade)[pick]
         decided = _grade_labels(loaded, detail.decided_grade)[pick]
         decision, decided_on, votes = self._committee(case_no, loaded, pick)
+        audit_start, audit_end = self._audit_dates(case_no)
         leader = next((t.display_name for t in detail.team if t.is_leader), "")
         review = detail.reviews[-1] if detail.reviews else None
         findings = tuple(
@@ -216,6 +217,8 @@ class DocumentService:
             categories=categories,
             indicators=tuple(indicators),
             totals=totals,
+            audit_start=audit_start,
+            audit_end=audit_end,
             document_review_on=review.created_at.date() if review else None,
             document_review_findings=findings,
             nonconformities=_nc_rows(detail),
@@ -227,6 +230,17 @@ class DocumentService:
             committee_votes=votes,
             rubric_sha256=detail.rubric_sha256,
         )
+
+    def _audit_dates(self, case_no: str) -> tuple[date | None, date | None]:
+        """On-site audit dates as the log shows them: the first score saved and the conclusion."""
+        start = end = None
+        for event in self.s.log.events(case_no, limit=5000):  # newest first
+            day = date.fromisoformat(event.at[:10])
+            if event.action.startswith("score."):
+                start = day
+            elif event.action == "audit.conclude" and end is None:
+                end = day
+        return start, end
 
     def _committee(self, case_no: str, loaded: LoadedRubric, pick: int):  # type: ignore[no-untyped-def]
         """The last committee decision of the case and the votes of that round."""
