@@ -82,7 +82,7 @@ CERTIFICATE_TRANSITIONS: dict[str, tuple[frozenset[CertificateState], Certificat
 
 class VoteDecision(StrEnum):
     approve = "approve"
-    lower = "lower"
+    lower_ = "lower"  # not `lower`: that would shadow str.lower
     return_ = "return"
     reject = "reject"
 

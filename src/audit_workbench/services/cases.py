@@ -88,7 +88,7 @@ class CaseService:
         with self.s.read() as session:
             return detail_view(self.s, session, get_case_row(session, case_no))
 
-    def _filtered(self, query: CaseQuery) -> Select[tuple[m.Case]]:
+    def _filtered(self, query: CaseQuery) -> Select[m.Case]:
         stmt = select(m.Case).join(m.Organization, m.Case.organization_id == m.Organization.id)
         if query.status:
             try:

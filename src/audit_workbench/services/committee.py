@@ -17,7 +17,7 @@ from .views import CaseDetail, detail_view, get_case_row, relation
 
 OUTCOME = {
     VoteDecision.approve: CaseState.approved,
-    VoteDecision.lower: CaseState.approved,
+    VoteDecision.lower_: CaseState.approved,
     VoteDecision.return_: CaseState.onsite_audit,
     VoteDecision.reject: CaseState.not_certified,
 }
@@ -34,8 +34,8 @@ def tally(decisions: list[tuple[VoteDecision, str | None]]) -> tuple[VoteDecisio
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return VoteDecision.return_, None
     winner = ranked[0][0]
-    if winner is VoteDecision.lower:
-        grades = [g for d, g in decisions if d is VoteDecision.lower and g]
+    if winner is VoteDecision.lower_:
+        grades = [g for d, g in decisions if d is VoteDecision.lower_ and g]
         return winner, min(grades, key=grade_rank)
     return winner, None
 
@@ -78,7 +78,7 @@ class CommitteeService:
                         f"案件 {case_no} 未达到达标级（{case.recommended_total} 分），请表决不批准或退回",
                     )
                 vote_grade = recommended
-            elif choice is VoteDecision.lower:
+            elif choice is VoteDecision.lower_:
                 if not grade:
                     raise Refused("missing_grade", "name the lower grade", "请指定降低后的等级")
                 try:
@@ -128,7 +128,7 @@ class CommitteeService:
                 case.status = OUTCOME[outcome].value
                 if outcome is VoteDecision.approve:
                     case.decided_grade = recommended
-                elif outcome is VoteDecision.lower:
+                elif outcome is VoteDecision.lower_:
                     case.decided_grade = lowered_grade
                 elif outcome is VoteDecision.return_:
                     case.committee_round += 1

@@ -1442,7 +1442,7 @@ def _read_member(
     info: zipfile.ZipInfo,
     limit: int,
     steps: _Progress,
-    sink: Callable[[bytes], None] | None = None,
+    sink: Callable[[bytes], object] | None = None,
 ) -> tuple[str, int, bytes]:
     """Stream one member, never past `limit` bytes; return its SHA-256, size and (if no sink) bytes."""
     digest = hashlib.sha256()
@@ -1646,18 +1646,20 @@ def _parse_contents(
     rubrics: dict[str, LoadedRubric] = {}
     rubric_bytes: dict[str, bytes] = {}
     expected = {MANIFEST}
-    for entry in manifest.rubrics:
-        if entry.member != f"rubrics/{entry.id}.yaml" or entry.member not in contents:
-            raise _tampered(f"rubric {entry.id} is not at {entry.member}")
-        data = contents[entry.member]
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise _tampered(f"rubric {entry.id} has another hash than the manifest says")
-        if entry.id in rubrics:
-            raise _tampered(f"rubric {entry.id} listed twice")
-        rubric = _parsed_rubric(data, entry.member, entry.id, entry.sha256)
-        rubrics[entry.id] = LoadedRubric(rubric=rubric, sha256=entry.sha256, path=Path(entry.member))
-        rubric_bytes[entry.id] = data
-        expected.add(entry.member)
+    for rubric_entry in manifest.rubrics:
+        if rubric_entry.member != f"rubrics/{rubric_entry.id}.yaml" or rubric_entry.member not in contents:
+            raise _tampered(f"rubric {rubric_entry.id} is not at {rubric_entry.member}")
+        data = contents[rubric_entry.member]
+        if hashlib.sha256(data).hexdigest() != rubric_entry.sha256:
+            raise _tampered(f"rubric {rubric_entry.id} has another hash than the manifest says")
+        if rubric_entry.id in rubrics:
+            raise _tampered(f"rubric {rubric_entry.id} listed twice")
+        rubric = _parsed_rubric(data, rubric_entry.member, rubric_entry.id, rubric_entry.sha256)
+        rubrics[rubric_entry.id] = LoadedRubric(
+            rubric=rubric, sha256=rubric_entry.sha256, path=Path(rubric_entry.member)
+        )
+        rubric_bytes[rubric_entry.id] = data
+        expected.add(rubric_entry.member)
     cases: dict[str, CheckoutCase | ReturnCase] = {}
     model: type[_Wire] = CheckoutCase if manifest.kind == "checkout" else ReturnCase
     for entry in manifest.cases:
@@ -2739,7 +2741,7 @@ def _apply_return(
                     )
             else:
                 assert action.row is not None and action.row.id is not None
-                model = {
+                model: type[Any] = {
                     "score": m.IndicatorScore,
                     "nonconformity": m.Nonconformity,
                     "special": m.SpecialItem,
