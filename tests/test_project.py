@@ -32,6 +32,7 @@ def test_wheel_contains_rubrics_resources_and_migrations(tmp_path: Path) -> None
     assert "audit_workbench/storage/migrations/env.py" in names
     assert "audit_workbench/storage/migrations/script.py.mako" in names
     assert any(n.startswith("audit_workbench/storage/migrations/versions/0001") for n in names)
+    assert "audit_workbench/ui/i18n/audit_workbench_en.qm" in names
 
 
 @pytest.mark.slow

@@ -397,3 +397,71 @@ def test_two_users_saving_the_same_score_the_second_is_refused(
     finally:
         first.close()
         second.close()
+
+
+def test_application_corrections_while_draft(
+    services: Services, team: Team, make_case: CaseMaker, db_path, sample_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("draft")
+    detail = services.cases.update_application(
+        team.clerk,
+        case_no,
+        org_name="更名后的电器有限公司",
+        credit_code=CREDIT_CODES[5],
+        headcount=300,
+        scope="家用电器的配送、安装与维修服务",
+        address="上海市浦东新区",
+        expected_version=services.cases.get(case_no).version,
+    )
+    assert detail.organization.name == "更名后的电器有限公司" and detail.headcount == 300
+    refused(
+        "bad_credit_code",
+        db_path,
+        services.cases.update_application,
+        team.clerk,
+        case_no,
+        org_name="x",
+        credit_code="123",
+        headcount=3,
+        scope="x",
+    )
+    second = sample_file.with_name("第二份.pdf")
+    second.write_bytes(b"%PDF-1.4 second")
+    services.cases.set_material_files(team.clerk, case_no, 1, [sample_file])
+    detail = services.cases.add_material_files(team.clerk, case_no, 1, [second])
+    files = detail.materials[0].files
+    assert [f.filename for f in files] == [sample_file.name, "第二份.pdf"]
+    detail = services.cases.remove_material_file(team.clerk, case_no, 1, files[0].sha256)
+    assert [f.filename for f in detail.materials[0].files] == ["第二份.pdf"]
+    detail = services.cases.remove_material_file(team.clerk, case_no, 1, files[1].sha256)
+    assert detail.materials[0].status == "missing"
+    services.cases.mark_material_not_applicable(team.clerk, case_no, 2, "三证合一")
+    for item in range(1, 13):
+        if item != 2:
+            services.cases.set_material_files(team.clerk, case_no, item, [sample_file])
+    services.cases.submit(team.clerk, case_no)
+    refused(
+        "wrong_state",
+        db_path,
+        services.cases.update_application,
+        team.clerk,
+        case_no,
+        org_name="x",
+        credit_code=CREDIT_CODES[5],
+        headcount=3,
+        scope="x",
+    )
+
+
+def test_restore_puts_an_entry_back_in_one_edit(services: Services, team: Team, make_case: CaseMaker) -> None:
+    case_no = make_case("onsite_audit")
+    services.audits.set_not_applicable(team.leader, case_no, "4.3", "产品无需安装", note="核实产品说明书")
+    old = services.cases.get(case_no).entries["4.3"]
+    change = services.audits.set_points(team.leader, case_no, "4.3", "3")
+    back = services.audits.restore(team.leader, case_no, "4.3", old, expected_version=change.version)
+    assert back.entry == old
+    assert (
+        services.audits.restore(team.leader, case_no, "4.3", None, expected_version=back.version).entry
+        is None
+    )
+    assert "4.3" not in services.cases.get(case_no).entries

@@ -345,6 +345,46 @@ class AuditService:
             tx.session.flush()
             return score_of(self.s, tx.session, case)
 
+    def restore(
+        self,
+        actor: Actor,
+        case_no: str,
+        code: str,
+        entry: IndicatorEntry | None,
+        expected_version: int | None = None,
+    ) -> ScoreChange:
+        """Put an indicator back exactly as `entry` (None: unscored) in one edit — what undo needs."""
+        if entry is None:
+            return self.clear(actor, case_no, code, expected_version)
+        if entry.code != code:
+            raise Refused("bad_score", f"entry for {entry.code} given for {code}")
+        with self.s.tx(actor) as tx:
+            case, loaded = self._case(tx, case_no, Action.score)
+            indicator = self._indicator(loaded, code)
+            note = _text(entry.note, "note", "说明", required=False)
+            points = None
+            reason = ""
+            if entry.not_applicable:
+                reason = _text(entry.reason, "a reason for not applicable", "不适用（删减）的原因")
+            elif entry.points is not None:
+                try:
+                    points = check_points(indicator, entry.points)
+                except ScoringError as exc:
+                    raise _scoring_refused(exc) from None
+            return self._write(
+                tx,
+                case,
+                code,
+                expected_version,
+                "score.restore",
+                points=points,
+                not_applicable=entry.not_applicable,
+                reason=reason,
+                note=note,
+                sampled=entry.sampled,
+                nonconforming=entry.nonconforming,
+            )
+
     # -- evidence ---------------------------------------------------------------------------------
     def add_evidence(
         self, actor: Actor, case_no: str, code: str, note: str = "", file: Path | None = None

@@ -117,8 +117,14 @@ def backup(
                     f"attachment {digest[:12]}… is missing: the backup would be incomplete",
                 )
             members.append((f"attachments/{digest}", path))
-        manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": created.isoformat(),
-                    "created_by": actor.name, "events": event_count, "members": []}  # fmt: skip
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": created.isoformat(),
+            "created_by": actor.name,
+            "events": event_count,
+            "members": [],
+        }
         total = len(members)
         partial = out.with_name(out.name + ".partial")
         try:
@@ -139,8 +145,14 @@ def backup(
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    summary = BackupSummary(out, event_count, len(digests), out.stat().st_size,
-                            hashlib.sha256(manifest_bytes).hexdigest(), created)  # fmt: skip
+    summary = BackupSummary(
+        out,
+        event_count,
+        len(digests),
+        out.stat().st_size,
+        hashlib.sha256(manifest_bytes).hexdigest(),
+        created,
+    )
     with services.tx(actor) as tx:
         row = tx.session.get(Setting, LAST_BACKUP_KEY)
         value = json.dumps(created.isoformat())
@@ -148,8 +160,12 @@ def backup(
             tx.session.add(Setting(key=LAST_BACKUP_KEY, value=value))
         else:
             row.value = value
-        tx.record("backup.create", "backup", out.name,
-                  after={"events": event_count, "attachments": len(digests), "sha256": summary.sha256})  # fmt: skip
+        tx.record(
+            "backup.create",
+            "backup",
+            out.name,
+            after={"events": event_count, "attachments": len(digests), "sha256": summary.sha256},
+        )
     return summary
 
 
@@ -226,9 +242,10 @@ def restore(
         raise Refused("restore_server", "restore goes into a SQLite file; for a server use its own tools")
     if dest.exists() and not force:
         raise Refused(
-            "exists", f"{dest} already exists; restore into a new file, or pass --force to replace it",
+            "exists",
+            f"{dest} already exists; restore into a new file, or pass --force to replace it",
             f"{dest} 已存在；请恢复到新文件，或使用 --force 替换",
-        )  # fmt: skip
+        )
     manifest = verify_backup(Path(backup_file))
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="awb-restore-", dir=dest.parent) as tmp:

@@ -186,6 +186,12 @@ class Services:
         return CertificateService(self)
 
     @cached_property
+    def dashboard(self):  # type: ignore[no-untyped-def]
+        from .dashboard import DashboardService
+
+        return DashboardService(self)
+
+    @cached_property
     def documents(self):  # type: ignore[no-untyped-def]
         from .documents import DocumentService
 
@@ -200,3 +206,27 @@ class Services:
 
 def not_found(what: str, key: object, zh: str) -> NotFound:
     return NotFound(what, key, zh)
+
+
+# -- where the database is, for the window's start-up (the UI may not import storage) -------------
+
+
+def database_location(db: str | Path | None) -> str:
+    """The path (for SQLite) or URL of the database `--db` names; None means the default file."""
+    from ..storage.db import sqlite_path, to_url
+
+    url = to_url(db)
+    path = sqlite_path(url)
+    return str(path) if path is not None else url
+
+
+def database_exists(db: str | Path | None) -> bool:
+    from ..storage.db import exists
+
+    return exists(db)
+
+
+def default_database() -> Path:
+    from ..storage.db import default_database_path
+
+    return default_database_path()

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Select, delete, func, or_, select
 
 from ..core import creditcode
-from ..core.errors import NotFound, Refused
+from ..core.errors import Conflict, NotFound, Refused
 from ..core.policy import Action, Role, require
 from ..core.rubric import EnterpriseType
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
@@ -20,6 +20,7 @@ from .base import Actor, Services
 from .views import (
     CaseDetail,
     CaseSummary,
+    FileView,
     detail_view,
     get_case_row,
     relation,
@@ -69,6 +70,7 @@ class CaseQuery:
 
 SORTABLE = {
     "case_no": m.Case.case_no,
+    "kind": m.Case.kind,
     "status": m.Case.status,
     "organization": m.Organization.name,
     "credit_code": m.Organization.credit_code,
@@ -289,16 +291,31 @@ class CaseService:
         """Attach files to one item of the checklist (replacing the files it had)."""
         if not files:
             raise Refused("missing_value", "give at least one file", "请至少提供一个文件")
+        return self._store_files(actor, case_no, item_no, [Path(f) for f in files], keep=())
+
+    def add_material_files(
+        self, actor: Actor, case_no: str, item_no: int, files: Sequence[Path]
+    ) -> CaseDetail:
+        """Attach more files to an item, keeping the ones it has."""
+        if not files:
+            raise Refused("missing_value", "give at least one file", "请至少提供一个文件")
+        current = tuple(f for mat in self.get(case_no).materials if mat.item_no == item_no for f in mat.files)
+        return self._store_files(actor, case_no, item_no, [Path(f) for f in files], keep=current)
+
+    def _store_files(
+        self, actor: Actor, case_no: str, item_no: int, files: Sequence[Path], keep: Sequence[FileView]
+    ) -> CaseDetail:
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.edit_application)
             material = self._material(tx, case, item_no)
-            stored = []
+            stored: list[tuple[str, str]] = [(f.sha256, f.filename) for f in keep]
             for path in files:
                 path = Path(path)
                 digest, size = self.s.db.attachments.put_file(path)
                 if tx.session.get(m.Attachment, digest) is None:
                     tx.session.add(m.Attachment(sha256=digest, size=size, created_at=tx.now))
-                stored.append((digest, path.name))
+                if digest not in {d for d, _ in stored}:
+                    stored.append((digest, path.name))
             tx.session.flush()
             before = {"status": material.status, "reason": material.reason}
             tx.session.execute(delete(m.MaterialFile).where(m.MaterialFile.material_id == material.id))
@@ -316,6 +333,114 @@ class CaseService:
                 before=before,
                 after={"item": item_no, "files": [{"sha256": d, "name": n} for d, n in stored]},
             )
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def remove_material_file(self, actor: Actor, case_no: str, item_no: int, sha256: str) -> CaseDetail:
+        """Detach one file from an item; an item left without files is missing again."""
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.edit_application)
+            material = self._material(tx, case, item_no)
+            row = tx.session.scalar(
+                select(m.MaterialFile).where(
+                    m.MaterialFile.material_id == material.id, m.MaterialFile.sha256 == sha256
+                )
+            )
+            if row is None:
+                raise NotFound("file", sha256[:12], "文件")
+            name = row.filename
+            tx.session.delete(row)
+            tx.session.flush()
+            left = tx.session.scalar(
+                select(func.count())
+                .select_from(m.MaterialFile)
+                .where(m.MaterialFile.material_id == material.id)
+            )
+            if not left:
+                material.status = "missing"
+            case.updated_at = tx.now
+            tx.record(
+                "material.remove_file",
+                "case",
+                case_no,
+                before={"item": item_no, "sha256": sha256, "name": name},
+                after={"status": material.status},
+            )
+            tx.session.flush()
+            return detail_view(self.s, tx.session, case)
+
+    def update_application(
+        self,
+        actor: Actor,
+        case_no: str,
+        *,
+        org_name: str,
+        credit_code: str,
+        headcount: int,
+        scope: str,
+        address: str = "",
+        expected_version: int | None = None,
+    ) -> CaseDetail:
+        """Correct the application while it is a draft (organisation, headcount, scope)."""
+        org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
+        scope = _text(scope, "the scope", "认证范围")
+        address = _text(address, "the address", "地址", required=False, limit=300)
+        try:
+            code = creditcode.validate(credit_code)
+        except creditcode.CreditCodeError as exc:
+            raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
+        if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
+            raise Refused(
+                "bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数"
+            )
+        with self.s.tx(actor) as tx:
+            case = self._case_for(tx, case_no, Action.edit_application)
+            if expected_version is not None and case.version != expected_version:
+                raise Conflict(f"case {case_no}")
+            org = case.organization
+            before = {
+                "organization": org.credit_code,
+                "name": org.name,
+                "address": org.address,
+                "headcount": case.headcount,
+                "scope": case.scope,
+            }
+            if code != org.credit_code:
+                other = tx.session.scalar(select(m.Organization).where(m.Organization.credit_code == code))
+                if other is None:
+                    other = m.Organization(name=org_name, credit_code=code, address=address)
+                    tx.session.add(other)
+                    tx.session.flush()
+                    tx.record(
+                        "organization.create",
+                        "organization",
+                        code,
+                        after={"name": org_name, "address": address},
+                    )
+                case.organization = other
+                org = other
+            if org.name != org_name or org.address != address:
+                org_before = {"name": org.name, "address": org.address}
+                org.name, org.address = org_name, address
+                tx.record(
+                    "organization.update",
+                    "organization",
+                    code,
+                    before=org_before,
+                    after={"name": org_name, "address": address},
+                )
+            case.headcount = headcount
+            case.scope = scope
+            case.updated_at = tx.now
+            after = {
+                "organization": code,
+                "name": org_name,
+                "address": address,
+                "headcount": headcount,
+                "scope": scope,
+            }
+            if after != before:
+                tx.record("case.update", "case", case_no, before=before, after=after)
             tx.session.flush()
             return detail_view(self.s, tx.session, case)
 

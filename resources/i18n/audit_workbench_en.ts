@@ -1,0 +1,2257 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="zh_CN">
+<context>
+    <name>AcceptDialog</name>
+    <message>
+        <source>受理申请</source>
+        <translation>Accept the application</translation>
+    </message>
+    <message>
+        <source>例如 HT-2026-001</source>
+        <translation>e.g. HT-2026-001</translation>
+    </message>
+    <message>
+        <source>人民币元</source>
+        <translation>CNY</translation>
+    </message>
+    <message>
+        <source>合同编号</source>
+        <translation>Contract no.</translation>
+    </message>
+    <message>
+        <source>认证费用（元）</source>
+        <translation>Fee (CNY)</translation>
+    </message>
+    <message>
+        <source>按 {headcount} 人计算：文件审查 {doc} 人日，现场审查 {site} 人日</source>
+        <translation>For {headcount} people: {doc} document review days, {site} on-site days</translation>
+    </message>
+    <message>
+        <source>审查人日</source>
+        <translation>Audit days</translation>
+    </message>
+    <message>
+        <source>调整人日</source>
+        <translation>Override days</translation>
+    </message>
+    <message>
+        <source>调整的原因</source>
+        <translation>Reason for the override</translation>
+    </message>
+    <message>
+        <source>文件审查人日</source>
+        <translation>Document review days</translation>
+    </message>
+    <message>
+        <source>现场审查人日</source>
+        <translation>On-site days</translation>
+    </message>
+    <message>
+        <source>调整原因</source>
+        <translation>Reason for the override</translation>
+    </message>
+</context>
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>新增用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>登录名，不含空格，例如 zhangwei</source>
+        <translation>Login name without spaces, e.g. zhangwei</translation>
+    </message>
+    <message>
+        <source>姓名，例如 张伟</source>
+        <translation>Full name, e.g. Zhang Wei</translation>
+    </message>
+    <message>
+        <source>初始密码，至少 {n} 个字符</source>
+        <translation>Initial password, at least {n} characters</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>正在创建示例数据…</source>
+        <translation>Creating the demo data…</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicationTab</name>
+    <message>
+        <source>申请组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>组织名称</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>企业类型</source>
+        <translation>Enterprise type</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Headcount</translation>
+    </message>
+    <message>
+        <source>认证范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>案件与合同</source>
+        <translation>Case and contract</translation>
+    </message>
+    <message>
+        <source>认证类型</source>
+        <translation>Audit type</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>合同编号</source>
+        <translation>Contract no.</translation>
+    </message>
+    <message>
+        <source>认证费用</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>审查人日</source>
+        <translation>Audit days</translation>
+    </message>
+    <message>
+        <source>评审组</source>
+        <translation>Audit team</translation>
+    </message>
+    <message>
+        <source>把文件拖到某一行即可作为该项材料；双击打开文件</source>
+        <translation>Drop a file on a row to provide that material; double-click to open a file</translation>
+    </message>
+    <message>
+        <source>提供文件…</source>
+        <translation>Provide files…</translation>
+    </message>
+    <message>
+        <source>打开文件</source>
+        <translation>Open file</translation>
+    </message>
+    <message>
+        <source>标记不适用…</source>
+        <translation>Mark not applicable…</translation>
+    </message>
+    <message>
+        <source>申请材料（12 项）</source>
+        <translation>Application materials (12 items)</translation>
+    </message>
+    <message>
+        <source>{fee} 元</source>
+        <translation>CNY {fee}</translation>
+    </message>
+    <message>
+        <source>文件审查 {doc} 人日，现场审查 {site} 人日</source>
+        <translation>{doc} document review days, {site} on-site days</translation>
+    </message>
+    <message>
+        <source>（已调整：{reason}）</source>
+        <translation>(overridden: {reason})</translation>
+    </message>
+    <message>
+        <source>{name}（组长）</source>
+        <translation>{name} (leader)</translation>
+    </message>
+    <message>
+        <source>还有 {n} 项材料既未提供也未标记不适用，完成后才能提交。</source>
+        <translation>{n} materials are neither provided nor marked not applicable; complete them to submit.</translation>
+    </message>
+    <message>
+        <source>所选材料没有文件</source>
+        <translation>The selected material has no file</translation>
+    </message>
+    <message>
+        <source>请先选择一项材料</source>
+        <translation>Select a material first</translation>
+    </message>
+    <message>
+        <source>第 {n} 项材料的文件</source>
+        <translation>Files for material {n}</translation>
+    </message>
+    <message>
+        <source>材料不适用</source>
+        <translation>Material not applicable</translation>
+    </message>
+    <message>
+        <source>第 {n} 项 {name}：请说明不适用的原因</source>
+        <translation>Item {n} {name}: why is it not applicable?</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>请说明不予受理的原因</source>
+        <translation>Why is the application rejected?</translation>
+    </message>
+    <message>
+        <source>撤回申请</source>
+        <translation>Withdraw the application</translation>
+    </message>
+    <message>
+        <source>请说明撤回的原因</source>
+        <translation>Why is the case withdrawn?</translation>
+    </message>
+</context>
+<context>
+    <name>CaseLabels</name>
+    <message>
+        <source>批准</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>降级批准</source>
+        <translation>Approve a lower grade</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return to the team</translation>
+    </message>
+    <message>
+        <source>不批准</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>未提供</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>已提供</source>
+        <translation>Provided</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation>Not applicable</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Pass</translation>
+    </message>
+    <message>
+        <source>需修改</source>
+        <translation>Revise</translation>
+    </message>
+    <message>
+        <source>待整改（已逾期）</source>
+        <translation>Open (overdue)</translation>
+    </message>
+    <message>
+        <source>待整改</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>特别扣分项</source>
+        <translation>Special deduction</translation>
+    </message>
+    <message>
+        <source>特别加分项</source>
+        <translation>Special bonus</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListModel</name>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>申请组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>最近更新</source>
+        <translation>Last change</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListPage</name>
+    <message>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>新建申请</source>
+        <translation>New application</translation>
+    </message>
+    <message>
+        <source>登记新的认证申请 (Ctrl+N)</source>
+        <translation>Register a new application (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>打开所选案件 (Enter)</source>
+        <translation>Open the selected case (Enter)</translation>
+    </message>
+    <message>
+        <source>搜索组织名称、统一社会信用代码或案件编号</source>
+        <translation>Search organisation, credit code or case number</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>全部评价规则</source>
+        <translation>All rubrics</translation>
+    </message>
+    <message>
+        <source>全部等级</source>
+        <translation>All grades</translation>
+    </message>
+    <message>
+        <source>全部评审员</source>
+        <translation>All auditors</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <source>共 {n} 件</source>
+        <translation>{n} cases</translation>
+    </message>
+</context>
+<context>
+    <name>CasePage</name>
+    <message>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>下一步：</source>
+        <translation>Next:</translation>
+    </message>
+    <message>
+        <source>补充申请材料</source>
+        <translation>Complete the materials</translation>
+    </message>
+    <message>
+        <source>提交申请</source>
+        <translation>Submit the application</translation>
+    </message>
+    <message>
+        <source>受理…</source>
+        <translation>Accept…</translation>
+    </message>
+    <message>
+        <source>不予受理…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>指派评审组…</source>
+        <translation>Assign audit team…</translation>
+    </message>
+    <message>
+        <source>记录文件审查</source>
+        <translation>Record the document review</translation>
+    </message>
+    <message>
+        <source>现场评分</source>
+        <translation>Scoring</translation>
+    </message>
+    <message>
+        <source>形成评审结论…</source>
+        <translation>Conclude the audit…</translation>
+    </message>
+    <message>
+        <source>表决</source>
+        <translation>Vote</translation>
+    </message>
+    <message>
+        <source>颁发证书</source>
+        <translation>Issue the certificate</translation>
+    </message>
+    <message>
+        <source>撤回案件…</source>
+        <translation>Withdraw the case…</translation>
+    </message>
+    <message>
+        <source>申请</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>文件审查</source>
+        <translation>Document review</translation>
+    </message>
+    <message>
+        <source>评审委员会</source>
+        <translation>Committee</translation>
+    </message>
+    <message>
+        <source>证书</source>
+        <translation>Certificate</translation>
+    </message>
+    <message>
+        <source>待整改</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>评价规则文件已被修改，不能继续评分</source>
+        <translation>The rubric file has changed since the audit began: scoring is stopped</translation>
+    </message>
+    <message>
+        <source>待整改 {n} 项</source>
+        <translation>{n} open</translation>
+    </message>
+    <message>
+        <source>第 {n} 轮</source>
+        <translation>Round {n}</translation>
+    </message>
+    <message>
+        <source>案件已结束：{state}</source>
+        <translation>The case has ended: {state}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseSummaryPage</name>
+    <message>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>案件概况</source>
+        <translation>Case summary</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>企业类型</source>
+        <translation>Enterprise type</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Headcount</translation>
+    </message>
+    <message>
+        <source>认证范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>评审组</source>
+        <translation>Audit team</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>证书</source>
+        <translation>Certificate</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateTab</name>
+    <message>
+        <source>证书</source>
+        <translation>Certificate</translation>
+    </message>
+    <message>
+        <source>证书编号</source>
+        <translation>Certificate no.</translation>
+    </message>
+    <message>
+        <source>获证组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>认证范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>发证日期</source>
+        <translation>Issued on</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Expires on</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>下次监督审核</source>
+        <translation>Next surveillance audit</translation>
+    </message>
+    <message>
+        <source>颁发证书</source>
+        <translation>Issue the certificate</translation>
+    </message>
+    <message>
+        <source>保存证书 PDF…</source>
+        <translation>Save certificate PDF…</translation>
+    </message>
+    <message>
+        <source>打印证书…</source>
+        <translation>Print certificate…</translation>
+    </message>
+    <message>
+        <source>保存评分表（xlsx）…</source>
+        <translation>Save score sheet (xlsx)…</translation>
+    </message>
+    <message>
+        <source>保存评审报告（PDF）…</source>
+        <translation>Save audit report (PDF)…</translation>
+    </message>
+    <message>
+        <source>未颁发</source>
+        <translation>Not issued</translation>
+    </message>
+    <message>
+        <source>（{reason}）</source>
+        <translation>({reason})</translation>
+    </message>
+    <message>
+        <source>案件处于“{state}”状态：评审委员会批准后才能颁发证书。</source>
+        <translation>The case is in “{state}”: a certificate can be issued once the committee has approved.</translation>
+    </message>
+    <message>
+        <source>证书和报告的生成模块尚未安装</source>
+        <translation>The certificate and report renderers are not installed</translation>
+    </message>
+    <message>
+        <source>尚未颁发证书</source>
+        <translation>No certificate issued yet</translation>
+    </message>
+    <message>
+        <source>证书预览将在证书生成模块安装后显示。</source>
+        <translation>The certificate preview appears once the certificate renderer is installed.</translation>
+    </message>
+    <message>
+        <source>颁发证书后在此预览。</source>
+        <translation>The certificate is previewed here once issued.</translation>
+    </message>
+    <message>
+        <source>正在生成证书预览…</source>
+        <translation>Making the certificate preview…</translation>
+    </message>
+    <message>
+        <source>正在生成证书…</source>
+        <translation>Making the certificate…</translation>
+    </message>
+    <message>
+        <source>无法生成证书预览：{error}</source>
+        <translation>The certificate preview could not be made: {error}</translation>
+    </message>
+    <message>
+        <source>此安装缺少 Qt PDF 组件（PySide6-Pdf），无法预览；仍可保存证书 PDF。</source>
+        <translation>This installation lacks the Qt PDF module (PySide6 QtPdf), so there is no preview; the certificate PDF can still be saved.</translation>
+    </message>
+    <message>
+        <source>无法写入 {path}：{error}</source>
+        <translation>Cannot write {path}: {error}</translation>
+    </message>
+    <message>
+        <source>已保存：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <source>保存证书</source>
+        <translation>Save certificate</translation>
+    </message>
+    <message>
+        <source>保存评分表</source>
+        <translation>Save score sheet</translation>
+    </message>
+    <message>
+        <source>保存评审报告</source>
+        <translation>Save audit report</translation>
+    </message>
+</context>
+<context>
+    <name>CommitteeTab</name>
+    <message>
+        <source>评审组建议</source>
+        <translation>Team&apos;s recommendation</translation>
+    </message>
+    <message>
+        <source>推荐</source>
+        <translation>Recommended</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>评审结论</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <source>评审组</source>
+        <translation>Audit team</translation>
+    </message>
+    <message>
+        <source>各类别得分率（%）</source>
+        <translation>Score rate per category (%)</translation>
+    </message>
+    <message>
+        <source>表决</source>
+        <translation>Vote</translation>
+    </message>
+    <message>
+        <source>批准</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>降级批准为</source>
+        <translation>Lower the grade to</translation>
+    </message>
+    <message>
+        <source>退回评审组</source>
+        <translation>Return to the audit team</translation>
+    </message>
+    <message>
+        <source>不批准</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>表决意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>提交表决</source>
+        <translation>Cast vote</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>不符合事实</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>纠正措施及验证</source>
+        <translation>Corrective action and verification</translation>
+    </message>
+    <message>
+        <source>关闭人</source>
+        <translation>Closed by</translation>
+    </message>
+    <message>
+        <source>审查 / 类别</source>
+        <translation>Review / category</translation>
+    </message>
+    <message>
+        <source>发现</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>指标评分</source>
+        <translation>Indicator scores</translation>
+    </message>
+    <message>
+        <source>不符合项</source>
+        <translation>Nonconformity</translation>
+    </message>
+    <message>
+        <source>文件审查发现</source>
+        <translation>Document review findings</translation>
+    </message>
+    <message>
+        <source>未达标</source>
+        <translation>Not passed</translation>
+    </message>
+    <message>
+        <source>{total} 分 · {grade}</source>
+        <translation>{total} points · {grade}</translation>
+    </message>
+    <message>
+        <source>评审组尚未形成结论</source>
+        <translation>The audit team has not concluded yet</translation>
+    </message>
+    <message>
+        <source>基础分 {base}</source>
+        <translation>Base score {base}</translation>
+    </message>
+    <message>
+        <source>特别扣分 {n} 项</source>
+        <translation>{n} special deductions</translation>
+    </message>
+    <message>
+        <source>特别加分 {n} 项</source>
+        <translation>{n} special bonus</translation>
+    </message>
+    <message>
+        <source>不适用 {n} 项</source>
+        <translation>{n} not applicable</translation>
+    </message>
+    <message>
+        <source>决定等级：{grade}</source>
+        <translation>Decided grade: {grade}</translation>
+    </message>
+    <message>
+        <source>{name}（组长）</source>
+        <translation>{name} (leader)</translation>
+    </message>
+    <message>
+        <source>得分率</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>（{date} 验证关闭）</source>
+        <translation>(verified and closed {date})</translation>
+    </message>
+    <message>
+        <source>特别扣分</source>
+        <translation>Special deduction</translation>
+    </message>
+    <message>
+        <source>综合</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>您已对本案表决</source>
+        <translation>You have voted on this case</translation>
+    </message>
+    <message>
+        <source>{user}：{decision}</source>
+        <translation>{user}: {decision}</translation>
+    </message>
+    <message>
+        <source>第 {n} 轮表决</source>
+        <translation>Round {n} votes</translation>
+    </message>
+    <message>
+        <source>：尚无表决</source>
+        <translation>: no votes yet</translation>
+    </message>
+    <message>
+        <source>只读：{reason}</source>
+        <translation>Read-only: {reason}</translation>
+    </message>
+    <message>
+        <source>您已表决：{decision}</source>
+        <translation>Your vote: {decision}</translation>
+    </message>
+    <message>
+        <source>案件处于“{state}”状态，本页为只读。</source>
+        <translation>The case is in “{state}”: this page is read-only.</translation>
+    </message>
+</context>
+<context>
+    <name>CreateDatabaseDialog</name>
+    <message>
+        <source>创建数据库</source>
+        <translation>Create database</translation>
+    </message>
+    <message>
+        <source>尚未找到数据库：
+{location}
+
+是否现在创建？</source>
+        <translation>There is no database at:
+{location}
+
+Create it now?</translation>
+    </message>
+    <message>
+        <source>创建并填入示例数据（示例用户的密码均为 demo1234）</source>
+        <translation>Create it with demo data (every demo user&apos;s password is demo1234)</translation>
+    </message>
+    <message>
+        <source>创建空数据库，并设置第一位系统管理员</source>
+        <translation>Create an empty database with its first administrator</translation>
+    </message>
+    <message>
+        <source>至少 {n} 个字符</source>
+        <translation>At least {n} characters</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>创建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>工作台</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>重新读取数据 (F5)</source>
+        <translation>Read the data again (F5)</translation>
+    </message>
+    <message>
+        <source>在办案件</source>
+        <translation>Open cases</translation>
+    </message>
+    <message>
+        <source>待我处理</source>
+        <translation>Waiting for me</translation>
+    </message>
+    <message>
+        <source>逾期未整改的不符合项</source>
+        <translation>Nonconformities past their deadline</translation>
+    </message>
+    <message>
+        <source>90 天内到期或待监督的证书</source>
+        <translation>Certificates expiring or due for surveillance within 90 days</translation>
+    </message>
+    <message>
+        <source>有效证书</source>
+        <translation>Certificates in force</translation>
+    </message>
+    <message>
+        <source>各状态案件数</source>
+        <translation>Cases per state</translation>
+    </message>
+    <message>
+        <source>有效证书等级分布</source>
+        <translation>Certificates in force by grade</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>申请组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <source>未关闭不符合项</source>
+        <translation>Open NCs</translation>
+    </message>
+    <message>
+        <source>最近更新</source>
+        <translation>Last change</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>特别扣分项</source>
+        <translation>Special deduction</translation>
+    </message>
+    <message>
+        <source>不符合项</source>
+        <translation>Nonconformity</translation>
+    </message>
+    <message>
+        <source>整改期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>逾期天数</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <source>已逾期 {n} 天</source>
+        <translation>{n} days overdue</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <source>{n} 天后</source>
+        <translation>in {n} days</translation>
+    </message>
+    <message>
+        <source>证书编号</source>
+        <translation>Certificate no.</translation>
+    </message>
+    <message>
+        <source>获证组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>证书到期</source>
+        <translation>Certificate expiry</translation>
+    </message>
+    <message>
+        <source>年度监督审核</source>
+        <translation>Annual surveillance</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>剩余</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>证书状态</source>
+        <translation>Certificate status</translation>
+    </message>
+    <message>
+        <source>后续案件</source>
+        <translation>Follow-up case</translation>
+    </message>
+    <message>
+        <source>尚未开启</source>
+        <translation>not opened</translation>
+    </message>
+    <message>
+        <source>{today} · {user}（{roles}）</source>
+        <translation>{today} · {user} ({roles})</translation>
+    </message>
+    <message>
+        <source>{n} 张</source>
+        <translation>{n} in force</translation>
+    </message>
+    <message>
+        <source>暂无有效证书</source>
+        <translation>No certificate in force</translation>
+    </message>
+    <message>
+        <source>待我处理 ({n})</source>
+        <translation>Waiting for me ({n})</translation>
+    </message>
+    <message>
+        <source>逾期不符合项 ({n})</source>
+        <translation>Overdue nonconformities ({n})</translation>
+    </message>
+    <message>
+        <source>证书到期与监督 ({n})</source>
+        <translation>Expiry and surveillance ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDialog</name>
+    <message>
+        <source>添加证据</source>
+        <translation>Add evidence</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>文件或照片</source>
+        <translation>File or photo</translation>
+    </message>
+    <message>
+        <source>选择证据文件</source>
+        <translation>Choose evidence files</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpDialog</name>
+    <message>
+        <source>开启后续审核 — {number}</source>
+        <translation>Open a follow-up audit — {number}</translation>
+    </message>
+    <message>
+        <source>留空则沿用原合同编号</source>
+        <translation>Leave empty to keep the original contract number</translation>
+    </message>
+    <message>
+        <source>将新建一个已受理的案件，沿用原证书的认证范围；请随后指派评审组。</source>
+        <translation>This creates an accepted case with the certificate&apos;s scope; assign the audit team next.</translation>
+    </message>
+    <message>
+        <source>审核类型</source>
+        <translation>Audit type</translation>
+    </message>
+    <message>
+        <source>合同编号</source>
+        <translation>Contract no.</translation>
+    </message>
+    <message>
+        <source>开启</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录 — 售后服务认证工作台</source>
+        <translation>Log in — Audit Workbench</translation>
+    </message>
+    <message>
+        <source>售后服务认证工作台</source>
+        <translation>Audit Workbench</translation>
+    </message>
+    <message>
+        <source>GB/T 27922 商品售后服务评价体系认证</source>
+        <translation>GB/T 27922 after-sales service certification</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请输入用户名</source>
+        <translation>Enter your user name</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>售后服务认证工作台 — {body}</source>
+        <translation>Audit Workbench — {body}</translation>
+    </message>
+    <message>
+        <source>售后服务认证工作台</source>
+        <translation>Audit Workbench</translation>
+    </message>
+    <message>
+        <source>工作台</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>当前案件</source>
+        <translation>Current case</translation>
+    </message>
+    <message>
+        <source>证书登记册</source>
+        <translation>Certificate register</translation>
+    </message>
+    <message>
+        <source>系统设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>刷新(&amp;R)</source>
+        <translation>&amp;Refresh</translation>
+    </message>
+    <message>
+        <source>退出(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>关于(&amp;A)</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>已登录：{user} · 数据库：{db}</source>
+        <translation>Logged in: {user} · Database: {db}</translation>
+    </message>
+    <message>
+        <source>当前案件 {case_no} (Ctrl+3)</source>
+        <translation>Current case {case_no} (Ctrl+3)</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>售后服务认证工作台 {version}
+GB/T 27922《商品售后服务评价体系》认证业务管理</source>
+        <translation>Audit Workbench {version}
+Certification of after-sales service against GB/T 27922</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>后台任务尚未完成，仍要退出吗？</source>
+        <translation>A background task is still running. Quit anyway?</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialsModel</name>
+    <message>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>不适用：{reason}</source>
+        <translation>Not applicable: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+        <source>新建申请</source>
+        <translation>New application</translation>
+    </message>
+    <message>
+        <source>与营业执照一致的组织全称</source>
+        <translation>Full name as on the business licence</translation>
+    </message>
+    <message>
+        <source>18 位统一社会信用代码</source>
+        <translation>18-character unified social credit code</translation>
+    </message>
+    <message>
+        <source> 人</source>
+        <translation> people</translation>
+    </message>
+    <message>
+        <source>有效人数，用于计算审查人日</source>
+        <translation>Effective headcount, used for the audit days</translation>
+    </message>
+    <message>
+        <source>例如：家用空调器的售后服务（配送、安装、维修、投诉处理）</source>
+        <translation>e.g. after-sales service of household air conditioners (delivery, installation, repair, complaints)</translation>
+    </message>
+    <message>
+        <source>组织名称</source>
+        <translation>Organisation name</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>企业类型</source>
+        <translation>Enterprise type</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Headcount</translation>
+    </message>
+    <message>
+        <source>认证范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>创建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>还差 {n} 位</source>
+        <translation>{n} more characters</translation>
+    </message>
+    <message>
+        <source>✓ 校验通过</source>
+        <translation>✓ Valid</translation>
+    </message>
+    <message>
+        <source>第 {n} 位字符“{ch}”不允许出现在统一社会信用代码中</source>
+        <translation>Character {n} (“{ch}”) is not allowed in a unified social credit code</translation>
+    </message>
+    <message>
+        <source>第 3–8 位应为行政区划码（数字）</source>
+        <translation>Characters 3–8 must be the administrative division code (digits)</translation>
+    </message>
+    <message>
+        <source>校验位应为“{expected}”，而不是“{got}”</source>
+        <translation>The check character should be “{expected}”, not “{got}”</translation>
+    </message>
+    <message>
+        <source>默认：{title}</source>
+        <translation>Default: {title}</translation>
+    </message>
+</context>
+<context>
+    <name>NonconformityDialog</name>
+    <message>
+        <source>开具不符合项</source>
+        <translation>Raise a nonconformity</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>（不针对单个指标）</source>
+        <translation>(not tied to an indicator)</translation>
+    </message>
+    <message>
+        <source>不符合事实</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>整改期限</source>
+        <translation>Deadline</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>重置密码 — {name}</source>
+        <translation>Reset password — {name}</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>请填写原因（将记入审计日志）</source>
+        <translation>Give the reason (it is recorded in the audit trail)</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <source>证书登记册</source>
+        <translation>Certificate register</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <source>开启后续审核…</source>
+        <translation>Follow-up audit…</translation>
+    </message>
+    <message>
+        <source>打开案件</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <source>导出 CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>将当前列表导出为 CSV（Excel 可直接打开）</source>
+        <translation>Export the list as shown to CSV (opens in Excel)</translation>
+    </message>
+    <message>
+        <source>搜索证书编号、组织、信用代码或案件编号</source>
+        <translation>Search number, organisation, credit code or case</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>证书编号</source>
+        <translation>Certificate no.</translation>
+    </message>
+    <message>
+        <source>获证组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>颁证日期</source>
+        <translation>Issued on</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Expires on</translation>
+    </message>
+    <message>
+        <source>下次监督</source>
+        <translation>Next surveillance</translation>
+    </message>
+    <message>
+        <source>监督审核已逾期</source>
+        <translation>Surveillance audit overdue</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>状态原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>共 {total} 张证书</source>
+        <translation>{total} certificates</translation>
+    </message>
+    <message>
+        <source>显示 {shown} / {total} 张证书</source>
+        <translation>Showing {shown} of {total} certificates</translation>
+    </message>
+    <message>
+        <source>证书状态为“{state}”，不能{verb}</source>
+        <translation>The certificate is “{state}”: cannot {verb}</translation>
+    </message>
+    <message>
+        <source>暂停所选证书（需填写原因）</source>
+        <translation>Suspend the selected certificate (a reason is required)</translation>
+    </message>
+    <message>
+        <source>恢复被暂停的证书（需填写原因）</source>
+        <translation>Restore the suspended certificate (a reason is required)</translation>
+    </message>
+    <message>
+        <source>撤销所选证书（需填写原因，不可恢复）</source>
+        <translation>Withdraw the selected certificate (a reason is required; cannot be undone)</translation>
+    </message>
+    <message>
+        <source>请先选择一张证书</source>
+        <translation>Select a certificate first</translation>
+    </message>
+    <message>
+        <source>开启后续审核</source>
+        <translation>open a follow-up audit</translation>
+    </message>
+    <message>
+        <source>为所选证书开启监督审核或再认证</source>
+        <translation>Open a surveillance or renewal audit of the selected certificate</translation>
+    </message>
+    <message>
+        <source>打开颁发此证书的案件</source>
+        <translation>Open the case that issued this certificate</translation>
+    </message>
+    <message>
+        <source>暂停证书</source>
+        <translation>Suspend certificate</translation>
+    </message>
+    <message>
+        <source>暂停证书 {number}（{org}）的原因：</source>
+        <translation>Reason for suspending certificate {number} ({org}):</translation>
+    </message>
+    <message>
+        <source>恢复证书</source>
+        <translation>Restore certificate</translation>
+    </message>
+    <message>
+        <source>恢复证书 {number}（{org}）的原因：</source>
+        <translation>Reason for restoring certificate {number} ({org}):</translation>
+    </message>
+    <message>
+        <source>撤销证书</source>
+        <translation>Withdraw certificate</translation>
+    </message>
+    <message>
+        <source>撤销证书 {number}（{org}）的原因：
+撤销后不能恢复。</source>
+        <translation>Reason for withdrawing certificate {number} ({org}):
+A withdrawn certificate cannot be restored.</translation>
+    </message>
+    <message>
+        <source>导出证书登记册</source>
+        <translation>Export the certificate register</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 张证书到：
+{path}</source>
+        <translation>Exported {n} certificates to:
+{path}</translation>
+    </message>
+    <message>
+        <source>导出失败</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <source>正在导出证书登记册…</source>
+        <translation>Exporting the certificate register…</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewTab</name>
+    <message>
+        <source>记录文件审查</source>
+        <translation>Record the document review</translation>
+    </message>
+    <message>
+        <source>本类别的审查发现，每行一条</source>
+        <translation>Findings for this category, one per line</translation>
+    </message>
+    <message>
+        <source>通过（转现场评审）</source>
+        <translation>Pass (on to the on-site audit)</translation>
+    </message>
+    <message>
+        <source>需修改（申请方修改后再审）</source>
+        <translation>Revise (review again after the applicant&apos;s changes)</translation>
+    </message>
+    <message>
+        <source>审查意见</source>
+        <translation>Review note</translation>
+    </message>
+    <message>
+        <source>记录审查结论</source>
+        <translation>Record the review</translation>
+    </message>
+    <message>
+        <source>结论：</source>
+        <translation>Outcome:</translation>
+    </message>
+    <message>
+        <source>意见：</source>
+        <translation>Comment:</translation>
+    </message>
+    <message>
+        <source>审查记录</source>
+        <translation>Reviews</translation>
+    </message>
+    <message>
+        <source>时间 / 类别</source>
+        <translation>Time / category</translation>
+    </message>
+    <message>
+        <source>审查员 / 发现</source>
+        <translation>Reviewer / finding</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>综合（不针对类别）</source>
+        <translation>General (no category)</translation>
+    </message>
+    <message>
+        <source>只读：{reason}</source>
+        <translation>Read-only: {reason}</translation>
+    </message>
+    <message>
+        <source>案件处于“{state}”状态，文件审查记录为只读。</source>
+        <translation>The case is in “{state}”: the document review is read-only.</translation>
+    </message>
+    <message>
+        <source>综合</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>尚无审查记录</source>
+        <translation>No review yet</translation>
+    </message>
+</context>
+<context>
+    <name>RolesDialog</name>
+    <message>
+        <source>设置角色 — {name}</source>
+        <translation>Roles — {name}</translation>
+    </message>
+    <message>
+        <source>一人可兼任多个角色；参与评审的人员不能对同一案件表决。</source>
+        <translation>A person may hold several roles; whoever took part in evaluating a case may not vote on it.</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>SampleDialog</name>
+    <message>
+        <source>按抽样评分</source>
+        <translation>Score from a sample</translation>
+    </message>
+    <message>
+        <source>{indicator}：得分 = 满分 × 符合数 ÷ 抽样数，按 0.5 分取整。</source>
+        <translation>{indicator}: points = maximum × conforming ÷ sampled, rounded to 0.5.</translation>
+    </message>
+    <message>
+        <source>抽样数</source>
+        <translation>Sampled</translation>
+    </message>
+    <message>
+        <source>不符合数</source>
+        <translation>Nonconforming</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringModel</name>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>满分</source>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation>N/A</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>已评 {scored}/{count} 项；得分 {earned}，适用满分 {applicable}</source>
+        <translation>{scored}/{count} scored; {earned} of {applicable} applicable points</translation>
+    </message>
+    <message>
+        <source>（抽样）</source>
+        <translation> (sample)</translation>
+    </message>
+    <message>
+        <source>不适用：{reason}</source>
+        <translation>Not applicable: {reason}</translation>
+    </message>
+    <message>
+        <source>抽样 {sampled}，不符合 {nonconforming}</source>
+        <translation>sampled {sampled}, nonconforming {nonconforming}</translation>
+    </message>
+    <message>
+        <source>未评分</source>
+        <translation>Not scored</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringTab</name>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>形成评审结论…</source>
+        <translation>Conclude the audit…</translation>
+    </message>
+    <message>
+        <source>键入分数后回车保存并跳到下一项 · N 不适用 · +/− 0.5 分 · F 满分 · S 抽样 · Del 清除 · C 说明 · E 证据 · R 不符合项 · Ctrl+Z 撤销</source>
+        <translation>Type points, Enter saves and moves on · N not applicable · +/− 0.5 · F full marks · S sample · Del clear · C note · E evidence · R nonconformity · Ctrl+Z undo</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>不符合项</source>
+        <translation>Nonconformity</translation>
+    </message>
+    <message>
+        <source>特别项</source>
+        <translation>Special items</translation>
+    </message>
+    <message>
+        <source>查看要点</source>
+        <translation>What to look for</translation>
+    </message>
+    <message>
+        <source>应有证据</source>
+        <translation>Evidence expected</translation>
+    </message>
+    <message>
+        <source>评审说明（Ctrl+Enter 保存）</source>
+        <translation>Audit note (Ctrl+Enter saves)</translation>
+    </message>
+    <message>
+        <source>保存说明</source>
+        <translation>Save note</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>记录人</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>把文件或照片拖到这里即可作为证据添加；双击打开文件</source>
+        <translation>Drop files or photos here to add them as evidence; double-click to open a file</translation>
+    </message>
+    <message>
+        <source>添加证据…</source>
+        <translation>Add evidence…</translation>
+    </message>
+    <message>
+        <source>添加文件…</source>
+        <translation>Add files…</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>现场证据</source>
+        <translation>On-site evidence</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>不符合事实</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>纠正措施</source>
+        <translation>Corrective action</translation>
+    </message>
+    <message>
+        <source>就所选指标开具…</source>
+        <translation>Raise for the selected indicator…</translation>
+    </message>
+    <message>
+        <source>验证并关闭…</source>
+        <translation>Verify and close…</translation>
+    </message>
+    <message>
+        <source>特别扣分项每项扣 1 分并开具不符合项；特别加分项加 1 分（最多一项）。</source>
+        <translation>Each special deduction takes 1 point off and opens a nonconformity; one special bonus adds 1 point.</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>特别扣分…</source>
+        <translation>Special deduction…</translation>
+    </message>
+    <message>
+        <source>特别加分…</source>
+        <translation>Special bonus…</translation>
+    </message>
+    <message>
+        <source>撤销所选…</source>
+        <translation>Remove selected…</translation>
+    </message>
+    <message>
+        <source>评分为只读：{reason}</source>
+        <translation>Scores are read-only: {reason}</translation>
+    </message>
+    <message>
+        <source>特别扣分</source>
+        <translation>Special deduction</translation>
+    </message>
+    <message>
+        <source>总分 &lt;b style=&apos;font-size:15pt&apos;&gt;{total}&lt;/b&gt;</source>
+        <translation>Total &lt;b style=&apos;font-size:15pt&apos;&gt;{total}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>基础分 {base}</source>
+        <translation>Base score {base}</translation>
+    </message>
+    <message>
+        <source>特别扣分 −{n}</source>
+        <translation>Special deductions −{n}</translation>
+    </message>
+    <message>
+        <source>特别加分 +{n}</source>
+        <translation>Special bonus +{n}</translation>
+    </message>
+    <message>
+        <source>已评 {scored}/{count} 项</source>
+        <translation>{scored}/{count} scored</translation>
+    </message>
+    <message>
+        <source>未达标</source>
+        <translation>Not passed</translation>
+    </message>
+    <message>
+        <source>尚有 {n} 项未评分，按 0 分计入：等级为暂定</source>
+        <translation>{n} indicators not scored yet count as 0: the grade is provisional</translation>
+    </message>
+    <message>
+        <source>暂定 {grade}</source>
+        <translation>Provisional: {grade}</translation>
+    </message>
+    <message>
+        <source>满分 {max} 分</source>
+        <translation>Maximum {max} points</translation>
+    </message>
+    <message>
+        <source>通常抽样检查（S 键按抽样评分）</source>
+        <translation>Usually checked on a sample (S scores from a sample)</translation>
+    </message>
+    <message>
+        <source>条款 {clause}</source>
+        <translation>Clause {clause}</translation>
+    </message>
+    <message>
+        <source>未评分</source>
+        <translation>Not scored</translation>
+    </message>
+    <message>
+        <source>不适用：{reason}</source>
+        <translation>Not applicable: {reason}</translation>
+    </message>
+    <message>
+        <source>得分 {points}（抽样 {sampled}，不符合 {nonconforming}）</source>
+        <translation>Points {points} (sampled {sampled}, nonconforming {nonconforming})</translation>
+    </message>
+    <message>
+        <source>得分 {points}</source>
+        <translation>Points {points}</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation>N/A</translation>
+    </message>
+    <message>
+        <source>✓ 已保存 {code}：{value}（{time}）</source>
+        <translation>✓ Saved {code}: {value} ({time})</translation>
+    </message>
+    <message>
+        <source>{code} 得分 {points}</source>
+        <translation>{code} scored {points}</translation>
+    </message>
+    <message>
+        <source>清除 {code}</source>
+        <translation>Clear {code}</translation>
+    </message>
+    <message>
+        <source>不适用（删减）</source>
+        <translation>Not applicable (excluded)</translation>
+    </message>
+    <message>
+        <source>{code} {name}：请说明不适用的原因</source>
+        <translation>{code} {name}: why is it not applicable?</translation>
+    </message>
+    <message>
+        <source>{code} 不适用</source>
+        <translation>{code} not applicable</translation>
+    </message>
+    <message>
+        <source>{code} 抽样 {sampled}/{nonconforming}</source>
+        <translation>{code} sample {sampled}/{nonconforming}</translation>
+    </message>
+    <message>
+        <source>{code} 满分</source>
+        <translation>{code} full marks</translation>
+    </message>
+    <message>
+        <source>{code} 说明</source>
+        <translation>{code} note</translation>
+    </message>
+    <message>
+        <source>✓ 已添加 {code} 的证据</source>
+        <translation>✓ Evidence added to {code}</translation>
+    </message>
+    <message>
+        <source>选择证据文件或照片</source>
+        <translation>Choose evidence files or photos</translation>
+    </message>
+    <message>
+        <source>✓ 已开具不符合项 {number}</source>
+        <translation>✓ Raised nonconformity {number}</translation>
+    </message>
+    <message>
+        <source>{number}：{text}
+请记录纠正措施及其验证结果</source>
+        <translation>{number}: {text}
+Record the corrective action and how it was verified</translation>
+    </message>
+    <message>
+        <source>✓ 已关闭 {number}</source>
+        <translation>✓ Closed {number}</translation>
+    </message>
+    <message>
+        <source>请先选择一个不符合项</source>
+        <translation>Select a nonconformity first</translation>
+    </message>
+    <message>
+        <source>关闭不符合项</source>
+        <translation>Close nonconformity</translation>
+    </message>
+    <message>
+        <source>特别扣分项</source>
+        <translation>Special deduction</translation>
+    </message>
+    <message>
+        <source>特别加分项</source>
+        <translation>Special bonus</translation>
+    </message>
+    <message>
+        <source>请说明原因</source>
+        <translation>Give the reason</translation>
+    </message>
+    <message>
+        <source>请先选择一个特别项</source>
+        <translation>Select a special item first</translation>
+    </message>
+    <message>
+        <source>撤销特别项</source>
+        <translation>Remove special item</translation>
+    </message>
+    <message>
+        <source>请说明撤销的原因</source>
+        <translation>Why is it removed?</translation>
+    </message>
+    <message>
+        <source>形成评审结论</source>
+        <translation>Conclude the audit</translation>
+    </message>
+    <message>
+        <source>评审结论（提交后案件转评审委员会，评分不能再修改）</source>
+        <translation>Conclusion (the case then goes to the committee; scores can no longer change)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>系统设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>认证机构信息、证书编号、评审委员会法定人数与用户管理</source>
+        <translation>The certification body, certificate numbers, the committee quorum and the users</translation>
+    </message>
+    <message>
+        <source>用 {year} 表示年份，{seq:05d} 表示当年的流水号（5 位，不足补零）</source>
+        <translation>{year} is the year, {seq:05d} the number within the year (5 digits, zero-padded)</translation>
+    </message>
+    <message>
+        <source>收齐多少张表决票后作出决定；多数决，平票退回</source>
+        <translation>How many votes decide; the majority wins, a tie returns the case</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>保存设置</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>撤销修改</source>
+        <translation>Revert</translation>
+    </message>
+    <message>
+        <source>认证机构</source>
+        <translation>Certification body</translation>
+    </message>
+    <message>
+        <source>机构名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>英文名称</source>
+        <translation>English name</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>证书与评审</source>
+        <translation>Certificates and decisions</translation>
+    </message>
+    <message>
+        <source>证书编号格式</source>
+        <translation>Certificate number pattern</translation>
+    </message>
+    <message>
+        <source>评审委员会法定票数</source>
+        <translation>Committee quorum (votes)</translation>
+    </message>
+    <message>
+        <source>不符合项整改期限</source>
+        <translation>Rectification period</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>新增用户…</source>
+        <translation>Add user…</translation>
+    </message>
+    <message>
+        <source>设置角色…</source>
+        <translation>Roles…</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <source>重置密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>用户与角色</source>
+        <translation>Users and roles</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <source>（已锁定）</source>
+        <translation> (locked)</translation>
+    </message>
+    <message>
+        <source>格式无效：请使用 {year} 和 {seq}</source>
+        <translation>Invalid pattern: use {year} and {seq}</translation>
+    </message>
+    <message>
+        <source>示例：{example}</source>
+        <translation>Example: {example}</translation>
+    </message>
+    <message>
+        <source>设置已保存。</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <source>界面语言将在下次启动时生效。</source>
+        <translation>The language takes effect at the next start.</translation>
+    </message>
+    <message>
+        <source>已停用（已锁定）</source>
+        <translation>Inactive (locked)</translation>
+    </message>
+    <message>
+        <source>请先选择一位用户</source>
+        <translation>Select a user first</translation>
+    </message>
+    <message>
+        <source>新增一位用户并分配角色</source>
+        <translation>Add a user and give them roles</translation>
+    </message>
+    <message>
+        <source>修改所选用户的角色</source>
+        <translation>Change the roles of the selected user</translation>
+    </message>
+    <message>
+        <source>为所选用户设置新密码</source>
+        <translation>Set a new password for the selected user</translation>
+    </message>
+    <message>
+        <source>不能停用自己</source>
+        <translation>You cannot deactivate yourself</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Activate</translation>
+    </message>
+    <message>
+        <source>停用或重新启用所选用户</source>
+        <translation>Deactivate or reactivate the selected user</translation>
+    </message>
+    <message>
+        <source>停用用户</source>
+        <translation>Deactivate user</translation>
+    </message>
+    <message>
+        <source>停用用户 {name}？停用后该用户不能登录。</source>
+        <translation>Deactivate user {name}? They will no longer be able to log in.</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>已为 {name} 设置新密码。</source>
+        <translation>A new password is set for {name}.</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>无法完成操作</source>
+        <translation>Cannot do that</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>TeamDialog</name>
+    <message>
+        <source>指派评审组</source>
+        <translation>Assign the audit team</translation>
+    </message>
+    <message>
+        <source>组长</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>组员</source>
+        <translation>Members</translation>
+    </message>
+</context>
+<context>
+    <name>UiContext</name>
+    <message>
+        <source>无法完成操作</source>
+        <translation>Cannot do that</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialogs</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,340 @@
+"""The dashboard (工作台): where every case stands and what waits for the logged-in user.
+
+One call, `DashboardService.overview(actor)`, reads everything the dashboard shows in one read
+session with a handful of aggregate queries (no per-case loading), so it stays fast with 100,000
+cases. The result is a tree of frozen dataclasses; the window only displays it.
+
+What "waiting for me" means follows the policy table (core.policy):
+- clerk: drafts to complete and submit, submitted applications to accept or reject, accepted cases
+  that need an audit team, approved cases whose certificate is to be issued;
+- auditor: cases in document review or on-site audit where the user is on the audit team;
+- committee member: cases in committee review on which the user may vote (took no part in the
+  evaluation) and has not voted yet in the current round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+
+from ..core.policy import Role
+from ..core.workflow import CLOSED_STATES, CaseKind, CaseState, CertificateState
+from ..storage import models as m
+from .base import Actor, Services
+
+HORIZON_DAYS = 90
+QUEUE_LIMIT = 200
+LIST_LIMIT = 200
+
+# What the user is expected to do next, by state, for the queue's "next step" column.
+CLERK_STEPS: dict[CaseState, str] = {
+    CaseState.draft: "submit",
+    CaseState.submitted: "accept",
+    CaseState.accepted: "assign_team",
+    CaseState.approved: "issue_certificate",
+}
+AUDITOR_STEPS: dict[CaseState, str] = {
+    CaseState.document_review: "record_review",
+    CaseState.onsite_audit: "score",
+}
+COMMITTEE_STEPS: dict[CaseState, str] = {CaseState.committee_review: "vote"}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A case waiting for the user, and the step it waits for (a core.policy.Action value)."""
+
+    case_no: str
+    kind: str
+    status: str
+    organization: str
+    next_step: str
+    updated_at: datetime
+    open_nonconformities: int
+
+
+@dataclass(frozen=True)
+class OverdueNonconformity:
+    case_no: str
+    organization: str
+    nonconformity_id: int
+    code: str | None
+    text: str
+    deadline: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class CertificateDue:
+    """A certificate that expires, or whose annual surveillance falls due, within the horizon."""
+
+    number: str
+    organization: str
+    grade: str
+    status: str
+    reason: str  # "expiry" | "surveillance"
+    due_on: date
+    days_left: int  # negative when already past
+    follow_up_case: str | None  # an open surveillance or renewal case of this certificate
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    horizon_days: int
+    total_cases: int
+    cases_by_state: tuple[tuple[str, int], ...]  # every CaseState in pipeline order, zeros included
+    work_queue: tuple[WorkItem, ...]
+    work_queue_total: int
+    overdue_nonconformities: tuple[OverdueNonconformity, ...]
+    overdue_total: int
+    certificates_due: tuple[CertificateDue, ...]
+    grade_distribution: tuple[tuple[str, int], ...]  # of certificates in force, highest grade first
+    certificates_in_force: int
+
+    def count(self, state: str) -> int:
+        return dict(self.cases_by_state).get(state, 0)
+
+
+STATE_ORDER: tuple[CaseState, ...] = (
+    CaseState.draft,
+    CaseState.submitted,
+    CaseState.accepted,
+    CaseState.document_review,
+    CaseState.onsite_audit,
+    CaseState.committee_review,
+    CaseState.approved,
+    CaseState.certified,
+    CaseState.rejected,
+    CaseState.withdrawn,
+    CaseState.not_certified,
+)
+GRADES = ("five_star", "four_star", "three_star", "qualified")
+_IN_FORCE = (CertificateState.valid.value, CertificateState.suspended.value)
+_OPEN_CASE = [s.value for s in CaseState if s not in CLOSED_STATES]
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class DashboardService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def overview(
+        self,
+        actor: Actor,
+        *,
+        horizon_days: int = HORIZON_DAYS,
+        queue_limit: int = QUEUE_LIMIT,
+        list_limit: int = LIST_LIMIT,
+    ) -> Dashboard:
+        today = self.s.today()
+        with self.s.read() as session:
+            by_state = dict(
+                session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all()
+            )
+            roles = self._roles(session, actor)
+            queue_stmt = self._queue(actor, roles)
+            if queue_stmt is None:
+                queue: list[WorkItem] = []
+                queue_total = 0
+            else:
+                queue_total = session.scalar(select(func.count()).select_from(queue_stmt.subquery())) or 0
+                queue = self._queue_items(session, queue_stmt, roles, queue_limit)
+            overdue, overdue_total = self._overdue(session, today, list_limit)
+            due = self._certificates_due(session, today, horizon_days, list_limit)
+            grades = dict(
+                session.execute(
+                    select(m.Certificate.grade, func.count())
+                    .where(m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
+                    .group_by(m.Certificate.grade)
+                ).all()
+            )
+        return Dashboard(
+            today=today,
+            horizon_days=horizon_days,
+            total_cases=sum(by_state.values()),
+            cases_by_state=tuple((s.value, by_state.get(s.value, 0)) for s in STATE_ORDER),
+            work_queue=tuple(queue),
+            work_queue_total=queue_total,
+            overdue_nonconformities=tuple(overdue),
+            overdue_total=overdue_total,
+            certificates_due=tuple(due),
+            grade_distribution=tuple((g, grades.get(g, 0)) for g in GRADES),
+            certificates_in_force=sum(grades.values()),
+        )
+
+    # -- the work queue ---------------------------------------------------------------------------
+    @staticmethod
+    def _roles(session, actor: Actor) -> frozenset[Role]:  # type: ignore[no-untyped-def]
+        """The roles as stored now (the Actor's copy may be stale); none for an inactive user."""
+        row = session.execute(select(m.User.roles, m.User.active).where(m.User.id == actor.id)).first()
+        if row is None or not row.active:
+            return frozenset()
+        return frozenset(Role(r) for r in row.roles.split(",") if r)
+
+    @staticmethod
+    def _queue(actor: Actor, roles: frozenset[Role]) -> Select[int] | None:
+        on_team = select(m.TeamMember.case_id).where(m.TeamMember.user_id == actor.id)
+        reviewed = select(m.DocumentReview.case_id).where(m.DocumentReview.reviewer_id == actor.id)
+        voted = exists().where(
+            m.CommitteeVote.case_id == m.Case.id,
+            m.CommitteeVote.round == m.Case.committee_round,
+            m.CommitteeVote.user_id == actor.id,
+        )
+        conditions: list[ColumnElement[bool]] = []
+        if Role.clerk in roles:
+            conditions.append(m.Case.status.in_([s.value for s in CLERK_STEPS]))
+        if Role.auditor in roles:
+            conditions.append(
+                and_(m.Case.status.in_([s.value for s in AUDITOR_STEPS]), m.Case.id.in_(on_team))
+            )
+        if Role.committee in roles:
+            conditions.append(
+                and_(
+                    m.Case.status == CaseState.committee_review.value,
+                    m.Case.id.not_in(on_team),
+                    m.Case.id.not_in(reviewed),
+                    ~voted,
+                )
+            )
+        if not conditions:
+            return None
+        return select(m.Case.id).where(or_(*conditions))
+
+    @staticmethod
+    def _queue_items(session, ids: Select[int], roles: frozenset[Role], limit: int) -> list[WorkItem]:  # type: ignore[no-untyped-def]
+        open_ncs = (
+            select(m.Nonconformity.case_id, func.count().label("n"))
+            .where(m.Nonconformity.status == "open")
+            .group_by(m.Nonconformity.case_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                m.Case.case_no,
+                m.Case.kind,
+                m.Case.status,
+                m.Organization.name,
+                m.Case.updated_at,
+                func.coalesce(open_ncs.c.n, 0),
+            )
+            .join(m.Organization, m.Organization.id == m.Case.organization_id)
+            .outerjoin(open_ncs, open_ncs.c.case_id == m.Case.id)
+            .where(m.Case.id.in_(ids))
+            .order_by(m.Case.updated_at, m.Case.id)  # the longest-waiting first
+            .limit(limit)
+        ).all()
+        steps: dict[CaseState, str] = {}
+        if Role.clerk in roles:
+            steps.update(CLERK_STEPS)
+        if Role.auditor in roles:
+            steps.update(AUDITOR_STEPS)
+        if Role.committee in roles:
+            steps.update(COMMITTEE_STEPS)
+        return [
+            WorkItem(case_no, kind, status, org, steps[CaseState(status)], updated, ncs)
+            for case_no, kind, status, org, updated, ncs in rows
+        ]
+
+    # -- nonconformities past their deadline ------------------------------------------------------
+    @staticmethod
+    def _overdue(session, today: date, limit: int) -> tuple[list[OverdueNonconformity], int]:  # type: ignore[no-untyped-def]
+        where = (
+            m.Nonconformity.status == "open",
+            m.Nonconformity.deadline < today,
+            m.Case.status.in_(_OPEN_CASE),
+        )
+        total = (
+            session.scalar(
+                select(func.count())
+                .select_from(m.Nonconformity)
+                .join(m.Case, m.Case.id == m.Nonconformity.case_id)
+                .where(*where)
+            )
+            or 0
+        )
+        rows = session.execute(
+            select(
+                m.Case.case_no,
+                m.Organization.name,
+                m.Nonconformity.id,
+                m.Nonconformity.code,
+                m.Nonconformity.text,
+                m.Nonconformity.deadline,
+            )
+            .join(m.Case, m.Case.id == m.Nonconformity.case_id)
+            .join(m.Organization, m.Organization.id == m.Case.organization_id)
+            .where(*where)
+            .order_by(m.Nonconformity.deadline, m.Nonconformity.id)
+            .limit(limit)
+        ).all()
+        items = [
+            OverdueNonconformity(case_no, org, nc_id, code, text, deadline, (today - deadline).days)
+            for case_no, org, nc_id, code, text, deadline in rows
+        ]
+        return items, total
+
+    # -- certificates expiring or due for surveillance --------------------------------------------
+    @staticmethod
+    def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
+        horizon = today + timedelta(days=horizon_days)
+        done = (
+            select(m.Case.parent_certificate_id.label("cert_id"), func.count().label("n"))
+            .where(m.Case.kind == CaseKind.surveillance.value, m.Case.status == CaseState.certified.value)
+            .group_by(m.Case.parent_certificate_id)
+            .subquery()
+        )
+        follow = (
+            select(m.Case.parent_certificate_id.label("cert_id"), func.max(m.Case.case_no).label("case_no"))
+            .where(m.Case.parent_certificate_id.is_not(None), m.Case.status.in_(_OPEN_CASE))
+            .group_by(m.Case.parent_certificate_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                m.Certificate.number,
+                m.Organization.name,
+                m.Certificate.grade,
+                m.Certificate.status,
+                m.Certificate.issued_on,
+                m.Certificate.expires_on,
+                func.coalesce(done.c.n, 0),
+                follow.c.case_no,
+            )
+            .join(m.Organization, m.Organization.id == m.Certificate.organization_id)
+            .outerjoin(done, done.c.cert_id == m.Certificate.id)
+            .outerjoin(follow, follow.c.cert_id == m.Certificate.id)
+            .where(m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
+        ).all()
+        due: list[CertificateDue] = []
+        for number, org, grade, status, issued, expires, completed, follow_case in rows:
+            if expires <= horizon:
+                due.append(
+                    CertificateDue(
+                        number, org, grade, status, "expiry", expires, (expires - today).days, follow_case
+                    )
+                )
+            surveillance = _add_years(issued, int(completed) + 1)
+            if surveillance < expires and surveillance <= horizon:
+                due.append(
+                    CertificateDue(
+                        number,
+                        org,
+                        grade,
+                        status,
+                        "surveillance",
+                        surveillance,
+                        (surveillance - today).days,
+                        follow_case,
+                    )
+                )
+        due.sort(key=lambda d: (d.due_on, d.number, d.reason))
+        return due[:limit]

@@ -1,0 +1,233 @@
+"""Starting the window: the database, the login, the language, the main window — and screenshots.
+
+`run_gui(args)` is what `audit-workbench gui` calls. `build_app(argv, exec=False)` does the same
+from an argument list and, without `exec`, returns the main window instead of running the event
+loop, so tests build the whole application without blocking (Anki's `_run(argv, exec=False)`).
+
+Order of start-up: open the database (offer to create it when it does not exist), pick the
+language (`--lang`, else the `language` setting), log in (`--user` with the password in
+$AUDIT_WORKBENCH_PASSWORD skips the dialog), then show the main window at `--page`. With
+`--screenshot FILE.png` the window is rendered to the file once it has been painted, and the
+process exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from ..core.errors import Refused, set_language
+from ..services import Actor, Services
+from ..services.base import database_exists, database_location
+from . import i18n, theme, workers
+from .context import Messages, UiContext
+from .dialogs.database import CreateDatabaseDialog, NewDatabase
+from .dialogs.login import LoginDialog
+from .main_window import MainWindow, UnknownPage
+
+PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
+SCREENSHOT_SIZE = (1440, 900)
+EXPOSE_TIMEOUT_S = 10.0
+SCREENSHOT_TIMEOUT_S = 120
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The GUI's own options (the same as `audit-workbench [--db …] [--user …] gui …`)."""
+    parser = argparse.ArgumentParser(prog="audit-workbench gui")
+    parser.add_argument("--db")
+    parser.add_argument("--user")
+    parser.add_argument("--lang", choices=["zh", "en"])
+    parser.add_argument("--page", default="dashboard")
+    parser.add_argument("--screenshot")
+    args, rest = parser.parse_known_args([a for a in argv if a != "gui"])
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
+    return args
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Audit Workbench")
+        app.setApplicationDisplayName("Audit Workbench")
+        app.setOrganizationName("audit-workbench")
+        theme.apply(app)
+    assert isinstance(app, QApplication)
+    return app
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    result = _run(args, exec=True)
+    assert isinstance(result, int)
+    return result
+
+
+def build_app(argv: Sequence[str], exec: bool = False) -> MainWindow | int:
+    """The window for `argv`; with exec=True run it and return the exit code."""
+    return _run(parse_args(argv), exec=exec)
+
+
+def _run(args: argparse.Namespace, exec: bool) -> MainWindow | int:
+    if not getattr(args, "screenshot", None):
+        return _start(args, exec)
+    # Unattended: never hang a docs build or a test run; dump the stacks and exit instead.
+    faulthandler.dump_traceback_later(SCREENSHOT_TIMEOUT_S, exit=True)
+    try:
+        return _start(args, exec)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
+    app = application()
+    if getattr(args, "screenshot", None):
+        Messages.unattended = True  # no message box may wait for a click
+    db = getattr(args, "db", None)
+    lang_arg = getattr(args, "lang", None) or os.environ.get("AUDIT_WORKBENCH_LANG")
+    screenshot = getattr(args, "screenshot", None)
+    if lang_arg:
+        i18n.install(lang_arg, app)
+
+    services = _open_services(db, unattended=bool(screenshot))
+    if services is None:
+        return 0
+    lang = i18n.normalize(lang_arg or str(services.settings.get("language")))
+    i18n.install(lang, app)
+    set_language(lang)
+
+    try:
+        actor = _log_in(services, getattr(args, "user", None), lang)
+    except Refused:
+        services.close()
+        raise
+    if actor is None:
+        services.close()
+        return 0
+    context = UiContext(services, actor, lang)
+    window = MainWindow(context, database_location(db))
+    app.aboutToQuit.connect(services.close)
+    try:
+        window.show_page(getattr(args, "page", None) or "dashboard")
+    except Refused:
+        window.close()
+        services.close()
+        raise
+    except UnknownPage as exc:
+        window.close()
+        services.close()
+        raise Refused(
+            "bad_page",
+            f"unknown page {exc}; use dashboard, cases, register, settings or case/scoring/committee/certificate:CASE_NO",
+            f"未知页面 {exc}",
+        ) from None
+    if screenshot:
+        return _screenshot(app, window, Path(screenshot), services)
+    window.show()
+    if not exec:
+        return window
+    code = app.exec()
+    services.close()
+    return code
+
+
+# -- start-up steps ----------------------------------------------------------------------------------
+
+
+def _open_services(db: str | None, unattended: bool) -> Services | None:
+    if database_exists(db):
+        return Services.open(db)
+    location = database_location(db)
+    if unattended:
+        raise Refused("no_database", f"there is no database at {location}", f"数据库 {location} 不存在")
+    choice = CreateDatabaseDialog.ask(location)
+    if choice is None:
+        return None
+    services = Services.open(db)
+    _fill_new_database(services, choice)
+    return services
+
+
+def _fill_new_database(services: Services, choice: NewDatabase) -> None:
+    if not choice.demo:
+        services.users.create_first_admin(choice.admin_name, choice.admin_password)
+        services.certificates.ensure_keys()
+        return
+    from ..services.demo import build_demo
+
+    loop = QEventLoop()
+    failure: list[BaseException] = []
+
+    def build(progress: workers.Progress, cancel: threading.Event) -> None:
+        progress(0, 0)
+        build_demo(services)
+
+    def failed(exc: BaseException) -> None:
+        failure.append(exc)
+        loop.quit()
+
+    task = workers.runner().run(
+        build,
+        lambda _: loop.quit(),
+        label=QCoreApplication.translate("App", "正在创建示例数据…"),
+        on_failed=failed,
+    )
+    if not task.done:
+        loop.exec()
+    if failure:
+        raise failure[0]
+
+
+def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
+    body = str(services.settings.get("body_name"))
+    password = os.environ.get(PASSWORD_ENV)
+    if user and password is not None:
+        return services.users.login(user, password)  # a refusal ends the start with exit code 2
+    return LoginDialog.ask(services, lang, user or "", body)
+
+
+def _screenshot(app: QApplication, window: MainWindow, path: Path, services: Services) -> int:
+    """Show the window, wait until it is exposed and painted, save `window.grab()` as PNG."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    window.raise_()
+    deadline = time.monotonic() + EXPOSE_TIMEOUT_S
+    handle = window.windowHandle()
+    while time.monotonic() < deadline and not (handle is not None and handle.isExposed()):
+        _wait(50)
+        handle = window.windowHandle()
+    # Background work (a certificate preview being rendered) must finish before the picture is taken.
+    while workers.runner().busy and time.monotonic() < deadline:
+        _wait(50)
+    # Then time for layouts, lazy fetches, the first paint of charts and QPdfView's asynchronous
+    # page rendering.
+    _wait(500)
+    window.repaint()
+    app.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = not image.isNull() and image.save(str(path), "PNG")
+    window.close()
+    services.close()
+    if not ok:
+        print(f"audit-workbench: could not write the screenshot {path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _wait(msecs: int) -> None:
+    """Run the event loop for `msecs`. Never spin processEvents() in a tight loop instead: each call
+    under PySide6 6.12 / CPython 3.11 drops a reference to None, and a few hundred thousand calls
+    crash the interpreter ("none_dealloc")."""
+    loop = QEventLoop()
+    QTimer.singleShot(msecs, loop.quit)
+    loop.exec()

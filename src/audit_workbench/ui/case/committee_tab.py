@@ -1,0 +1,466 @@
+"""评审委员会 — what the committee reads before it votes, and the vote.
+
+A read-only summary of the concluded audit: the recommended total and grade, the category scores as
+a bar chart, every indicator with its note, the nonconformities and how they were closed, and the
+document review findings. Members who reviewed or audited the case see all of it but the vote is
+disabled with the policy's reason (impartiality, ISO/IEC 17065).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.policy import Action
+from ...core.rubric import grade_rank
+from ..context import UiContext
+from .common import (
+    Notice,
+    Row,
+    RowsModel,
+    RowSpacingDelegate,
+    decision_label,
+    fmt_points,
+    header_width,
+    join_list,
+    nc_numbers,
+    nc_status_label,
+    outcome_label,
+)
+from .scoring_model import (
+    COL_CODE,
+    COL_EVIDENCE,
+    COL_MAX,
+    COL_NA,
+    COL_NAME,
+    COL_NOTE,
+    COL_POINTS,
+    ScoringModel,
+)
+
+
+class CommitteeTab(QWidget):
+    sig_case_changed = Signal()
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.detail: Any = None
+        self._chart_score: Any = None
+        self._build()
+
+    def _build(self) -> None:
+        self.notice = Notice(self)
+
+        summary_box = QGroupBox(self.tr("评审组建议"), self)
+        summary = QFormLayout(summary_box)
+        self.recommended_label = QLabel(summary_box)
+        self.recommended_label.setObjectName("recommended")
+        font = self.recommended_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.recommended_label.setFont(font)
+        self.score_facts_label = QLabel(summary_box)
+        self.score_facts_label.setWordWrap(True)
+        self.conclusion_label = QLabel(summary_box)
+        self.conclusion_label.setWordWrap(True)
+        self.conclusion_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.team_label = QLabel(summary_box)
+        self.team_label.setWordWrap(True)
+        summary.addRow(self.tr("推荐"), self.recommended_label)
+        summary.addRow(self.tr("得分"), self.score_facts_label)
+        summary.addRow(self.tr("评审结论"), self.conclusion_label)
+        summary.addRow(self.tr("评审组"), self.team_label)
+
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.legend().hide()
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.setTitle(self.tr("各类别得分率（%）"))
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setObjectName("category_chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(250)
+
+        vote_box = QGroupBox(self.tr("表决"), self)
+        self.vote_box = vote_box
+        self.approve_radio = QRadioButton(self.tr("批准"), vote_box)
+        self.lower_radio = QRadioButton(self.tr("降级批准为"), vote_box)
+        self.return_radio = QRadioButton(self.tr("退回评审组"), vote_box)
+        self.reject_radio = QRadioButton(self.tr("不批准"), vote_box)
+        self.decision_group = QButtonGroup(self)
+        for radio, key in (
+            (self.approve_radio, "approve"),
+            (self.lower_radio, "lower"),
+            (self.return_radio, "return"),
+            (self.reject_radio, "reject"),
+        ):
+            radio.setProperty("decision", key)
+            self.decision_group.addButton(radio)
+        self.approve_radio.setChecked(True)
+        self.grade_combo = QComboBox(vote_box)
+        self.grade_combo.setEnabled(False)
+        self.lower_radio.toggled.connect(
+            lambda on: self.grade_combo.setEnabled(on and self.vote_button.isEnabled())
+        )
+        self.comment_edit = QPlainTextEdit(vote_box)
+        self.comment_edit.setObjectName("vote_comment")
+        self.comment_edit.setPlaceholderText(self.tr("表决意见"))
+        self.comment_edit.setTabChangesFocus(True)
+        self.comment_edit.setFixedHeight(60)
+        self.vote_button = QPushButton(self.tr("提交表决"), vote_box)
+        self.vote_button.setObjectName("primary")
+        self.vote_button.clicked.connect(self.vote)
+        self.votes_label = QLabel(vote_box)
+        self.votes_label.setWordWrap(True)
+        # The vote is a strip across the foot of the tab: decision | comment | round and button,
+        # so the summary and chart above keep their height on a laptop screen.
+        decisions = QGridLayout()
+        decisions.addWidget(self.approve_radio, 0, 0)
+        lower = QHBoxLayout()
+        lower.addWidget(self.lower_radio)
+        lower.addWidget(self.grade_combo)
+        lower.addStretch(1)
+        decisions.addLayout(lower, 0, 1)
+        decisions.addWidget(self.return_radio, 1, 0)
+        decisions.addWidget(self.reject_radio, 1, 1)
+        send = QVBoxLayout()
+        send.addWidget(self.votes_label)
+        send.addWidget(self.vote_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.votes_label.setMinimumWidth(200)
+        self.votes_label.setMaximumWidth(280)
+        vote_layout = QHBoxLayout(vote_box)
+        vote_layout.addLayout(decisions)
+        vote_layout.addWidget(self.comment_edit, 1)
+        vote_layout.addLayout(send)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(summary_box)
+        left_layout.addWidget(self.chart_view, 1)
+
+        self.indicator_model = ScoringModel(self.context.lang, self)
+        self.indicator_view = QTreeView(self)
+        self.indicator_view.setObjectName("committee_indicators")
+        self.indicator_view.setModel(self.indicator_model)
+        self.indicator_view.setRootIsDecorated(False)
+        self.indicator_view.setItemsExpandable(False)
+        self.indicator_view.setUniformRowHeights(True)
+        self.indicator_view.setAlternatingRowColors(True)
+        self.indicator_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.indicator_view.setItemDelegate(RowSpacingDelegate(self.indicator_view))
+        self.indicator_view.setColumnHidden(COL_EVIDENCE, False)
+        head = self.indicator_view.header()
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (COL_CODE, 56),
+            (COL_MAX, 48),
+            (COL_POINTS, 64),
+            (COL_NA, 60),
+            (COL_NOTE, 220),
+            (COL_EVIDENCE, 44),
+        ):
+            head.resizeSection(column, header_width(head, column, width))
+
+        self.nc_model = RowsModel(
+            [
+                self.tr("编号"),
+                self.tr("指标"),
+                self.tr("不符合事实"),
+                self.tr("期限"),
+                self.tr("状态"),
+                self.tr("纠正措施及验证"),
+                self.tr("关闭人"),
+            ],
+            self,
+        )
+        self.nc_view = QTableView(self)
+        self.nc_view.setObjectName("committee_nonconformities")
+        self.nc_view.setModel(self.nc_model)
+        self.nc_view.verticalHeader().hide()
+        self.nc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.nc_view.setWordWrap(True)
+        self.nc_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.nc_view.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+
+        self.findings_tree = QTreeWidget(self)
+        self.findings_tree.setObjectName("committee_findings")
+        self.findings_tree.setHeaderLabels([self.tr("审查 / 类别"), self.tr("发现")])
+        self.findings_tree.setColumnWidth(0, 220)
+        self.findings_tree.setItemDelegate(RowSpacingDelegate(self.findings_tree))
+        self.findings_tree.setWordWrap(True)
+
+        self.details = QTabWidget(self)
+        self.details.addTab(self.indicator_view, self.tr("指标评分"))
+        self.details.addTab(self.nc_view, self.tr("不符合项"))
+        self.details.addTab(self.findings_tree, self.tr("文件审查发现"))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([500, 780])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(vote_box)
+
+    # -- showing ----------------------------------------------------------------------------------
+    def set_case(self, detail: Any) -> None:
+        self.detail = detail
+        ctx = self.context
+        loaded = ctx.services.rubrics.get(detail.rubric_id)
+        rubric = loaded.rubric
+        counts: dict[str, int] = {}
+        for evidence in detail.evidence:
+            counts[evidence.code] = counts.get(evidence.code, 0) + 1
+        self.indicator_model.set_case(rubric, detail.entries, detail.entry_versions, detail.score, counts)
+        self.indicator_view.expandAll()
+
+        score = detail.score
+        if detail.recommended_total is not None:
+            grade = (
+                ctx.grade_label(detail.recommended_grade) if detail.recommended_grade else self.tr("未达标")
+            )
+            self.recommended_label.setText(
+                self.tr("{total} 分 · {grade}").format(
+                    total=fmt_points(detail.recommended_total), grade=grade
+                )
+            )
+        else:
+            self.recommended_label.setText(self.tr("评审组尚未形成结论"))
+        facts = [
+            self.tr("基础分 {base}").format(base=fmt_points(score.base)),
+            self.tr("特别扣分 {n} 项").format(n=score.special_deductions),
+            self.tr("特别加分 {n} 项").format(n=score.bonus),
+        ]
+        na = sum(1 for e in detail.entries.values() if e.not_applicable)
+        if na:
+            facts.append(self.tr("不适用 {n} 项").format(n=na))
+        if detail.decided_grade:
+            facts.append(self.tr("决定等级：{grade}").format(grade=ctx.grade_label(detail.decided_grade)))
+        self.score_facts_label.setText(" · ".join(facts))
+        self.conclusion_label.setText(detail.conclusion_summary or "—")
+        self.team_label.setText(
+            join_list(
+                ctx.lang,
+                (
+                    (self.tr("{name}（组长）") if t.is_leader else "{name}").format(
+                        name=t.display_name or t.user_name
+                    )
+                    for t in detail.team
+                ),
+            )
+            or "—"
+        )
+        self._chart_score = score
+        if self.isVisible():
+            self._fill_chart(score)
+        self._fill_nonconformities()
+        self._fill_findings(rubric)
+        self._fill_vote(rubric)
+
+    def showEvent(self, event: Any) -> None:
+        # QtCharts sizes the axis labels when the series are added: fill the chart when it can be
+        # seen at its real size, or the category names come out elided.
+        super().showEvent(event)
+        if self._chart_score is not None:
+            self._fill_chart(self._chart_score)
+
+    def _fill_chart(self, score: Any) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        bars = QBarSet(self.tr("得分率"))
+        bars.setColor(QColor("#4a86d0"))
+        bars.setLabelColor(QColor("#1d2733"))
+        names = []
+        for category in reversed(score.categories):  # top to bottom in rubric order
+            bars.append(float(category.percent))
+            names.append(f"{category.code} {category.name.get(self.context.lang)}")
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setBarWidth(0.7)
+        self.chart.addSeries(series)
+        categories_axis = QBarCategoryAxis()
+        categories_axis.setTruncateLabels(False)
+        categories_axis.append(names)
+        values_axis = QValueAxis()
+        values_axis.setRange(0, 100)
+        values_axis.setTickCount(6)
+        values_axis.setLabelFormat("%d")
+        self.chart.addAxis(categories_axis, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories_axis)
+        series.attachAxis(values_axis)
+
+    def chart_values(self) -> dict[str, float]:
+        """The bar values by category label (for tests and accessibility)."""
+        out: dict[str, float] = {}
+        for series in self.chart.series():
+            assert isinstance(series, QHorizontalBarSeries)
+            axis = series.attachedAxes()[0]
+            labels = axis.categories() if isinstance(axis, QBarCategoryAxis) else []
+            for bar_set in series.barSets():
+                for i, label in enumerate(labels):
+                    out[label] = bar_set.at(i)
+        return out
+
+    def _fill_nonconformities(self) -> None:
+        rows = []
+        numbers = nc_numbers(self.detail)
+        for nc in self.detail.nonconformities:
+            action = nc.corrective_action or ""
+            if nc.closed_at is not None:
+                action += self.tr("（{date} 验证关闭）").format(date=self.context.fmt_date(nc.closed_at))
+            rows.append(
+                Row(
+                    nc.id,
+                    (
+                        numbers[nc.id],
+                        nc.code or (self.tr("特别扣分") if nc.special else ""),
+                        nc.text,
+                        self.context.fmt_date(nc.deadline),
+                        nc_status_label(nc.status, nc.overdue),
+                        action,
+                        nc.closed_by or "",
+                    ),
+                    tooltip=f"{nc.text}\n{action}".strip(),
+                    tint="#b3261e" if nc.status == "open" else None,
+                )
+            )
+        self.nc_model.set_rows(rows)
+        title = self.tr("不符合项")
+        self.details.setTabText(1, f"{title} ({len(rows)})" if rows else title)
+
+    def _fill_findings(self, rubric: Any) -> None:
+        names = {c.code: c.name.get(self.context.lang) for c in rubric.categories}
+        self.findings_tree.clear()
+        for review in self.detail.reviews:
+            top = QTreeWidgetItem(
+                [
+                    f"{self.context.fmt_datetime(review.created_at)} {review.reviewer}",
+                    f"{outcome_label(review.outcome)}：{review.note}",
+                ]
+            )
+            top.setToolTip(1, review.note)
+            for category, text in review.findings:
+                label = f"{category} {names.get(category, '')}" if category else self.tr("综合")
+                child = QTreeWidgetItem([label, text])
+                child.setToolTip(1, text)
+                top.addChild(child)
+            self.findings_tree.addTopLevelItem(top)
+            top.setExpanded(True)
+
+    def _fill_vote(self, rubric: Any) -> None:
+        ctx, detail = self.context, self.detail
+        self.grade_combo.clear()
+        for band in rubric.grades:
+            if grade_rank(band.grade) < grade_rank(detail.recommended_grade):
+                self.grade_combo.addItem(band.label.get(ctx.lang), band.grade.value)
+        allowed = ctx.guard(self.vote_button, Action.vote, detail)
+        reason = ctx.explain(Action.vote, detail)
+        already = next((v for v in detail.votes if v.user_name == ctx.actor.name), None)
+        for widget in (
+            self.approve_radio,
+            self.lower_radio,
+            self.return_radio,
+            self.reject_radio,
+            self.comment_edit,
+        ):
+            widget.setEnabled(allowed and already is None)
+            widget.setToolTip(reason or "")
+        self.grade_combo.setEnabled(allowed and already is None and self.lower_radio.isChecked())
+        self.grade_combo.setToolTip(reason or "")
+        if already is not None and allowed:
+            self.vote_button.setEnabled(False)
+            self.vote_button.setToolTip(self.tr("您已对本案表决"))
+        votes = [
+            self.tr("{user}：{decision}").format(
+                user=v.user_name,
+                decision=decision_label(v.decision)
+                + (f"（{ctx.grade_label(v.grade)}）" if v.decision == "lower" else ""),
+            )
+            for v in detail.votes
+        ]
+        round_text = self.tr("第 {n} 轮表决").format(n=detail.committee_round)
+        separator = "; " if ctx.lang == "en" else "；"
+        colon = ": " if ctx.lang == "en" else "："
+        self.votes_label.setText(
+            round_text + (colon + separator.join(votes) if votes else self.tr("：尚无表决"))
+        )
+        if detail.status == "committee_review" and reason:
+            self.notice.show_text(self.tr("只读：{reason}").format(reason=reason), "warning")
+        elif detail.status == "committee_review" and already is not None:
+            self.notice.show_text(
+                self.tr("您已表决：{decision}").format(decision=decision_label(already.decision)), "info"
+            )
+        elif detail.status != "committee_review":
+            self.notice.show_text(
+                self.tr("案件处于“{state}”状态，本页为只读。").format(state=ctx.state_label(detail.status)),
+                "info",
+            )
+        else:
+            self.notice.clear()
+
+    # -- voting -----------------------------------------------------------------------------------
+    def set_decision(self, decision: str, grade: str | None = None) -> None:
+        for radio in self.decision_group.buttons():
+            if radio.property("decision") == decision:
+                radio.setChecked(True)
+        if grade is not None:
+            self.grade_combo.setCurrentIndex(self.grade_combo.findData(grade))
+
+    def decision(self) -> str:
+        checked = self.decision_group.checkedButton()
+        return str(checked.property("decision")) if checked else "approve"
+
+    def vote(self) -> bool:
+        ctx = self.context
+        decision = self.decision()
+        grade = self.grade_combo.currentData() if decision == "lower" else None
+        result = ctx.run_service(
+            ctx.services.committee.vote,
+            ctx.actor,
+            self.detail.case_no,
+            decision,
+            self.comment_edit.toPlainText(),
+            grade=grade,
+        )
+        if result is None:
+            return False
+        self.comment_edit.clear()
+        self.sig_case_changed.emit()
+        return True

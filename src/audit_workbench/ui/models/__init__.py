@@ -1,0 +1,1 @@
+"""Qt item models over immutable rows read through the services (the views never query anything)."""

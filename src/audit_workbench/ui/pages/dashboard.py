@@ -1,0 +1,275 @@
+"""The dashboard page (工作台): figures, two charts and three lists, all from one service call.
+
+What it shows: open cases; the user's work queue (what waits for this user, by role); open
+nonconformities past their deadline; certificates that expire or are due for their annual
+surveillance within 90 days; cases per state and certificates in force per grade as charts.
+Double-clicking a row opens the case (or the certificate's case).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.workflow import CLOSED_STATES, CaseState
+from ...services.dashboard import CertificateDue, Dashboard, DashboardService, OverdueNonconformity, WorkItem
+from ..context import UiContext
+from ..models.rows import CENTER, RIGHT, ROW_ROLE, SORT_ROLE, Column, RowTableModel
+from ..theme import ACCENT, BAD, GRADE_COLOURS, OK, TEXT_MUTED, WARN
+from ..widgets.charts import CountBarChart, RingChart
+from ..widgets.common import SP, FigureCard, PageHeader, fit_columns, section_title, set_up_table, std_icon
+
+
+def _chart_card(title: str, chart: QWidget) -> QFrame:
+    card = QFrame()
+    card.setObjectName("card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(14, 10, 14, 8)
+    layout.addWidget(section_title(title))
+    layout.addWidget(chart, 1)
+    return card
+
+
+class DashboardPage(QWidget):
+    sig_case_requested = Signal(str, str)  # case_no, tab
+    sig_certificate_requested = Signal(str)  # certificate number
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.context = context
+        self.service = DashboardService(context.services)
+        self.dashboard: Dashboard | None = None
+
+        self.header = PageHeader(self.tr("工作台"))
+        refresh = QPushButton(std_icon(SP.SP_BrowserReload), self.tr("刷新"))
+        refresh.setToolTip(self.tr("重新读取数据 (F5)"))
+        refresh.clicked.connect(self.refresh)
+        self.header.add_widget(refresh)
+
+        self.card_open = FigureCard(self.tr("在办案件"))
+        self.card_queue = FigureCard(self.tr("待我处理"))
+        self.card_overdue = FigureCard(self.tr("逾期未整改的不符合项"))
+        self.card_due = FigureCard(self.tr("90 天内到期或待监督的证书"))
+        self.card_in_force = FigureCard(self.tr("有效证书"))
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.card_open, self.card_queue, self.card_overdue, self.card_due, self.card_in_force):
+            cards.addWidget(card, 1)
+
+        self.state_chart = CountBarChart()
+        self.grade_chart = RingChart()
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(_chart_card(self.tr("各状态案件数"), self.state_chart), 3)
+        charts.addWidget(_chart_card(self.tr("有效证书等级分布"), self.grade_chart), 2)
+
+        self.queue_model: RowTableModel[WorkItem] = RowTableModel(self._queue_columns())
+        self.overdue_model: RowTableModel[OverdueNonconformity] = RowTableModel(self._overdue_columns())
+        self.due_model: RowTableModel[CertificateDue] = RowTableModel(self._due_columns())
+        self.queue_view = self._table(self.queue_model, stretch=1)
+        self.overdue_view = self._table(self.overdue_model, stretch=3)
+        self.due_view = self._table(self.due_model, stretch=1)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(self.queue_view, std_icon(SP.SP_FileDialogDetailedView), "")
+        self.tabs.addTab(self.overdue_view, std_icon(SP.SP_MessageBoxWarning), "")
+        self.tabs.addTab(self.due_view, std_icon(SP.SP_FileDialogInfoView), "")
+        self.queue_view.doubleClicked.connect(self._on_queue_view_double_clicked)
+        self.overdue_view.doubleClicked.connect(self._on_overdue_view_double_clicked)
+        self.due_view.doubleClicked.connect(self._on_due_view_double_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(14)
+        layout.addWidget(self.header)
+        layout.addLayout(cards)
+        layout.addLayout(charts, 5)
+        layout.addWidget(self.tabs, 6)
+        self.refresh()
+
+    # -- tables -----------------------------------------------------------------------------------
+    def _table(self, model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(SORT_ROLE)
+        view = QTableView()
+        view.setModel(proxy)
+        set_up_table(view, stretch_column=stretch)
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        return view
+
+    def _queue_columns(self) -> list[Column[WorkItem]]:
+        c = self.context
+        return [
+            Column(self.tr("案件编号"), lambda w: w.case_no),
+            Column(self.tr("申请组织"), lambda w: w.organization),
+            Column(self.tr("类型"), lambda w: c.kind_label(w.kind)),
+            Column(self.tr("状态"), lambda w: c.state_label(w.status)),
+            Column(
+                self.tr("下一步"),
+                lambda w: c.action_label(w.next_step),
+                colour=lambda w: ACCENT,
+            ),
+            Column(
+                self.tr("未关闭不符合项"),
+                lambda w: str(w.open_nonconformities) if w.open_nonconformities else "",
+                sort_key=lambda w: w.open_nonconformities,
+                align=CENTER,
+                colour=lambda w: WARN if w.open_nonconformities else None,
+            ),
+            Column(
+                self.tr("最近更新"),
+                lambda w: c.fmt_datetime(w.updated_at),
+                sort_key=lambda w: w.updated_at.isoformat(),
+            ),
+        ]
+
+    def _overdue_columns(self) -> list[Column[OverdueNonconformity]]:
+        return [
+            Column(self.tr("案件编号"), lambda n: n.case_no),
+            Column(self.tr("申请组织"), lambda n: n.organization),
+            Column(
+                self.tr("指标"), lambda n: n.code or self.tr("特别扣分项"), sort_key=lambda n: n.code or ""
+            ),
+            Column(self.tr("不符合项"), lambda n: n.text, tooltip=lambda n: n.text),
+            Column(
+                self.tr("整改期限"),
+                lambda n: self.context.fmt_date(n.deadline),
+                sort_key=lambda n: n.deadline.isoformat(),
+            ),
+            Column(
+                self.tr("逾期天数"),
+                lambda n: str(n.days_overdue),
+                sort_key=lambda n: n.days_overdue,
+                align=RIGHT,
+                colour=lambda n: BAD,
+            ),
+        ]
+
+    def _due_columns(self) -> list[Column[CertificateDue]]:
+        c = self.context
+
+        def days(d: CertificateDue) -> str:
+            if d.days_left < 0:
+                return self.tr("已逾期 {n} 天").format(n=-d.days_left)
+            if d.days_left == 0:
+                return self.tr("今天")
+            return self.tr("{n} 天后").format(n=d.days_left)
+
+        return [
+            Column(self.tr("证书编号"), lambda d: d.number),
+            Column(self.tr("获证组织"), lambda d: d.organization),
+            Column(
+                self.tr("等级"), lambda d: c.grade_label(d.grade), colour=lambda d: GRADE_COLOURS.get(d.grade)
+            ),
+            Column(
+                self.tr("事项"),
+                lambda d: self.tr("证书到期") if d.reason == "expiry" else self.tr("年度监督审核"),
+            ),
+            Column(self.tr("日期"), lambda d: c.fmt_date(d.due_on), sort_key=lambda d: d.due_on.isoformat()),
+            Column(
+                self.tr("剩余"),
+                days,
+                sort_key=lambda d: d.days_left,
+                align=RIGHT,
+                colour=lambda d: BAD if d.days_left < 0 else WARN if d.days_left <= 30 else None,
+            ),
+            Column(self.tr("证书状态"), lambda d: c.certificate_state_label(d.status)),
+            Column(
+                self.tr("后续案件"),
+                lambda d: d.follow_up_case or self.tr("尚未开启"),
+                colour=lambda d: None if d.follow_up_case else TEXT_MUTED,
+            ),
+        ]
+
+    # -- data -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        c = self.context
+        board = self.service.overview(c.actor)
+        self.dashboard = board
+        roles = (
+            "、".join(c.role_label(r) for r in sorted(c.actor.roles))
+            if c.lang == "zh"
+            else ", ".join(c.role_label(r) for r in sorted(c.actor.roles))
+        )
+        self.header.set_subtitle(
+            self.tr("{today} · {user}（{roles}）").format(
+                today=c.fmt_date(board.today), user=c.actor.display_name, roles=roles
+            )
+        )
+        open_cases = sum(n for state, n in board.cases_by_state if CaseState(state) not in CLOSED_STATES)
+        self.card_open.set_value(open_cases)
+        self.card_queue.set_value(board.work_queue_total, ACCENT if board.work_queue_total else None)
+        self.card_overdue.set_value(board.overdue_total, BAD if board.overdue_total else None)
+        self.card_due.set_value(
+            len({d.number for d in board.certificates_due}), WARN if board.certificates_due else None
+        )
+        self.card_in_force.set_value(board.certificates_in_force, OK if board.certificates_in_force else None)
+
+        self.state_chart.set_data([(c.state_label(s), n) for s, n in board.cases_by_state], ACCENT)
+        self.grade_chart.set_data(
+            [(c.grade_label(g), n, GRADE_COLOURS[g]) for g, n in board.grade_distribution],
+            self.tr("{n} 张").format(n=board.certificates_in_force),
+            self.tr("暂无有效证书"),
+        )
+
+        self.queue_model.set_rows(board.work_queue)
+        self.overdue_model.set_rows(board.overdue_nonconformities)
+        self.due_model.set_rows(board.certificates_due)
+        self.tabs.setTabText(0, self.tr("待我处理 ({n})").format(n=board.work_queue_total))
+        self.tabs.setTabText(1, self.tr("逾期不符合项 ({n})").format(n=board.overdue_total))
+        self.tabs.setTabText(2, self.tr("证书到期与监督 ({n})").format(n=len(board.certificates_due)))
+        states = [c.state_label(s.value) for s in CaseState]
+        fit_columns(
+            self.queue_view,
+            {
+                0: "AW2026-00000",
+                2: c.longest(c.kind_label(k) for k in ("initial", "surveillance", "renewal")),
+                3: c.longest(states),
+                4: c.longest(c.action_label(w.next_step) for w in board.work_queue),
+                6: "2026-12-31 23:59",
+            },
+        )
+        fit_columns(self.overdue_view, {0: "AW2026-00000", 1: "武汉江城电梯工程有限公司", 4: "2026-12-31"})
+        fit_columns(
+            self.due_view,
+            {
+                0: "AWB-2026-00000",
+                1: "上海申凉空调安装维修服务有限公司",
+                5: self.tr("已逾期 {n} 天").format(n=999),
+            },
+        )
+
+    # -- opening cases ----------------------------------------------------------------------------
+    @staticmethod
+    def _row(index: QModelIndex):  # type: ignore[no-untyped-def]
+        return index.data(ROW_ROLE)
+
+    def _on_queue_view_double_clicked(self, index: QModelIndex) -> None:
+        item: WorkItem = self._row(index)
+        tab = {
+            "score": "scoring",
+            "vote": "committee",
+            "issue_certificate": "certificate",
+            "record_review": "review",
+        }.get(item.next_step, "application")
+        self.sig_case_requested.emit(item.case_no, tab)
+
+    def _on_overdue_view_double_clicked(self, index: QModelIndex) -> None:
+        self.sig_case_requested.emit(self._row(index).case_no, "scoring")
+
+    def _on_due_view_double_clicked(self, index: QModelIndex) -> None:
+        due: CertificateDue = self._row(index)
+        if due.follow_up_case:
+            self.sig_case_requested.emit(due.follow_up_case, "application")
+        else:
+            self.sig_certificate_requested.emit(due.number)

@@ -1,0 +1,399 @@
+"""The certificate register page (证书登记册): every certificate, its status, expiry and surveillance.
+
+Clerks suspend, restore and withdraw certificates here (each with a reason, recorded in the event
+log), open a surveillance or renewal audit, and export the register as CSV (reports.register, run
+off the GUI thread). Every action that is not allowed for the selected certificate or this user is
+disabled and its tooltip says why.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.policy import Action
+from ...core.workflow import CERTIFICATE_TRANSITIONS, CertificateState
+from ...reports.models import RegisterRow
+from ...reports.register import render_register_csv
+from ...services.views import CertificateView
+from .. import workers
+from ..context import Messages, UiContext
+from ..dialogs.follow_up import FollowUpDialog
+from ..dialogs.reason import ReasonDialog
+from ..models.rows import ROW_ROLE, SORT_ROLE, Column, RowTableModel
+from ..theme import BAD, CERTIFICATE_COLOURS, GRADE_COLOURS, TEXT_MUTED, WARN
+from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
+
+FOLLOW_UP_FROM = {
+    "surveillance": frozenset({CertificateState.valid, CertificateState.suspended}),
+    "renewal": frozenset({CertificateState.valid, CertificateState.suspended, CertificateState.expired}),
+}
+
+
+class SavePath:
+    """Where to save an export. Tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return Path(name) if name else None
+
+
+class _RegisterFilter(QSortFilterProxyModel):
+    """Client-side filter: the register holds thousands of rows at most, all loaded."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = ""
+        self.status: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, search: str, status: str | None) -> None:
+        self.beginFilterChange()
+        self.search = search.strip().upper()
+        self.status = status
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # type: ignore[override]
+        cert: CertificateView = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        if self.status and cert.status != self.status:
+            return False
+        if self.search:
+            haystack = (
+                f"{cert.number} {cert.organization.name} {cert.organization.credit_code} {cert.case_no}"
+            )
+            return self.search in haystack.upper()
+        return True
+
+
+class RegisterPage(QWidget):
+    sig_case_requested = Signal(str, str)  # case_no, tab
+    sig_case_created = Signal(str)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.context = context
+        self.header = PageHeader(self.tr("证书登记册"))
+
+        self.suspend_button = QPushButton(std_icon(SP.SP_MediaPause), self.tr("暂停"))
+        self.restore_button = QPushButton(std_icon(SP.SP_DialogApplyButton), self.tr("恢复"))
+        self.withdraw_button = QPushButton(std_icon(SP.SP_DialogCancelButton), self.tr("撤销"))
+        self.follow_up_button = QPushButton(std_icon(SP.SP_FileDialogNewFolder), self.tr("开启后续审核…"))
+        self.open_button = QPushButton(std_icon(SP.SP_DirOpenIcon), self.tr("打开案件"))
+        self.export_button = QPushButton(std_icon(SP.SP_DialogSaveButton), self.tr("导出 CSV…"))
+        self.export_button.setToolTip(self.tr("将当前列表导出为 CSV（Excel 可直接打开）"))
+        self.suspend_button.clicked.connect(lambda: self._change("suspend"))
+        self.restore_button.clicked.connect(lambda: self._change("restore"))
+        self.withdraw_button.clicked.connect(lambda: self._change("withdraw"))
+        self.follow_up_button.clicked.connect(self._on_follow_up_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.header.add_widget(self.export_button)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索证书编号、组织、信用代码或案件编号"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(340)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(self.tr("全部状态"), None)
+        for state in CertificateState:
+            self.status_combo.addItem(context.certificate_state_label(state.value), state.value)
+        self.status_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("pageSubtitle")
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.search_edit, 2)
+        bar.addWidget(self.status_combo)
+        bar.addStretch(1)
+        for button in (
+            self.suspend_button,
+            self.restore_button,
+            self.withdraw_button,
+            self.follow_up_button,
+            self.open_button,
+        ):
+            bar.addWidget(button)
+
+        self.model: RowTableModel[CertificateView] = RowTableModel(self._columns())
+        self.proxy = _RegisterFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        set_up_table(self.view, stretch_column=9)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.doubleClicked.connect(self._on_open_button_clicked)
+        self.view.selectionModel().currentRowChanged.connect(self._update_actions)
+        self.search_edit.textChanged.connect(self._on_filters_changed)
+        self.status_combo.currentIndexChanged.connect(self._on_filters_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(self.header)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count_label)
+        self.refresh()
+        fit_columns(
+            self.view,
+            {
+                0: "AWB-2026-000000",
+                1: "上海申凉空调安装维修服务",
+                2: "91310115MA0000000X",
+                3: context.longest(
+                    context.grade_label(g) for g in ("five_star", "four_star", "three_star", "qualified")
+                ),
+                4: context.certificate_state_label("superseded") + "  ",
+                5: "2026-12-31",
+                6: "2026-12-31",
+                7: "2026-12-31",
+                8: "AW2026-000000",
+            },
+        )
+
+    def _columns(self) -> list[Column[CertificateView]]:
+        c = self.context
+        return [
+            Column(self.tr("证书编号"), lambda v: v.number),
+            Column(self.tr("获证组织"), lambda v: v.organization.name, tooltip=lambda v: v.scope),
+            Column(self.tr("统一社会信用代码"), lambda v: v.organization.credit_code),
+            Column(
+                self.tr("等级"), lambda v: c.grade_label(v.grade), colour=lambda v: GRADE_COLOURS.get(v.grade)
+            ),
+            Column(
+                self.tr("状态"),
+                lambda v: c.certificate_state_label(v.status),
+                colour=lambda v: CERTIFICATE_COLOURS.get(v.status),
+                tooltip=lambda v: v.status_reason,
+            ),
+            Column(
+                self.tr("颁证日期"),
+                lambda v: c.fmt_date(v.issued_on),
+                sort_key=lambda v: v.issued_on.isoformat(),
+            ),
+            Column(
+                self.tr("有效期至"),
+                lambda v: c.fmt_date(v.expires_on),
+                sort_key=lambda v: v.expires_on.isoformat(),
+            ),
+            Column(
+                self.tr("下次监督"),
+                lambda v: c.fmt_date(v.next_surveillance) if v.next_surveillance else "—",
+                sort_key=lambda v: v.next_surveillance.isoformat() if v.next_surveillance else "9999",
+                colour=self._surveillance_colour,
+                tooltip=lambda v: self.tr("监督审核已逾期") if self._overdue(v) else None,
+            ),
+            Column(self.tr("案件编号"), lambda v: v.case_no),
+            Column(
+                self.tr("状态原因"),
+                lambda v: (v.status_reason or "").replace("\n", " "),
+                tooltip=lambda v: v.status_reason,
+            ),
+        ]
+
+    def _overdue(self, cert: CertificateView) -> bool:
+        return cert.next_surveillance is not None and cert.next_surveillance < self.context.services.today()
+
+    def _surveillance_colour(self, cert: CertificateView) -> str | None:
+        if cert.next_surveillance is None:
+            return TEXT_MUTED
+        days = (cert.next_surveillance - self.context.services.today()).days
+        return BAD if days < 0 else WARN if days <= 90 else None
+
+    # -- data -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        selected = self.selected()
+        self.model.set_rows(self.context.services.certificates.list())
+        self._on_filters_changed()
+        if not (selected is not None and self.select(selected.number)) and self.proxy.rowCount():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
+        self._update_actions()
+
+    def _on_filters_changed(self) -> None:
+        self.proxy.set_filter(self.search_edit.text(), self.status_combo.currentData())
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(
+            self.tr("共 {total} 张证书").format(total=total)
+            if shown == total
+            else self.tr("显示 {shown} / {total} 张证书").format(shown=shown, total=total)
+        )
+        self._update_actions()
+
+    def selected(self) -> CertificateView | None:
+        index = self.view.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def select(self, number: str) -> bool:
+        position = self.model.find(lambda v: v.number == number)
+        if position < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        return True
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _state_reason(
+        self, cert: CertificateView, allowed: frozenset[CertificateState], verb: str
+    ) -> str | None:
+        if CertificateState(cert.status) in allowed:
+            return None
+        return self.tr("证书状态为“{state}”，不能{verb}").format(
+            state=self.context.certificate_state_label(cert.status), verb=verb
+        )
+
+    def _update_actions(self, *_args: object) -> None:
+        cert = self.selected()
+        role_reason = self.context.explain(Action.manage_certificate)
+        verbs = {
+            self.suspend_button: ("suspend", self.tr("暂停"), self.tr("暂停所选证书（需填写原因）")),
+            self.restore_button: ("restore", self.tr("恢复"), self.tr("恢复被暂停的证书（需填写原因）")),
+            self.withdraw_button: (
+                "withdraw",
+                self.tr("撤销"),
+                self.tr("撤销所选证书（需填写原因，不可恢复）"),
+            ),
+        }
+        for button, (action, verb, tip) in verbs.items():
+            if role_reason:
+                reason: str | None = role_reason
+            elif cert is None:
+                reason = self.tr("请先选择一张证书")
+            else:
+                reason = self._state_reason(cert, CERTIFICATE_TRANSITIONS[action][0], verb)
+            self._set_enabled(button, reason, tip)
+        if role_reason:
+            follow_reason: str | None = role_reason
+        elif cert is None:
+            follow_reason = self.tr("请先选择一张证书")
+        else:
+            follow_reason = self._state_reason(cert, FOLLOW_UP_FROM["renewal"], self.tr("开启后续审核"))
+        self._set_enabled(self.follow_up_button, follow_reason, self.tr("为所选证书开启监督审核或再认证"))
+        self._set_enabled(
+            self.open_button, None if cert else self.tr("请先选择一张证书"), self.tr("打开颁发此证书的案件")
+        )
+
+    @staticmethod
+    def _set_enabled(button: QPushButton, reason: str | None, tip: str) -> None:
+        button.setEnabled(reason is None)
+        button.setToolTip(tip if reason is None else reason)
+
+    def _change(self, action: str) -> None:
+        cert = self.selected()
+        if cert is None:
+            return
+        titles = {
+            "suspend": (self.tr("暂停证书"), self.tr("暂停证书 {number}（{org}）的原因："), self.tr("暂停")),
+            "restore": (self.tr("恢复证书"), self.tr("恢复证书 {number}（{org}）的原因："), self.tr("恢复")),
+            "withdraw": (
+                self.tr("撤销证书"),
+                self.tr("撤销证书 {number}（{org}）的原因：\n撤销后不能恢复。"),
+                self.tr("撤销"),
+            ),
+        }
+        title, prompt, ok = titles[action]
+        reason = ReasonDialog.ask(
+            self, title, prompt.format(number=cert.number, org=cert.organization.name), ok
+        )
+        if reason is None:
+            return
+        service = self.context.services.certificates
+        call: Callable[..., CertificateView] = getattr(service, action)
+        updated = self.context.run_service(call, self.context.actor, cert.number, reason)
+        if updated is None:
+            return
+        position = self.model.find(lambda v: v.number == cert.number)
+        self.model.replace_row(position, updated)
+        self._update_actions()
+
+    def _on_follow_up_button_clicked(self) -> None:
+        cert = self.selected()
+        if cert is None:
+            return
+        status = CertificateState(cert.status)
+        kinds = tuple(k for k, allowed in FOLLOW_UP_FROM.items() if status in allowed)
+        answer = FollowUpDialog.ask(self.context, cert.number, kinds, self)
+        if answer is None:
+            return
+        case_no = self.context.run_service(
+            self.context.services.certificates.open_follow_up,
+            self.context.actor,
+            cert.number,
+            answer.kind,
+            answer.contract_no,
+        )
+        if case_no is None:
+            return
+        self.sig_case_created.emit(case_no)
+        self.sig_case_requested.emit(case_no, "application")
+
+    def _on_open_button_clicked(self, *_args: object) -> None:
+        cert = self.selected()
+        if cert is not None and cert.case_no:
+            self.sig_case_requested.emit(cert.case_no, "certificate")
+
+    # -- export -----------------------------------------------------------------------------------
+    def shown_certificates(self) -> list[CertificateView]:
+        return [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]
+
+    def _on_export_button_clicked(self) -> None:
+        suggested = self.tr("证书登记册") + f"-{self.context.services.today().isoformat()}.csv"
+        path = SavePath.ask(self, self.tr("导出证书登记册"), suggested, self.tr("CSV 文件 (*.csv)"))
+        if path is None:
+            return
+        c = self.context
+        rows = [
+            RegisterRow(
+                number=v.number,
+                organization=v.organization.name,
+                credit_code=v.organization.credit_code,
+                grade_label=c.grade_label(v.grade),
+                scope=v.scope,
+                issued_on=v.issued_on,
+                expires_on=v.expires_on,
+                status=v.status,
+                next_surveillance=v.next_surveillance,
+            )
+            for v in self.shown_certificates()
+        ]
+        lang = c.lang
+
+        def export(progress: workers.Progress, cancel: threading.Event) -> Path:
+            progress(0, 2)
+            data = render_register_csv(rows, lang)
+            progress(1, 2)
+            path.write_bytes(data)
+            progress(2, 2)
+            return path
+
+        def done(saved: Path) -> None:
+            Messages.information(
+                self,
+                self.tr("导出完成"),
+                self.tr("已导出 {n} 张证书到：\n{path}").format(n=len(rows), path=saved),
+            )
+
+        def failed(exc: BaseException) -> None:
+            Messages.warning(self, self.tr("导出失败"), str(exc))
+
+        workers.runner().run(
+            export, done, label=self.tr("正在导出证书登记册…"), parent=self, on_failed=failed
+        )

@@ -1,0 +1,84 @@
+"""The dashboard page shows the right figures, lists and charts for a known data set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from audit_workbench.ui.pages.dashboard import DashboardPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def known(services, team, make_case, clock):  # type: ignore[no-untyped-def]
+    cases = {
+        "draft": make_case("draft"),
+        "submitted": make_case("submitted"),
+        "onsite": make_case("onsite_audit"),
+        "committee": make_case("committee_review"),
+        "certified": make_case("certified"),
+    }
+    services.audits.raise_nonconformity(
+        team.leader, cases["onsite"], "1.1", "服务承诺未公示", clock.now.date() + timedelta(days=5)
+    )
+    clock.now += timedelta(days=330)  # the nonconformity is overdue; the certificate's surveillance is due
+    return cases
+
+
+def test_figures_lists_and_charts_for_the_clerk(qtbot, qtmodeltester, ui_context, team, known) -> None:  # type: ignore[no-untyped-def]
+    page = DashboardPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    assert page.card_open.value.text() == "4"  # draft, submitted, on site, committee
+    assert page.card_queue.value.text() == "2"  # draft to submit, submitted to accept
+    assert page.card_overdue.value.text() == "1"
+    assert page.card_due.value.text() == "1"
+    assert page.card_in_force.value.text() == "1"
+    queue = {page.queue_model.index(r, 0).data() for r in range(page.queue_model.rowCount())}
+    assert queue == {known["draft"], known["submitted"]}
+    steps = {page.queue_model.index(r, 4).data() for r in range(page.queue_model.rowCount())}
+    assert steps == {"提交申请", "受理"}
+    assert page.overdue_model.rowCount() == 1
+    assert page.overdue_model.index(0, 0).data() == known["onsite"]
+    assert page.due_model.index(0, 3).data() == "年度监督审核"
+    assert page.tabs.tabText(0) == "待我处理 (2)"
+    assert page.tabs.tabText(1) == "逾期不符合项 (1)"
+    bars = page.state_chart.chart().series()[0].barSets()[0]
+    assert sum(bars.at(i) for i in range(bars.count())) == 5
+    ring = page.grade_chart.chart().series()[0]
+    assert [s.value() for s in ring.slices()] == [1]  # one five-star certificate
+    for model in (page.queue_model, page.overdue_model, page.due_model):
+        qtmodeltester.check(model)
+
+
+def test_each_role_sees_its_own_queue(qtbot, ui_context, team, known) -> None:  # type: ignore[no-untyped-def]
+    leader = DashboardPage(ui_context(team.leader))
+    qtbot.addWidget(leader)
+    assert leader.queue_model.rowCount() == 1
+    assert leader.queue_model.index(0, 0).data() == known["onsite"]
+    assert leader.queue_model.index(0, 5).data() == "1"  # one open nonconformity
+    committee = DashboardPage(ui_context(team.committee))
+    qtbot.addWidget(committee)
+    assert [committee.queue_model.index(r, 0).data() for r in range(committee.queue_model.rowCount())] == [
+        known["committee"]
+    ]
+    admin = DashboardPage(ui_context(team.admin))
+    qtbot.addWidget(admin)
+    assert admin.queue_model.rowCount() == 0
+    assert admin.card_queue.value.text() == "0"
+
+
+def test_double_click_opens_the_case_at_the_right_tab(qtbot, ui_context, team, known) -> None:  # type: ignore[no-untyped-def]
+    page = DashboardPage(ui_context(team.leader))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.sig_case_requested) as blocker:
+        page.queue_view.doubleClicked.emit(page.queue_view.model().index(0, 0))
+    assert blocker.args == [known["onsite"], "scoring"]
+
+
+def test_english(qtbot, ui_context, team, known) -> None:  # type: ignore[no-untyped-def]
+    page = DashboardPage(ui_context(team.committee, lang="en"))
+    qtbot.addWidget(page)
+    assert page.queue_model.index(0, 4).data() == "Vote"
+    assert page.queue_model.index(0, 3).data() == "Committee review"

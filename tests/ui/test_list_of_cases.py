@@ -1,0 +1,190 @@
+"""The case list: a lazily loading model over 2,000 cases that sorts, filters and searches in the
+database; the page's debounced type-ahead search; opening a case; creating an application."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from audit_workbench.core.creditcode import complete
+from audit_workbench.services.cases import CaseQuery
+from audit_workbench.ui.dialogs.new_case import NewApplication, NewCaseDialog
+from audit_workbench.ui.models.case_list import COLUMNS, PAGE_SIZE, CaseListModel
+from audit_workbench.ui.pages.cases import CaseListPage
+
+from .bulk import add_cases
+
+pytestmark = pytest.mark.gui
+
+COLUMN = {key: n for n, (key, _) in enumerate(COLUMNS)}
+
+
+@pytest.fixture
+def many(services, team):  # type: ignore[no-untyped-def]
+    return add_cases(services, 2000, auditors=("leader", "member"))
+
+
+def test_model_passes_the_model_tester(qtmodeltester, services, team, ui_context) -> None:  # type: ignore[no-untyped-def]
+    add_cases(services, 450, auditors=("leader",))
+    model = CaseListModel(ui_context(team.clerk), page_size=200)
+    qtmodeltester.check(model)
+    model.fetchMore()
+    qtmodeltester.check(model)
+
+
+def test_loads_lazily_a_page_at_a_time(services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    model = CaseListModel(ui_context(team.clerk))
+    assert model.total == 2000
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE_SIZE
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 2000
+    assert model.index(1999, COLUMN["case_no"]).data() == "AW2025-02000"
+
+
+def test_the_view_fetches_more_when_scrolled(qtbot, services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.model.rowCount() == PAGE_SIZE
+    page.view.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() > PAGE_SIZE)
+
+
+def test_sorts_in_the_database(services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    model = CaseListModel(ui_context(team.clerk))
+    model.sort(COLUMN["organization"], Qt.SortOrder.DescendingOrder)
+    assert model.query.order_by == "organization" and model.query.descending
+    assert model.index(0, COLUMN["organization"]).data() == "测试组织02000"
+    assert model.rowCount() == PAGE_SIZE  # still lazy after sorting
+    model.sort(COLUMN["case_no"], Qt.SortOrder.AscendingOrder)
+    assert model.index(0, COLUMN["case_no"]).data() == "AW2025-00001"
+
+
+def test_a_column_the_database_cannot_sort_keeps_the_order(qtbot, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    header = page.view.horizontalHeader()
+    header.setSortIndicator(COLUMN["updated_at"], Qt.SortOrder.DescendingOrder)
+    assert page.model.query.order_by == "updated_at"
+    header.setSortIndicator(COLUMN["kind"], Qt.SortOrder.AscendingOrder)
+    assert page.model.query.order_by == "updated_at"
+    assert header.sortIndicatorSection() == COLUMN["updated_at"]
+
+
+def test_filters_by_state_rubric_grade_and_team_member(services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    model = CaseListModel(ui_context(team.clerk))
+    model.update_query(status="certified")
+    assert model.total == sum(c.status == "certified" for c in many)
+    assert {model.index(r, COLUMN["status"]).data() for r in range(model.rowCount())} == {"已发证"}
+    model.update_query(rubric_id="sbt10401-2006-sales")
+    assert model.total == sum(c.status == "certified" and c.rubric_id.endswith("sales") for c in many)
+    model.set_query(CaseQuery(grade="four_star"))
+    assert model.total == sum(c.grade == "four_star" for c in many)
+    model.set_query(CaseQuery(team_member="member"))
+    assert model.total == sum("member" in c.team for c in many) > 0
+
+
+def test_type_ahead_search_is_debounced(qtbot, services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    for ch in "测试组织0012":  # several keystrokes (keyClicks takes ASCII only) …
+        page.search_edit.insert(ch)
+    assert resets == []  # … no query yet
+    qtbot.waitUntil(lambda: page.model.total == 10)  # 测试组织00120 … 00129
+    assert len(resets) == 1  # … then exactly one
+    assert page.count_label.text() == "共 10 件"
+
+    page.search_edit.setText(many[41].credit_code[:12])  # credit code prefix
+    qtbot.waitUntil(lambda: page.model.total >= 1 and page.model.index(0, 0).data() == "AW2025-00042")
+    page.search_edit.setText("AW2025-0199")  # case number
+    qtbot.waitUntil(lambda: page.model.total == 10)
+    page.clear_filters()
+    assert page.model.total == 2000
+
+
+def test_combos_filter_the_list(qtbot, services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    page.state_combo.setCurrentIndex(page.state_combo.findData("onsite_audit"))
+    assert page.model.total == sum(c.status == "onsite_audit" for c in many)
+    page.member_combo.setCurrentIndex(page.member_combo.findData("leader"))
+    assert page.model.total == sum(c.status == "onsite_audit" and "leader" in c.team for c in many)
+    page.clear_filters()
+    assert page.model.total == 2000
+
+
+def test_double_click_and_enter_open_the_case(qtbot, services, team, ui_context, make_case) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("submitted")
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    page.show()
+    index = page.model.index(0, 1)
+    with qtbot.waitSignal(page.sig_case_requested) as blocker:
+        page.view.doubleClicked.emit(index)
+    assert blocker.args[0] == case_no
+    page.view.setCurrentIndex(index)
+    page.view.setFocus()
+    with qtbot.waitSignal(page.sig_case_requested) as blocker:
+        qtbot.keyClick(page.view.viewport(), Qt.Key.Key_Return)
+    assert blocker.args[0] == case_no
+
+
+def test_a_clerk_creates_an_application(qtbot, monkeypatch, services, team, ui_context) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    assert page.new_button.isEnabled()
+    answer = NewApplication(
+        org_name="南京清源净水设备有限公司",
+        credit_code=complete("91320100MA1XY2K30"),
+        enterprise_type="production",
+        headcount=230,
+        scope="净水设备的售后服务",
+        address="南京市江宁区",
+        rubric_id=None,
+    )
+    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(lambda cls, context, parent=None: answer))
+    with qtbot.waitSignal(page.sig_case_requested) as blocker:
+        page.new_button.click()
+    case_no, tab = blocker.args
+    assert tab == "application"
+    assert services.cases.get(case_no).organization.name == "南京清源净水设备有限公司"
+    assert page.model.total == 1
+
+
+def test_other_roles_see_new_application_disabled_with_the_reason(qtbot, team, ui_context) -> None:  # type: ignore[no-untyped-def]
+    page = CaseListPage(ui_context(team.leader))
+    qtbot.addWidget(page)
+    assert not page.new_button.isEnabled()
+    assert page.new_button.toolTip() == "只有受理人员可以新建申请"
+    page_en = CaseListPage(ui_context(team.leader, lang="en"))
+    qtbot.addWidget(page_en)
+    assert page_en.new_button.toolTip() == "only a clerk may create an application"
+
+
+def test_new_case_dialog_checks_the_credit_code_as_typed(qtbot, ui_context, team) -> None:  # type: ignore[no-untyped-def]
+    dialog = NewCaseDialog(ui_context(team.clerk))
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("测试有限公司")
+    dialog.scope_edit.setPlainText("售后服务")
+    good = complete("91110108MA01G7XK3")
+    qtbot.keyClicks(dialog.code_edit, good[:10].lower())
+    assert dialog.code_edit.text() == good[:10]  # upper-cased while typing
+    assert "8" in dialog.code_status.text()  # "还差 8 位"
+    assert not dialog.ok_button.isEnabled()
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    dialog.code_edit.setText(wrong)
+    assert dialog.code_status.objectName() == "errorText"
+    assert "校验位" in dialog.code_status.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.code_edit.setText(good)
+    assert dialog.code_status.objectName() == "okText"
+    assert dialog.ok_button.isEnabled()
+    assert dialog.application().credit_code == good

@@ -1,0 +1,149 @@
+"""The main window: navigation by role, pages by name, opening cases, disabled actions' reasons,
+and the start-up path (`build_app(argv, exec=False)`) with its dialogs replaced."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton
+
+from audit_workbench.core.errors import Refused
+from audit_workbench.core.policy import Action
+from audit_workbench.ui import app as app_module
+from audit_workbench.ui.dialogs.database import CreateDatabaseDialog, NewDatabase
+from audit_workbench.ui.dialogs.login import LoginDialog
+from audit_workbench.ui.main_window import MainWindow, UnknownPage
+
+from ..conftest import PASSWORD
+
+pytestmark = pytest.mark.gui
+
+
+def _window(qtbot, ui_context, actor, lang="zh") -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(ui_context(actor, lang), "test.sqlite3")
+    qtbot.addWidget(window)
+    return window
+
+
+def test_a_clerk_does_not_see_the_administrators_pages(qtbot, ui_context, team) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, ui_context, team.clerk)
+    assert window.nav_items["settings"].isHidden()
+    assert not window.nav_items["dashboard"].isHidden()
+    assert not window.nav_items["register"].isHidden()
+    with pytest.raises(Refused, match="只有系统管理员可以系统设置"):
+        window.show_page("settings")  # asked for anyway (--page settings): refused with the reason
+    assert "settings" not in window.pages
+    admin = _window(qtbot, ui_context, team.admin)
+    assert not admin.nav_items["settings"].isHidden()
+    admin.show_page("settings")
+    assert admin.current_key() == "settings"
+
+
+def test_pages_by_name(qtbot, ui_context, team, make_case) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    window = _window(qtbot, ui_context, team.clerk)
+    assert window.current_key() == "dashboard"
+    for name in ("cases", "register", "dashboard"):
+        window.show_page(name)
+        assert window.current_key() == name
+    window.show_page(f"case:{case_no}")
+    assert window.current_key() == "case"
+    assert window.current_case == case_no
+    assert not window.nav_items["case"].isHidden()
+    assert window.nav_items["case"].text() == case_no
+    with pytest.raises(UnknownPage):
+        window.show_page("nowhere")
+    with pytest.raises(UnknownPage):
+        window.show_page("scores:AW1")
+    with pytest.raises(Refused):
+        window.show_page("case:AW1999-99999")
+
+
+def test_a_clerk_sees_auditor_actions_disabled_with_the_reason(qtbot, ui_context, team, make_case) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    context = ui_context(team.clerk)
+    window = MainWindow(context, "test.sqlite3")
+    qtbot.addWidget(window)
+    window.show_page(f"scoring:{case_no}")
+    reason = context.explain(Action.score, context.services.cases.get(case_no))
+    assert reason == "只有评审员可以评分"
+    page = window.pages["case"]
+    disabled = [b for b in page.findChildren(QAbstractButton) if not b.isEnabled() and b.toolTip() == reason]
+    assert disabled, "the scoring actions are shown disabled, with the policy's reason"
+
+
+def test_the_case_page_changing_a_case_marks_other_pages_stale(qtbot, ui_context, team, make_case) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("draft")
+    window = _window(qtbot, ui_context, team.clerk)
+    window.show_page("cases")
+    window.show_page(f"case:{case_no}")
+    window.pages["case"].sig_case_changed.emit(case_no)
+    assert {"dashboard", "cases"} <= window.stale
+    window.show_page("dashboard")
+    assert "dashboard" not in window.stale
+
+
+def test_opening_a_case_from_the_list(qtbot, ui_context, team, make_case) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("submitted")
+    window = _window(qtbot, ui_context, team.clerk)
+    window.show_page("cases")
+    page = window.pages["cases"]
+    page.view.doubleClicked.emit(page.model.index(0, 0))
+    assert window.current_key() == "case"
+    assert window.current_case == case_no
+
+
+def test_build_app_logs_in_from_the_environment(qtbot, monkeypatch, services, team, db_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
+    window = app_module.build_app(["--db", str(db_path), "--user", "clerk", "gui", "--page", "register"])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.context.actor.name == "clerk"
+    assert window.current_key() == "register"
+    assert window.nav_items["settings"].isHidden()
+
+
+def test_build_app_asks_for_a_login(qtbot, monkeypatch, services, team, db_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AUDIT_WORKBENCH_PASSWORD", raising=False)
+    asked = []
+
+    def ask(cls, services, lang="zh", user_name="", body_name="", parent=None):  # type: ignore[no-untyped-def]
+        asked.append((lang, user_name))
+        return services.users.login("admin", PASSWORD)
+
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(ask))
+    window = app_module.build_app(["--db", str(db_path), "--lang", "en", "gui"])
+    qtbot.addWidget(window)
+    assert asked == [("en", "")]
+    assert window.context.lang == "en"
+    assert not window.nav_items["settings"].isHidden()
+    assert window.nav_items["dashboard"].text() == "Dashboard"
+
+
+def test_cancelled_login_exits_quietly(monkeypatch, services, team, db_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AUDIT_WORKBENCH_PASSWORD", raising=False)
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    assert app_module.build_app(["--db", str(db_path)]) == 0
+
+
+def test_first_start_offers_a_new_database(qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "fresh.sqlite3"
+    offered = []
+
+    def ask(cls, location, parent=None):  # type: ignore[no-untyped-def]
+        offered.append(location)
+        return NewDatabase(demo=False, admin_name="boss", admin_password="boss-password")
+
+    monkeypatch.setattr(CreateDatabaseDialog, "ask", classmethod(ask))
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", "boss-password")
+    window = app_module.build_app(["--db", str(target), "--user", "boss"])
+    qtbot.addWidget(window)
+    assert offered == [str(target.resolve())]
+    assert window.context.actor.name == "boss"
+    window.close()
+    window.context.services.close()
+
+
+def test_declining_to_create_a_database_exits(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(CreateDatabaseDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    assert app_module.build_app(["--db", str(tmp_path / "none.sqlite3")]) == 0
+    assert not (tmp_path / "none.sqlite3").exists()
