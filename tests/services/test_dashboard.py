@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from audit_workbench.services.dashboard import (
-    DashboardService,
-    database_exists,
-    database_location,
-)
+from audit_workbench.services.base import database_exists, database_location
+from audit_workbench.services.dashboard import DashboardService
 
 
 def _queue(services, actor):  # type: ignore[no-untyped-def]
