@@ -55,6 +55,22 @@ def _decimal(value: object, what: str, zh: str, *, step: Decimal | None = None) 
     return number
 
 
+def _application_fields(
+    org_name: str, credit_code: str, address: str, scope: str, headcount: int
+) -> tuple[str, str, str, str]:
+    """The checked application values: (organisation name, credit code, address, scope)."""
+    org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
+    scope = _text(scope, "the scope", "认证范围")
+    address = _text(address, "the address", "地址", required=False, limit=300)
+    try:
+        code = creditcode.validate(credit_code)
+    except creditcode.CreditCodeError as exc:
+        raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
+    if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
+        raise Refused("bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数")
+    return org_name, code, address, scope
+
+
 @dataclass(frozen=True)
 class CaseQuery:
     status: str | None = None
@@ -162,13 +178,7 @@ class CaseService:
         address: str = "",
         rubric_id: str | None = None,
     ) -> CaseDetail:
-        org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
-        scope = _text(scope, "the scope", "认证范围")
-        address = _text(address, "the address", "地址", required=False, limit=300)
-        try:
-            code = creditcode.validate(credit_code)
-        except creditcode.CreditCodeError as exc:
-            raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
+        org_name, code, address, scope = _application_fields(org_name, credit_code, address, scope, headcount)
         try:
             etype = EnterpriseType(enterprise_type)
         except ValueError:
@@ -177,10 +187,6 @@ class CaseService:
                 "enterprise type must be production or sales",
                 "企业类型必须为生产型或销售服务型",
             ) from None
-        if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
-            raise Refused(
-                "bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数"
-            )
         loaded = self._choose_rubric(etype, rubric_id)
         with self.s.tx(actor) as tx:
             require(Action.create_case, tx.roles())
@@ -382,17 +388,7 @@ class CaseService:
         expected_version: int | None = None,
     ) -> CaseDetail:
         """Correct the application while it is a draft (organisation, headcount, scope)."""
-        org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
-        scope = _text(scope, "the scope", "认证范围")
-        address = _text(address, "the address", "地址", required=False, limit=300)
-        try:
-            code = creditcode.validate(credit_code)
-        except creditcode.CreditCodeError as exc:
-            raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
-        if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
-            raise Refused(
-                "bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数"
-            )
+        org_name, code, address, scope = _application_fields(org_name, credit_code, address, scope, headcount)
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.edit_application)
             if expected_version is not None and case.version != expected_version:
