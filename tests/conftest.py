@@ -22,6 +22,16 @@ PASSWORD = "password123"
 
 
 @pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """The language of refusal messages is process-wide (the window sets it): each test starts in English."""
+    from audit_workbench.core.errors import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Signing-key secrets go to a temporary folder, never to the developer's config folder."""
     monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))

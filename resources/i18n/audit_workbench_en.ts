@@ -157,16 +157,20 @@
         <translation>Audit team</translation>
     </message>
     <message>
-        <source>把文件拖到某一行即可作为该项材料；双击打开文件</source>
-        <translation>Drop a file on a row to provide that material; double-click to open a file</translation>
+        <source>把文件拖到某一行即可添加到该项材料（可多个）；双击打开文件；右键可移除文件</source>
+        <translation>Drop files on a row to add them to that material (several are fine); double-click to open a file; right-click to remove one</translation>
     </message>
     <message>
-        <source>提供文件…</source>
-        <translation>Provide files…</translation>
+        <source>添加文件…</source>
+        <translation>Add files…</translation>
     </message>
     <message>
         <source>打开文件</source>
         <translation>Open file</translation>
+    </message>
+    <message>
+        <source>移除文件…</source>
+        <translation>Remove file…</translation>
     </message>
     <message>
         <source>标记不适用…</source>
@@ -175,6 +179,30 @@
     <message>
         <source>申请材料（12 项）</source>
         <translation>Application materials (12 items)</translation>
+    </message>
+    <message>
+        <source>与营业执照一致的组织全称</source>
+        <translation>Full name as on the business licence</translation>
+    </message>
+    <message>
+        <source>企业类型决定评价规则，创建后不能修改</source>
+        <translation>The enterprise type decides the rubric; it cannot change after the application is created</translation>
+    </message>
+    <message>
+        <source> 人</source>
+        <translation> people</translation>
+    </message>
+    <message>
+        <source>有效人数，用于计算审查人日</source>
+        <translation>Effective headcount, used for the audit days</translation>
+    </message>
+    <message>
+        <source>保存申请信息</source>
+        <translation>Save the application</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>{fee} 元</source>
@@ -199,6 +227,50 @@
     <message>
         <source>所选材料没有文件</source>
         <translation>The selected material has no file</translation>
+    </message>
+    <message>
+        <source>申请组织信息已被他人修改，已载入最新内容。</source>
+        <translation>Someone else changed the organisation&apos;s details; the latest version is shown.</translation>
+    </message>
+    <message>
+        <source>组织名称不能为空</source>
+        <translation>The organisation name cannot be empty</translation>
+    </message>
+    <message>
+        <source>请输入统一社会信用代码</source>
+        <translation>Enter the unified social credit code</translation>
+    </message>
+    <message>
+        <source>认证范围不能为空</source>
+        <translation>The scope cannot be empty</translation>
+    </message>
+    <message>
+        <source>保存 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>没有未保存的修改</source>
+        <translation>No unsaved changes</translation>
+    </message>
+    <message>
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>案件已被他人修改，已重新载入；您填写的内容仍在，请检查后再保存。</source>
+        <translation>Someone else changed the case, so it was reloaded; what you typed is still here — check it and save again.</translation>
+    </message>
+    <message>
+        <source>✓ 已保存</source>
+        <translation>✓ Saved</translation>
+    </message>
+    <message>
+        <source>移除文件</source>
+        <translation>Remove file</translation>
+    </message>
+    <message>
+        <source>从第 {n} 项材料中移除文件“{name}”？</source>
+        <translation>Remove the file “{name}” from material {n}?</translation>
     </message>
     <message>
         <source>请先选择一项材料</source>
@@ -231,6 +303,102 @@
     <message>
         <source>请说明撤回的原因</source>
         <translation>Why is the case withdrawn?</translation>
+    </message>
+</context>
+<context>
+    <name>BackupActions</name>
+    <message>
+        <source>备份数据库(&amp;K)…</source>
+        <translation>Bac&amp;k up the database…</translation>
+    </message>
+    <message>
+        <source>备份提醒</source>
+        <translation>Backup reminder</translation>
+    </message>
+    <message>
+        <source>服务器数据库请使用服务器自带工具（pg_dump）备份</source>
+        <translation>Back up a server database with the server&apos;s own tools (pg_dump)</translation>
+    </message>
+    <message>
+        <source>将数据库和附件备份为一个带校验的文件，备份时可继续工作</source>
+        <translation>Back up the database and its attachments into one checksummed file; work can go on meanwhile</translation>
+    </message>
+    <message>
+        <source>备份数据库</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <source>正在备份数据库…</source>
+        <translation>Backing up the database…</translation>
+    </message>
+    <message>
+        <source>备份完成</source>
+        <translation>Backup complete</translation>
+    </message>
+    <message>
+        <source>已备份到 {file}
+{events} 条事件记录，{attachments} 个附件，共 {size}。
+校验值 SHA-256：{sha}</source>
+        <translation>Backed up to {file}
+{events} events, {attachments} attachments, {size} in all.
+SHA-256 checksum: {sha}</translation>
+    </message>
+    <message>
+        <source>备份已取消，未写入任何内容</source>
+        <translation>Backup cancelled; nothing was written</translation>
+    </message>
+    <message>
+        <source>无法备份数据库</source>
+        <translation>Cannot back up the database</translation>
+    </message>
+</context>
+<context>
+    <name>BackupFile</name>
+    <message>
+        <source>数据库备份 (*.awb)</source>
+        <translation>Database backup (*.awb)</translation>
+    </message>
+</context>
+<context>
+    <name>BackupReminderBar</name>
+    <message>
+        <source>立即备份…</source>
+        <translation>Back up now…</translation>
+    </message>
+    <message>
+        <source>稍后提醒</source>
+        <translation>Remind me later</translation>
+    </message>
+    <message>
+        <source>下次登录时再提醒</source>
+        <translation>Remind me at the next login</translation>
+    </message>
+    <message>
+        <source>本数据库尚未备份过。建议至少每周备份一次，以免电脑故障时丢失认证记录。</source>
+        <translation>This database has never been backed up. Back it up at least once a week, so that a broken computer never costs certification records.</translation>
+    </message>
+    <message>
+        <source>上次备份是 {days} 天前（{when}）。建议至少每周备份一次。</source>
+        <translation>The last backup was {days} days ago ({when}). Back up at least once a week.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseChoiceModel</name>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>申请组织</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
     </message>
 </context>
 <context>
@@ -843,6 +1011,45 @@
     </message>
 </context>
 <context>
+    <name>ConflictCard</name>
+    <message>
+        <source>案件 {case_no}</source>
+        <translation>Case {case_no}</translation>
+    </message>
+    <message>
+        <source>本库当前值</source>
+        <translation>This database now</translation>
+    </message>
+    <message>
+        <source>审核包中的值</source>
+        <translation>In the package</translation>
+    </message>
+    <message>
+        <source>导出时</source>
+        <translation>At export</translation>
+    </message>
+    <message>
+        <source>（无此记录）</source>
+        <translation>(no such record)</translation>
+    </message>
+    <message>
+        <source>（导出后新增）</source>
+        <translation>(added after export)</translation>
+    </message>
+    <message>
+        <source>最后修改</source>
+        <translation>Last changed</translation>
+    </message>
+    <message>
+        <source>保留本库的值</source>
+        <translation>Keep this database&apos;s value</translation>
+    </message>
+    <message>
+        <source>采用审核包中的值</source>
+        <translation>Take the package&apos;s value</translation>
+    </message>
+</context>
+<context>
     <name>CreateDatabaseDialog</name>
     <message>
         <source>创建数据库</source>
@@ -885,6 +1092,37 @@ Create it now?</translation>
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>CreditCodeChecker</name>
+    <message>
+        <source>18 位统一社会信用代码</source>
+        <translation>18-character unified social credit code</translation>
+    </message>
+    <message>
+        <source>请输入统一社会信用代码</source>
+        <translation>Enter the unified social credit code</translation>
+    </message>
+    <message>
+        <source>还差 {n} 位</source>
+        <translation>Characters missing: {n}</translation>
+    </message>
+    <message>
+        <source>✓ 校验通过</source>
+        <translation>✓ Valid</translation>
+    </message>
+    <message>
+        <source>第 {n} 位字符“{ch}”不允许出现在统一社会信用代码中</source>
+        <translation>Character {n} (“{ch}”) is not allowed in a unified social credit code</translation>
+    </message>
+    <message>
+        <source>第 3–8 位应为行政区划码（数字）</source>
+        <translation>Characters 3–8 must be the administrative division code (digits)</translation>
+    </message>
+    <message>
+        <source>校验位应为“{expected}”，而不是“{got}”</source>
+        <translation>The check character should be “{expected}”, not “{got}”</translation>
     </message>
 </context>
 <context>
@@ -1086,6 +1324,45 @@ Create it now?</translation>
     </message>
 </context>
 <context>
+    <name>ExportCasesDialog</name>
+    <message>
+        <source>带到现场笔记本</source>
+        <translation>Take cases to a laptop</translation>
+    </message>
+    <message>
+        <source>勾选要带到现场笔记本的案件。审核包包含案件资料、评价规则、附件，以及评审组成员的账户（供离线登录）。在现场笔记本上勾选已评审的案件，即导出评审结果带回办公室。</source>
+        <translation>Tick the cases to take to the audit laptop. The package holds the case records, their rubric, the attachments and the audit team&apos;s accounts (to log in offline). On the laptop, tick the audited cases to export their results for the office.</translation>
+    </message>
+    <message>
+        <source>没有可带出的案件：只有处于文件审查或现场评审阶段、且您可以处理的案件才能带到现场笔记本。</source>
+        <translation>No cases to take out: only cases in document review or on-site audit that you handle can go to a laptop.</translation>
+    </message>
+    <message>
+        <source>也显示待评审委员会评审的案件（在现场笔记本上带回评审结果时勾选）</source>
+        <translation>Also show cases awaiting the committee (tick on the laptop to send their results back)</translation>
+    </message>
+    <message>
+        <source>全选</source>
+        <translation>Select all</translation>
+    </message>
+    <message>
+        <source>全不选</source>
+        <translation>Select none</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已选 {n} 个案件</source>
+        <translation>{n} case(s) selected</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpDialog</name>
     <message>
         <source>开启后续审核 — {number}</source>
@@ -1190,6 +1467,10 @@ Create it now?</translation>
         <translation>&amp;Refresh</translation>
     </message>
     <message>
+        <source>切换用户(&amp;U)…</source>
+        <translation>Switch &amp;user…</translation>
+    </message>
+    <message>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -1262,10 +1543,6 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>Full name as on the business licence</translation>
     </message>
     <message>
-        <source>18 位统一社会信用代码</source>
-        <translation>18-character unified social credit code</translation>
-    </message>
-    <message>
         <source> 人</source>
         <translation> people</translation>
     </message>
@@ -1314,26 +1591,6 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>还差 {n} 位</source>
-        <translation>{n} more characters</translation>
-    </message>
-    <message>
-        <source>✓ 校验通过</source>
-        <translation>✓ Valid</translation>
-    </message>
-    <message>
-        <source>第 {n} 位字符“{ch}”不允许出现在统一社会信用代码中</source>
-        <translation>Character {n} (“{ch}”) is not allowed in a unified social credit code</translation>
-    </message>
-    <message>
-        <source>第 3–8 位应为行政区划码（数字）</source>
-        <translation>Characters 3–8 must be the administrative division code (digits)</translation>
-    </message>
-    <message>
-        <source>校验位应为“{expected}”，而不是“{got}”</source>
-        <translation>The check character should be “{expected}”, not “{got}”</translation>
-    </message>
-    <message>
         <source>默认：{title}</source>
         <translation>Default: {title}</translation>
     </message>
@@ -1359,6 +1616,438 @@ Certification of after-sales service against GB/T 27922</translation>
     <message>
         <source>整改期限</source>
         <translation>Deadline</translation>
+    </message>
+</context>
+<context>
+    <name>PackageActions</name>
+    <message>
+        <source>带到现场笔记本(&amp;T)…</source>
+        <translation>&amp;Take cases to a laptop…</translation>
+    </message>
+    <message>
+        <source>带回评审结果(&amp;B)…</source>
+        <translation>&amp;Bring results back…</translation>
+    </message>
+    <message>
+        <source>将案件导出为审核包（.awp），在现场笔记本上离线评审；在笔记本上则导出评审结果</source>
+        <translation>Export cases as an audit package (.awp) to audit offline on a laptop; on the laptop, export the results</translation>
+    </message>
+    <message>
+        <source>只有受理人员和评审员可以带出案件</source>
+        <translation>Only clerks and auditors can take cases out</translation>
+    </message>
+    <message>
+        <source>导入审核包：预览更改和冲突，再一次性导入</source>
+        <translation>Import an audit package: preview its changes and conflicts, then import all at once</translation>
+    </message>
+    <message>
+        <source>只有受理人员、评审员和系统管理员可以导入审核包</source>
+        <translation>Only clerks, auditors and administrators can import audit packages</translation>
+    </message>
+    <message>
+        <source>保存审核包</source>
+        <translation>Save the audit package</translation>
+    </message>
+    <message>
+        <source>正在导出审核包…</source>
+        <translation>Exporting the audit package…</translation>
+    </message>
+    <message>
+        <source>无法导出审核包</source>
+        <translation>Cannot export the audit package</translation>
+    </message>
+    <message>
+        <source>已将 {n} 个案件（{cases}）写入 {file}，含 {accounts} 个评审组账户和 {attachments} 个附件。
+请将此文件复制到现场笔记本，在那里通过“文件 › 带回评审结果…”导入。</source>
+        <translation>{n} case(s) ({cases}) written to {file}, with {accounts} audit team account(s) and {attachments} attachment(s).
+Copy this file to the audit laptop and import it there with File › Bring results back….</translation>
+    </message>
+    <message>
+        <source>已将 {n} 个案件（{cases}）的评审结果写入 {file}。
+请将此文件带回办公室，通过“文件 › 带回评审结果…”导入。</source>
+        <translation>The results of {n} case(s) ({cases}) were written to {file}.
+Take this file to the office and import it with File › Bring results back….</translation>
+    </message>
+    <message>
+        <source>审核包已导出</source>
+        <translation>Audit package exported</translation>
+    </message>
+    <message>
+        <source>选择审核包</source>
+        <translation>Choose an audit package</translation>
+    </message>
+    <message>
+        <source>正在检查审核包…</source>
+        <translation>Checking the audit package…</translation>
+    </message>
+    <message>
+        <source>无法导入审核包</source>
+        <translation>Cannot import the audit package</translation>
+    </message>
+    <message>
+        <source>正在导入审核包…</source>
+        <translation>Importing the audit package…</translation>
+    </message>
+    <message>
+        <source>已导入 {n} 个案件（{cases}）和 {accounts} 个账户，共 {changes} 项记录。</source>
+        <translation>Imported {n} case(s) ({cases}) and {accounts} account(s): {changes} record(s) in all.</translation>
+    </message>
+    <message>
+        <source>已导入案件 {cases} 的评审结果：{changes} 项更改，{unchanged} 项与本库相同。</source>
+        <translation>Imported the results of {cases}: {changes} change(s), {unchanged} record(s) already the same here.</translation>
+    </message>
+    <message>
+        <source>{n} 个冲突已按您的选择处理。</source>
+        <translation>{n} conflict(s) settled as you chose.</translation>
+    </message>
+    <message>
+        <source>新增 {n} 个附件。</source>
+        <translation>{n} new attachment(s).</translation>
+    </message>
+    <message>
+        <source>审核包已导入</source>
+        <translation>Audit package imported</translation>
+    </message>
+    <message>
+        <source>已取消，未做任何更改</source>
+        <translation>Cancelled; nothing was changed</translation>
+    </message>
+</context>
+<context>
+    <name>PackageFile</name>
+    <message>
+        <source>审核包 (*.awp)</source>
+        <translation>Audit packages (*.awp)</translation>
+    </message>
+    <message>
+        <source>审核包 (*.awp);;所有文件 (*)</source>
+        <translation>Audit packages (*.awp);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>PackagePreviewDialog</name>
+    <message>
+        <source>带回评审结果 — {file}</source>
+        <translation>Bring results back — {file}</translation>
+    </message>
+    <message>
+        <source>导入带出的案件 — {file}</source>
+        <translation>Import cases taken out — {file}</translation>
+    </message>
+    <message>
+        <source>现场评审结果</source>
+        <translation>On-site audit results</translation>
+    </message>
+    <message>
+        <source>带出的案件</source>
+        <translation>Cases taken out</translation>
+    </message>
+    <message>
+        <source>{file} · 由 {user} 于 {when} 导出</source>
+        <translation>{file} · exported by {user} on {when}</translation>
+    </message>
+    <message>
+        <source>{changes} 项更改 · {unchanged} 项与本库相同 · {conflicts} 个冲突</source>
+        <translation>{changes} change(s) · {unchanged} already the same here · {conflicts} conflict(s)</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>申请组织</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>导出时状态</source>
+        <translation>Status at export</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>变更</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>原值</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <source>审核包中的内容与本库一致，没有需要更改的记录。</source>
+        <translation>The package holds nothing this database does not have already: no record changes.</translation>
+    </message>
+    <message>
+        <source>以下记录在导出后本库和现场都作了修改。请逐条选择保留本库的值或采用审核包中的值；所有冲突都选择后才能导入。</source>
+        <translation>These records were changed both here and on the laptop since the export. For each, keep this database&apos;s value or take the package&apos;s; the import starts once every conflict is settled.</translation>
+    </message>
+    <message>
+        <source>全部保留本库的值</source>
+        <translation>Keep all of this database&apos;s values</translation>
+    </message>
+    <message>
+        <source>全部采用审核包中的值</source>
+        <translation>Take all of the package&apos;s values</translation>
+    </message>
+    <message>
+        <source>冲突（{n}）</source>
+        <translation>Conflicts ({n})</translation>
+    </message>
+    <message>
+        <source>更改（{n}）</source>
+        <translation>Changes ({n})</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>案件（{n}）</source>
+        <translation>Cases ({n})</translation>
+    </message>
+    <message>
+        <source>有 {n} 个冲突无法逐条选择，不能导入。</source>
+        <translation>{n} conflict(s) cannot be settled one by one: the package cannot be imported.</translation>
+    </message>
+    <message>
+        <source>还有 {n} 个冲突未选择。</source>
+        <translation>{n} conflict(s) still to settle.</translation>
+    </message>
+    <message>
+        <source>所有冲突都已选择。导入将一次性写入，任何一项被拒绝则不做任何更改。</source>
+        <translation>Every conflict is settled. The import is all or nothing: if anything is refused, nothing changes.</translation>
+    </message>
+    <message>
+        <source>导入将一次性写入，任何一项被拒绝则不做任何更改。</source>
+        <translation>The import is all or nothing: if anything is refused, nothing changes.</translation>
+    </message>
+</context>
+<context>
+    <name>PackageValues</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>评审结论</source>
+        <translation>Audit conclusion</translation>
+    </message>
+    <message>
+        <source>建议总分</source>
+        <translation>Recommended total</translation>
+    </message>
+    <message>
+        <source>建议等级</source>
+        <translation>Recommended grade</translation>
+    </message>
+    <message>
+        <source>评价规则</source>
+        <translation>Rubric</translation>
+    </message>
+    <message>
+        <source>材料序号</source>
+        <translation>Material no.</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>组长</source>
+        <translation>Team leader</translation>
+    </message>
+    <message>
+        <source>审查人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <source>审查结论</source>
+        <translation>Review outcome</translation>
+    </message>
+    <message>
+        <source>审查发现</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <translation>Not applicable</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>抽样数</source>
+        <translation>Sampled</translation>
+    </message>
+    <message>
+        <source>不合格数</source>
+        <translation>Nonconforming</translation>
+    </message>
+    <message>
+        <source>文件摘要</source>
+        <translation>File digest</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>整改期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>整改措施</source>
+        <translation>Corrective action</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>关联不符合项</source>
+        <translation>Linked nonconformity</translation>
+    </message>
+    <message>
+        <source>轮次</source>
+        <translation>Round</translation>
+    </message>
+    <message>
+        <source>表决</source>
+        <translation>Vote</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>已关联</source>
+        <translation>linked</translation>
+    </message>
+    <message>
+        <source>（删除）</source>
+        <translation>(removed)</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <source>评分 {code}</source>
+        <translation>Score {code}</translation>
+    </message>
+    <message>
+        <source>不符合项“{text}”</source>
+        <translation>Nonconformity “{text}”</translation>
+    </message>
+    <message>
+        <source>证据 {code} {what}</source>
+        <translation>Evidence {code} {what}</translation>
+    </message>
+    <message>
+        <source>{kind}“{reason}”</source>
+        <translation>{kind} “{reason}”</translation>
+    </message>
+    <message>
+        <source>文件审查（{reviewer}）</source>
+        <translation>Document review ({reviewer})</translation>
+    </message>
+    <message>
+        <source>申请材料第 {n} 项</source>
+        <translation>Application material {n}</translation>
+    </message>
+    <message>
+        <source>评审组成员 {user}</source>
+        <translation>Audit team member {user}</translation>
+    </message>
+    <message>
+        <source>{user} 的表决（第 {round} 轮）</source>
+        <translation>Vote of {user} (round {round})</translation>
+    </message>
+    <message>
+        <source>账户 {name}</source>
+        <translation>Account {name}</translation>
+    </message>
+    <message>
+        <source>案件 {case_no}</source>
+        <translation>Case {case_no}</translation>
+    </message>
+    <message>
+        <source>案件状态</source>
+        <translation>Case status</translation>
+    </message>
+    <message>
+        <source>导出后本库已将案件状态由“{base}”改为“{office}”，现场的评审结果不能再导入。请先核实案件状态，必要时退回后从现场笔记本重新导出。</source>
+        <translation>Since the export, this database moved the case from “{base}” to “{office}”: the laptop&apos;s results can no longer be imported. Check the case&apos;s status first; if need be, return it and export the results from the laptop again.</translation>
+    </message>
+    <message>
+        <source>此冲突不能逐条选择，无法导入。</source>
+        <translation>This conflict cannot be settled one by one: the package cannot be imported.</translation>
     </message>
 </context>
 <context>

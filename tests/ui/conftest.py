@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 import pytest
 
 from audit_workbench.services import Actor, Services
-from audit_workbench.ui import i18n, workers
+from audit_workbench.ui import i18n, refcount_guard, workers
 from audit_workbench.ui.context import Messages, UiContext
+
+# PySide6 6.12 drops a reference to None (or True/False) in many calls; a test session makes
+# hundreds of thousands of them and would abort at exit. The application pads the counts at start
+# (ui/refcount_guard.py); the tests build widgets without it, so pad them here.
+refcount_guard.guard()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

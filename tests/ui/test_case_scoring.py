@@ -230,8 +230,11 @@ def test_undo_and_redo_restore_the_stored_value(
 
     qtbot.keyClick(tab.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(services, case_no, second.code) is None
+    # a note-carrying entry comes back in one edit: one event per undo, never clear + note
+    events_before = len(score_events(services, case_no))
     tab.undo_action.trigger()
     assert stored(services, case_no, first.code).points == Decimal(2)
+    assert [e.action for e in score_events(services, case_no)[events_before:]] == ["score.restore"]
     tab.undo_action.trigger()
     assert stored(services, case_no, first.code) is None
     assert tab.model.data(tab.model.index_of(first.code)) == ""
@@ -246,6 +249,41 @@ def test_undo_and_redo_restore_the_stored_value(
     assert entry.not_applicable and entry.reason == "不涉及"
     assert tab.model.data(tab.model.index_of(second.code)) == "—"
     assert fmt_points(services.cases.get(case_no).score.total) in tab.total_label.text()
+
+
+def score_events(services: Services, case_no: str) -> list:  # type: ignore[type-arg]
+    """The score events of a case, oldest first."""
+    return [e for e in reversed(services.log.events(entity_id=case_no, limit=10_000)) if e.entity == "score"]
+
+
+def test_undo_of_an_entry_with_a_note_restores_it_whole_in_one_event(
+    qtbot, ui_context, services: Services, team: Team, make_case: CaseMaker
+) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    page = open_page(qtbot, ui_context, team.leader, case_no)
+    tab = page.scoring_tab
+    code = tab.tree.current_code()
+    # a note alone (no points yet), then points typed over it
+    qtbot.keyClick(tab.tree, "c")
+    qtbot.keyClicks(tab.note_edit, "Service manual seen")
+    qtbot.keyClick(tab.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    tab.tree.go_to(code)
+    type_points(qtbot, page, "2")
+    entry = stored(services, case_no, code)
+    assert (entry.points, entry.note) == (Decimal(2), "Service manual seen")
+
+    count = len(score_events(services, case_no))
+    tab.undo_action.trigger()  # back to the note without points
+    entry = stored(services, case_no, code)
+    assert (entry.points, entry.note) == (None, "Service manual seen")
+    after_undo = score_events(services, case_no)
+    assert len(after_undo) == count + 1 and after_undo[-1].action == "score.restore"
+    assert tab.model.data(tab.model.index_of(code)) == ""
+
+    tab.redo_action.trigger()
+    assert stored(services, case_no, code).points == Decimal(2)
+    assert len(score_events(services, case_no)) == count + 2
+    assert services.log.verify().ok
 
 
 def test_undo_after_someone_elses_edit_is_refused_as_a_conflict(

@@ -147,3 +147,43 @@ def test_declining_to_create_a_database_exits(monkeypatch, tmp_path) -> None:  #
     monkeypatch.setattr(CreateDatabaseDialog, "ask", classmethod(lambda cls, *a, **k: None))
     assert app_module.build_app(["--db", str(tmp_path / "none.sqlite3")]) == 0
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_switching_user_rebuilds_the_window_for_the_new_roles(
+    qtbot, monkeypatch, ui_context, team, make_case
+) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    window = _window(qtbot, ui_context, team.admin)
+    window.show_page("settings")
+    asked = []
+
+    def log_in_as(name):  # type: ignore[no-untyped-def]
+        def ask(cls, services, lang="zh", user_name="", body_name="", parent=None):  # type: ignore[no-untyped-def]
+            asked.append((lang, parent))
+            return services.users.login(name, PASSWORD) if name else None
+
+        monkeypatch.setattr(LoginDialog, "ask", classmethod(ask))
+
+    log_in_as("clerk")
+    window.switch_user_action.trigger()
+    assert asked[-1] == ("zh", window)
+    assert window.context.actor.name == "clerk" and window.context.window is window
+    assert window.nav_items["settings"].isHidden()
+    assert window.current_key() == "dashboard", "the administrator's page is not the clerk's"
+    assert "受理人员" in window.user_card.text()
+    assert "clerk" in window.statusBar().currentMessage()
+
+    window.show_page(f"scoring:{case_no}")
+    clerk_page = window.pages["case"]
+    assert not clerk_page.scoring_tab.model.editable
+    log_in_as("leader")
+    assert window.switch_user()
+    page = window.pages["case"]
+    assert page is not clerk_page, "every page is rebuilt for the new user"
+    assert (window.current_key(), page.case_no, page.current_tab()) == ("case", case_no, "scoring")
+    assert page.scoring_tab.model.editable
+    assert window.nav_items["case"].text() == case_no
+
+    log_in_as("")  # cancelled: the leader stays logged in
+    assert not window.switch_user()
+    assert window.context.actor.name == "leader" and window.pages["case"] is page

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication
 from ..core.errors import Refused, set_language
 from ..services import Actor, Services
 from ..services.base import database_exists, database_location
-from . import i18n, theme, workers
+from . import i18n, refcount_guard, theme, workers
 from .context import Messages, UiContext
 from .dialogs.database import CreateDatabaseDialog, NewDatabase
 from .dialogs.login import LoginDialog
@@ -55,6 +55,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def application() -> QApplication:
+    refcount_guard.guard()  # before any Qt call: PySide6 6.12 drops references to None/True/False
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

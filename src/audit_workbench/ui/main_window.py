@@ -4,6 +4,10 @@ Pages: 工作台 (dashboard), 案件 (case list), 证书登记册 (certificate r
 and users, administrators only), and the case page when a case is opened. Pages other than the
 dashboard are built on first use. When a case changes, the other pages are marked stale and reload
 when next shown (Anki's habit of refreshing only what is on screen).
+
+文件 › 切换用户 (Ctrl+L) logs another person in on the same window — the office PC or the site
+laptop passed from the clerk to an auditor: every page is rebuilt for the new user's roles, and the
+window stays where it was (the same case at the same tab), so the next person carries on.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.policy import Action, explain
+from ..services import Actor
 from . import workers
 from .context import Messages, UiContext
+from .dialogs.login import LoginDialog
 from .pages.cases import CaseListPage
 from .pages.dashboard import DashboardPage
 from .widgets.common import SP, std_icon
@@ -55,6 +61,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         context.window = self
+        self.database_label = database_label
         self.pages: dict[str, QWidget] = {}
         self.stale: set[str] = set()
         self.current_case: str | None = None
@@ -64,6 +71,7 @@ class MainWindow(QMainWindow):
             if context.lang == "en" and settings["body_name_en"]
             else settings["body_name"]
         )
+        self.body_name = body
         self.setWindowTitle(self.tr("售后服务认证工作台 — {body}").format(body=body))
         self.setWindowIcon(std_icon(SP.SP_FileDialogDetailedView))
         self.resize(1440, 900)
@@ -98,14 +106,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self._on_navigation_shortcut(k))
             self.addAction(action)
         self.nav_items["case"].setHidden(True)
-        # Administrators' pages are not shown to others at all (not merely disabled).
-        self.nav_items["settings"].setHidden(not context.can(Action.manage_settings))
         self.navigation.currentItemChanged.connect(self._on_navigation_current_item_changed)
-        sep = "、" if context.lang == "zh" else ", "
-        roles = sep.join(context.role_label(r) for r in sorted(context.actor.roles))
-        user_card = QLabel(f"{context.actor.display_name}\n{roles}")
-        user_card.setObjectName("userCard")
-        user_card.setWordWrap(True)
+        self.user_card = QLabel()
+        self.user_card.setObjectName("userCard")
+        self.user_card.setWordWrap(True)
         side = QWidget()
         side.setObjectName("sidebar")
         side.setStyleSheet("QWidget#sidebar { background: #1b2b44; }")
@@ -116,7 +120,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(brand)
         side_layout.addWidget(brand_sub)
         side_layout.addWidget(self.navigation, 1)
-        side_layout.addWidget(user_card)
+        side_layout.addWidget(self.user_card)
 
         self.stack = QStackedWidget()
         central = QWidget()
@@ -132,6 +136,9 @@ class MainWindow(QMainWindow):
         refresh = file_menu.addAction(std_icon(SP.SP_BrowserReload), self.tr("刷新(&R)"))
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh_current)
+        self.switch_user_action = file_menu.addAction(self.tr("切换用户(&U)…"))
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.switch_user_action.triggered.connect(self.switch_user)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("退出(&Q)"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -139,13 +146,61 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about = help_menu.addAction(self.tr("关于(&A)"))
         about.triggered.connect(self._on_about_triggered)
+        # 文件 › 带到现场笔记本… / 带回评审结果… / 备份数据库… (admins), and the admin's backup reminder.
+        from .dialogs.backup import BackupActions
+        from .dialogs.packages import PackageActions
+
+        self.package_actions = PackageActions(self, file_menu, before=quit_action)
+        self.backup_actions = BackupActions(self, file_menu, before=quit_action)
+
+        self._show_user()
+        self.show_page("dashboard")
+
+    def _show_user(self) -> None:
+        """What depends on who is logged in, outside the pages: the user card, the status bar, and
+        which navigation entries exist at all."""
+        context = self.context
+        # Administrators' pages are not shown to others at all (not merely disabled).
+        self.nav_items["settings"].setHidden(not context.can(Action.manage_settings))
+        sep = "、" if context.lang == "zh" else ", "
+        roles = sep.join(context.role_label(r) for r in sorted(context.actor.roles))
+        self.user_card.setText(f"{context.actor.display_name}\n{roles}")
         self.statusBar().showMessage(
             self.tr("已登录：{user} · 数据库：{db}").format(
-                user=context.actor.display_name, db=database_label
+                user=context.actor.display_name, db=self.database_label
             )
         )
+        self.package_actions.show_user()
+        self.backup_actions.show_user()  # the backup reminder, for administrators
 
-        self.show_page("dashboard")
+    # -- users ------------------------------------------------------------------------------------
+    def switch_user(self) -> bool:
+        """Ask for another login (文件 › 切换用户); on success rebuild the window for that user."""
+        actor = LoginDialog.ask(self.context.services, self.context.lang, "", self.body_name, self)
+        if actor is None:
+            return False
+        self.set_actor(actor)
+        return True
+
+    def set_actor(self, actor: Actor) -> None:
+        """Show the window to `actor`: a new context, every page rebuilt for its roles, the same place."""
+        runner = workers.runner()
+        runner.wait(5000)  # a preview still rendering for the previous user finishes first
+        key, case_no = self.current_key(), self.current_case
+        tab = getattr(self.pages.get("case"), "current_tab", lambda: "application")()
+        self.context = UiContext(self.context.services, actor, self.context.lang, self)
+        for widget in self.pages.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.pages.clear()
+        self.stale.clear()
+        self._show_user()
+        if case_no:
+            self.page("case").show_case(case_no, tab)  # type: ignore[attr-defined]
+        if key == "case" or (key in PAGES and not self.nav_items[key].isHidden()):
+            self._select_nav(key)
+        else:
+            self._select_nav("dashboard")
 
     # -- pages ------------------------------------------------------------------------------------
     def _factories(self) -> dict[str, Callable[[], QWidget]]:

@@ -1,21 +1,29 @@
 """申请 — the application: the organisation, the 12 materials, and the clerk's decisions on it.
 
 The decisions (submit, accept, reject, withdraw, assign the team) are offered by the case page's
-action bar, which calls the methods here; this tab holds the materials' own buttons.
+action bar, which calls the methods here; this tab holds the organisation form and the materials'
+own buttons.
 
-Materials take files from a file dialog or dropped onto their row; an attached file opens in the
-desktop's viewer from a temporary copy (the store keeps it by SHA-256 and checks it on read).
-Submit, accept, reject, withdraw and the audit team are the clerk's; each button that this user may
-not press now is disabled with the policy's reason as its tooltip.
+While the case is a draft, a clerk edits the organisation in place (name, unified social credit
+code checked as it is typed, address, headcount, scope) and saves it with one service call that
+carries the case version the form was loaded from: if someone else changed the case meanwhile the
+save is refused as a conflict and the form reloads (keeping what was typed when the organisation
+itself was not changed by the other edit). Anyone else, or later, sees the same details read-only.
+
+Materials take files from a file dialog or dropped onto their row — each adds to the files the item
+already has; a file is removed from the row's context menu or the 移除文件 button. An attached file
+opens in the desktop's viewer from a temporary copy (the store keeps it by SHA-256 and checks it on
+read). Each button that this user may not press now is disabled with the policy's reason.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -23,15 +31,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ...core.errors import Refused
 from ...core.policy import Action, Role
-from ..context import UiContext
+from ...services.cases import MAX_HEADCOUNT
+from ..context import Messages, UiContext
+from ..widgets.credit_code import CreditCodeChecker
 from .common import Notice, fmt_points, join_list, material_status_label, write_temp_file
 from .dialogs import AcceptDialog, Files, TeamDialog, TextDialog
 
@@ -157,6 +171,22 @@ class MaterialsView(QTableView):
         self.sig_files_dropped.emit(item, paths)
 
 
+@dataclass(frozen=True)
+class OrganizationValues:
+    """What the organisation form holds: the fields `cases.update_application` takes."""
+
+    org_name: str
+    credit_code: str
+    address: str
+    headcount: int
+    scope: str
+
+    @classmethod
+    def of(cls, detail: Any) -> OrganizationValues:
+        org = detail.organization
+        return cls(org.name, org.credit_code, org.address or "", detail.headcount, detail.scope)
+
+
 class ApplicationTab(QWidget):
     sig_case_changed = Signal()
 
@@ -164,12 +194,20 @@ class ApplicationTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.detail: Any = None
+        # The values and case version the organisation form was filled from: the save sends this
+        # version, and a reload compares these values to decide whether typed edits may stay.
+        self._form_base: OrganizationValues | None = None
+        self._form_version: int | None = None
         self._build()
 
     def _build(self) -> None:
         self.notice = Notice(self)
         org_box = QGroupBox(self.tr("申请组织"), self)
-        self.org_form = QFormLayout(org_box)
+        self.org_box = org_box
+        org_layout = QVBoxLayout(org_box)
+        self.org_view = QWidget(org_box)
+        self.org_form = QFormLayout(self.org_view)
+        self.org_form.setContentsMargins(0, 0, 0, 0)
         self.org_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLabel] = {}
         for key, label in (
@@ -182,6 +220,11 @@ class ApplicationTab(QWidget):
         ):
             self.fields[key] = self._value_label(org_box)
             self.org_form.addRow(label, self.fields[key])
+        self.org_editor = self._build_org_editor(org_box)
+        org_layout.addWidget(self.org_view)
+        org_layout.addWidget(self.org_editor)
+        self.org_editor.hide()
+
         case_box = QGroupBox(self.tr("案件与合同"), self)
         case_form = QFormLayout(case_box)
         case_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -195,33 +238,47 @@ class ApplicationTab(QWidget):
         ):
             self.fields[key] = self._value_label(case_box)
             case_form.addRow(label, self.fields[key])
-        boxes = QHBoxLayout()
-        boxes.addWidget(org_box, 1)
-        boxes.addWidget(case_box, 1)
+        # The organisation and the contract on the left, the materials beside them: at the draft
+        # stage a clerk works on both, and all twelve materials fit on screen at once.
+        boxes = QVBoxLayout()
+        boxes.addWidget(org_box)
+        boxes.addWidget(case_box)
+        boxes.addStretch(1)
 
         self.materials_model = MaterialsModel(self.context.lang, self)
         self.materials_view = MaterialsView(self)
         self.materials_view.setObjectName("materials_view")
         self.materials_view.setModel(self.materials_model)
-        self.materials_view.setToolTip(self.tr("把文件拖到某一行即可作为该项材料；双击打开文件"))
+        self.materials_view.setToolTip(
+            self.tr("把文件拖到某一行即可添加到该项材料（可多个）；双击打开文件；右键可移除文件")
+        )
+        self.materials_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.materials_view.customContextMenuRequested.connect(self._on_materials_view_context_menu)
         head = self.materials_view.horizontalHeader()
         head.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(COL_FILES, QHeaderView.ResizeMode.Interactive)
-        head.resizeSection(COL_FILES, 260)
+        head.resizeSection(COL_FILES, 210)
         self.materials_view.sig_files_dropped.connect(self._on_materials_view_files_dropped)
         self.materials_view.doubleClicked.connect(self._on_materials_view_double_clicked)
         self.materials_view.selectionModel().currentRowChanged.connect(lambda *_: self._guard())
 
-        self.attach_button = QPushButton(self.tr("提供文件…"), self)
+        self.attach_button = QPushButton(self.tr("添加文件…"), self)
         self.attach_button.clicked.connect(self._on_attach_button_clicked)
         self.open_button = QPushButton(self.tr("打开文件"), self)
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.remove_file_button = QPushButton(self.tr("移除文件…"), self)
+        self.remove_file_button.clicked.connect(self._on_remove_file_button_clicked)
         self.not_applicable_button = QPushButton(self.tr("标记不适用…"), self)
         self.not_applicable_button.clicked.connect(self._on_not_applicable_button_clicked)
         material_buttons = QHBoxLayout()
-        for button in (self.attach_button, self.open_button, self.not_applicable_button):
+        for button in (
+            self.attach_button,
+            self.open_button,
+            self.remove_file_button,
+            self.not_applicable_button,
+        ):
             material_buttons.addWidget(button)
         material_buttons.addStretch(1)
 
@@ -229,12 +286,84 @@ class ApplicationTab(QWidget):
         font = materials_title.font()
         font.setBold(True)
         materials_title.setFont(font)
+        materials = QVBoxLayout()
+        materials.addWidget(materials_title)
+        materials.addWidget(self.materials_view, 1)
+        materials.addLayout(material_buttons)
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addLayout(boxes, 5)
+        columns.addLayout(materials, 9)
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
-        layout.addLayout(boxes)
-        layout.addWidget(materials_title)
-        layout.addWidget(self.materials_view, 1)
-        layout.addLayout(material_buttons)
+        layout.addLayout(columns, 1)
+
+    def _build_org_editor(self, parent: QWidget) -> QWidget:
+        """The organisation as a form a clerk edits while the case is a draft."""
+        editor = QWidget(parent)
+        editor.setObjectName("organization_editor")
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(6)
+        self.name_edit = QLineEdit(editor)
+        self.name_edit.setObjectName("org_name_edit")
+        self.name_edit.setMaxLength(200)
+        self.name_edit.setPlaceholderText(self.tr("与营业执照一致的组织全称"))
+        self.code_edit = QLineEdit(editor)
+        self.code_edit.setObjectName("credit_code_edit")
+        self.code_status = QLabel(editor)
+        self.code_checker = CreditCodeChecker(self.code_edit, self.code_status)
+        self.address_edit = QLineEdit(editor)
+        self.address_edit.setMaxLength(300)
+        self.type_label = QLabel(editor)
+        self.type_label.setToolTip(self.tr("企业类型决定评价规则，创建后不能修改"))
+        self.headcount_spin = QSpinBox(editor)
+        self.headcount_spin.setRange(1, MAX_HEADCOUNT)
+        self.headcount_spin.setSuffix(self.tr(" 人"))
+        self.headcount_spin.setToolTip(self.tr("有效人数，用于计算审查人日"))
+        self.headcount_spin.setMaximumWidth(160)
+        self.scope_edit = QPlainTextEdit(editor)
+        self.scope_edit.setTabChangesFocus(True)
+        self.scope_edit.setFixedHeight(58)
+        code_column = QVBoxLayout()
+        code_column.setSpacing(2)
+        code_column.addWidget(self.code_edit)
+        code_column.addWidget(self.code_status)
+        form.addRow(self.tr("组织名称"), self.name_edit)
+        form.addRow(self.tr("统一社会信用代码"), code_column)
+        form.addRow(self.tr("地址"), self.address_edit)
+        form.addRow(self.tr("企业类型"), self.type_label)
+        form.addRow(self.tr("人数"), self.headcount_spin)
+        form.addRow(self.tr("认证范围"), self.scope_edit)
+
+        self.save_org_button = QPushButton(self.tr("保存申请信息"), editor)
+        self.save_org_button.setObjectName("primary")
+        self.save_org_button.clicked.connect(self.save_organization)
+        self.revert_org_button = QPushButton(self.tr("放弃修改"), editor)
+        self.revert_org_button.clicked.connect(self._on_revert_org_button_clicked)
+        self.org_state_label = QLabel(editor)
+        self.org_state_label.setObjectName("pageSubtitle")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.org_state_label, 1)
+        buttons.addWidget(self.revert_org_button)
+        buttons.addWidget(self.save_org_button)
+        save = QAction(editor)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.triggered.connect(self._on_save_shortcut)
+        editor.addAction(save)
+
+        layout = QVBoxLayout(editor)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        for edit in (self.name_edit, self.code_edit, self.address_edit):
+            edit.textChanged.connect(self._update_org_buttons)
+        self.scope_edit.textChanged.connect(self._update_org_buttons)
+        self.headcount_spin.valueChanged.connect(self._update_org_buttons)
+        return editor
 
     @staticmethod
     def _value_label(parent: QWidget) -> QLabel:
@@ -246,6 +375,7 @@ class ApplicationTab(QWidget):
     # -- showing ----------------------------------------------------------------------------------
     def set_case(self, detail: Any) -> None:
         row = self.materials_view.currentIndex().row()
+        same_case = self.detail is not None and self.detail.case_no == detail.case_no
         self.detail = detail
         ctx = self.context
         org = detail.organization
@@ -289,6 +419,7 @@ class ApplicationTab(QWidget):
             )
         else:
             self.notice.clear()
+        self._fill_org_editor(detail, same_case)  # after the notice: it may warn of someone's edit
         self._guard()
 
     def _selected_material(self) -> Any:
@@ -302,19 +433,156 @@ class ApplicationTab(QWidget):
         ctx.guard(self.not_applicable_button, Action.edit_application, detail)
         self.materials_view.setAcceptDrops(editable)
         material = self._selected_material()
-        self.open_button.setEnabled(bool(material is not None and material.files))
-        self.open_button.setToolTip(
-            "" if material is not None and material.files else self.tr("所选材料没有文件")
+        has_files = bool(material is not None and material.files)
+        self.open_button.setEnabled(has_files)
+        self.open_button.setToolTip("" if has_files else self.tr("所选材料没有文件"))
+        if ctx.guard(self.remove_file_button, Action.edit_application, detail) and not has_files:
+            self.remove_file_button.setEnabled(False)
+            self.remove_file_button.setToolTip(self.tr("所选材料没有文件"))
+
+    # -- the organisation form --------------------------------------------------------------------
+    def form_values(self) -> OrganizationValues:
+        return OrganizationValues(
+            self.name_edit.text().strip(),
+            self.code_edit.text().strip(),
+            self.address_edit.text().strip(),
+            self.headcount_spin.value(),
+            self.scope_edit.toPlainText().strip(),
         )
+
+    def form_dirty(self) -> bool:
+        return self._form_base is not None and self.form_values() != self._form_base
+
+    def _fill_org_editor(self, detail: Any, same_case: bool) -> None:
+        editable = self.context.can(Action.edit_application, detail)
+        self.org_view.setVisible(not editable)
+        self.org_editor.setVisible(editable)
+        self.type_label.setText(self.context.enterprise_type_label(detail.enterprise_type))
+        base = OrganizationValues.of(detail)
+        if editable and same_case and self.form_dirty():
+            if base == self._form_base:
+                # Only other parts of the case moved (a material, say): keep what is being typed.
+                self._form_version = detail.version
+                self._update_org_buttons()
+                return
+            self.notice.show_text(self.tr("申请组织信息已被他人修改，已载入最新内容。"), "warning")
+        self._form_base = base
+        self._form_version = detail.version
+        editors = (self.name_edit, self.code_edit, self.address_edit, self.headcount_spin, self.scope_edit)
+        for widget in editors:
+            widget.blockSignals(True)
+        self.name_edit.setText(base.org_name)
+        self.code_edit.setText(base.credit_code)
+        self.address_edit.setText(base.address)
+        self.headcount_spin.setValue(base.headcount)
+        self.scope_edit.setPlainText(base.scope)
+        for widget in editors:
+            widget.blockSignals(False)
+        self.code_edit.setModified(False)
+        self.code_checker.recheck()
+        self._update_org_buttons()
+
+    def _form_problem(self) -> str:
+        values = self.form_values()
+        if not values.org_name:
+            return self.tr("组织名称不能为空")
+        if not self.code_checker.is_valid():
+            return self.code_checker.problem() or self.tr("请输入统一社会信用代码")
+        if not values.scope:
+            return self.tr("认证范围不能为空")
+        return ""
+
+    def _update_org_buttons(self) -> None:
+        dirty = self.form_dirty()
+        problem = self._form_problem() if dirty else ""
+        self.save_org_button.setEnabled(dirty and not problem)
+        self.save_org_button.setToolTip(
+            problem or (self.tr("保存 (Ctrl+S)") if dirty else self.tr("没有未保存的修改"))
+        )
+        self.revert_org_button.setEnabled(dirty)
+        self._say_org(
+            problem or (self.tr("有未保存的修改") if dirty else ""),
+            "errorText" if problem else "pageSubtitle",
+        )
+
+    def _say_org(self, text: str, style: str) -> None:
+        self.org_state_label.setText(text)
+        self.org_state_label.setObjectName(style)
+        self.org_state_label.style().unpolish(self.org_state_label)
+        self.org_state_label.style().polish(self.org_state_label)
+
+    def _on_save_shortcut(self) -> None:
+        if self.save_org_button.isEnabled():
+            self.save_organization()
+
+    def _on_revert_org_button_clicked(self) -> None:
+        if self.detail is not None:
+            self._form_base = None
+            self._fill_org_editor(self.detail, same_case=False)
+
+    def save_organization(self) -> bool:
+        """Save the organisation form (one service call, checked against the version loaded)."""
+        ctx, detail = self.context, self.detail
+        if detail is None or not self.form_dirty():
+            return False
+        values = self.form_values()
+        try:
+            ctx.services.cases.update_application(
+                ctx.actor,
+                detail.case_no,
+                org_name=values.org_name,
+                credit_code=values.credit_code,
+                headcount=values.headcount,
+                scope=values.scope,
+                address=values.address,
+                expected_version=self._form_version,
+            )
+        except Refused as exc:
+            if exc.code != "conflict":
+                ctx.run_service(_raise, exc)  # the refusal, in a warning box
+                return False
+            self.sig_case_changed.emit()  # reload: the form shows what is stored now
+            if self.form_dirty():
+                self.notice.show_text(
+                    self.tr("案件已被他人修改，已重新载入；您填写的内容仍在，请检查后再保存。"), "warning"
+                )
+            else:
+                self.notice.show_text(self.tr("申请组织信息已被他人修改，已载入最新内容。"), "warning")
+            return False
+        self._form_base = None  # the reload fills the form with what was stored
+        self.sig_case_changed.emit()
+        self._say_org(self.tr("✓ 已保存"), "okText")
+        return True
 
     # -- materials --------------------------------------------------------------------------------
     def attach_files(self, item_no: int, paths: list[Path]) -> bool:
+        """Add files to a material (the files it already has stay)."""
         result = self.context.run_service(
-            self.context.services.cases.set_material_files,
+            self.context.services.cases.add_material_files,
             self.context.actor,
             self.detail.case_no,
             item_no,
             paths,
+        )
+        if result is None:
+            return False
+        self.sig_case_changed.emit()
+        return True
+
+    def remove_file(self, item_no: int, file: Any) -> bool:
+        """Detach one file from a material, after asking."""
+        if not Messages.confirm(
+            self,
+            self.tr("移除文件"),
+            self.tr("从第 {n} 项材料中移除文件“{name}”？").format(n=item_no, name=file.filename),
+        ):
+            return False
+        result = self.context.run_service(
+            self.context.services.cases.remove_material_file,
+            self.context.actor,
+            self.detail.case_no,
+            item_no,
+            file.sha256,
         )
         if result is None:
             return False
@@ -336,6 +604,65 @@ class ApplicationTab(QWidget):
             self.notice.show_text(reason, "info")
             return
         self.attach_files(item_no, paths)
+
+    def _on_remove_file_button_clicked(self) -> None:
+        material = self._selected_material()
+        if material is None or not material.files:
+            return
+        if len(material.files) == 1:
+            self.remove_file(material.item_no, material.files[0])
+            return
+        button = self.remove_file_button
+        _popup(self.removal_menu(material, self), button.mapToGlobal(QPoint(0, button.height())))
+
+    def removal_menu(self, material: Any, parent: QWidget) -> QMenu:
+        """A menu of the material's files; choosing one removes it."""
+        menu = QMenu(self.tr("移除文件"), parent)
+        for file in material.files:
+            action = QAction(file.filename, menu)
+            action.triggered.connect(lambda _=False, f=file: self.remove_file(material.item_no, f))
+            menu.addAction(action)
+        return menu
+
+    def open_menu(self, material: Any, parent: QWidget) -> QMenu:
+        """A menu of the material's files; choosing one opens it."""
+        menu = QMenu(self.tr("打开文件"), parent)
+        for file in material.files:
+            action = QAction(file.filename, menu)
+            action.triggered.connect(lambda _=False, f=file: self.open_file(f))
+            menu.addAction(action)
+        return menu
+
+    def context_menu(self, material: Any) -> QMenu:
+        """The right-click menu of a material row: add, open, remove files; not applicable."""
+        ctx, detail = self.context, self.detail
+        reason = ctx.explain(Action.edit_application, detail)
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        add = menu.addAction(self.tr("添加文件…"))
+        add.triggered.connect(self._on_attach_button_clicked)
+        if material.files:
+            menu.addMenu(self.open_menu(material, menu))
+            remove = menu.addMenu(self.removal_menu(material, menu))
+        else:
+            remove = menu.addAction(self.tr("移除文件"))
+            remove.setEnabled(False)
+            remove.setToolTip(self.tr("所选材料没有文件"))
+        not_applicable = menu.addAction(self.tr("标记不适用…"))
+        not_applicable.triggered.connect(self._on_not_applicable_button_clicked)
+        for action in (add, remove, not_applicable):
+            if reason:
+                action.setEnabled(False)
+                action.setToolTip(reason)
+        return menu
+
+    def _on_materials_view_context_menu(self, pos: QPoint) -> None:
+        index = self.materials_view.indexAt(pos)
+        material = self.materials_model.material_at(index.row()) if index.isValid() else None
+        if material is None or self.detail is None:
+            return
+        self.materials_view.selectRow(index.row())
+        _popup(self.context_menu(material), self.materials_view.viewport().mapToGlobal(pos))
 
     def _on_not_applicable_button_clicked(self) -> None:
         material = self._selected_material()
@@ -377,12 +704,9 @@ class ApplicationTab(QWidget):
         if len(material.files) == 1:
             self.open_file(material.files[0])
             return
-        menu = QMenu(self)
-        for file in material.files:
-            action = QAction(file.filename, menu)
-            action.triggered.connect(lambda _=False, f=file: self.open_file(f))
-            menu.addAction(action)
-        menu.popup(self.open_button.mapToGlobal(QPoint(0, self.open_button.height())))
+        _popup(
+            self.open_menu(material, self), self.open_button.mapToGlobal(QPoint(0, self.open_button.height()))
+        )
 
     def open_file(self, file: Any) -> Path | None:
         data = self.context.run_service(self.context.services.cases.read_attachment, file.sha256)
@@ -455,3 +779,13 @@ class ApplicationTab(QWidget):
                 ctx.services.cases.assign_team, ctx.actor, detail.case_no, choice.leader, list(choice.members)
             )
         )
+
+
+def _raise(exc: Refused) -> None:
+    raise exc
+
+
+def _popup(menu: QMenu, at: QPoint) -> None:
+    """Show a menu made for this one click; it is deleted when it closes."""
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    menu.popup(at)

@@ -2,8 +2,9 @@
 
 The first application of an edit is made by the scoring tab before the command is pushed (so a
 refused edit never reaches the stack); after that, `redo` writes the entry the edit produced and
-`undo` writes back the entry it replaced, each through the services with the version last seen,
-so an undo never overwrites someone else's later edit: it is refused as a conflict instead.
+`undo` writes back the entry it replaced, each as ONE `audits.restore` call (one event in the log)
+with the version last seen, so an undo never overwrites someone else's later edit: it is refused
+as a conflict instead.
 """
 
 from __future__ import annotations
@@ -31,34 +32,13 @@ class ScoreWriter:
         self._written: dict[str, int] = {}
 
     def write(self, code: str, target: IndicatorEntry | None):  # type: ignore[no-untyped-def]
-        """Make the stored entry of `code` equal `target` (None: no entry). Returns the ScoreChange."""
-        audits = self.services.audits
+        """Make the stored entry of `code` equal `target` (None: no entry) in one edit — one event
+        in the log, whatever the entry holds (points, not applicable, a sample, only a note).
+        Returns the ScoreChange."""
         version = self._written.get(code, self.model.version(code))
-        if target is None or (target.points is None and not target.not_applicable and not target.note):
-            change = audits.clear(self.actor, self.case_no, code, expected_version=version)
-        elif target.not_applicable:
-            change = audits.set_not_applicable(
-                self.actor, self.case_no, code, target.reason, note=target.note, expected_version=version
-            )
-        elif target.sampled is not None and target.points is not None:
-            change = audits.score_sample(
-                self.actor,
-                self.case_no,
-                code,
-                target.sampled,
-                target.nonconforming or 0,
-                note=target.note,
-                expected_version=version,
-            )
-        elif target.points is not None:
-            change = audits.set_points(
-                self.actor, self.case_no, code, target.points, note=target.note, expected_version=version
-            )
-        else:
-            # A note without points: there is no service call that removes points but keeps the
-            # note, so clear the entry and write the note again (two events, same result).
-            self.show(audits.clear(self.actor, self.case_no, code, expected_version=version))
-            change = audits.set_note(self.actor, self.case_no, code, target.note, expected_version=0)
+        change = self.services.audits.restore(
+            self.actor, self.case_no, code, target, expected_version=version
+        )
         self.show(change)
         return change
 

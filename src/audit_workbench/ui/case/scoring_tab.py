@@ -351,13 +351,12 @@ class ScoringTab(QWidget):
             (COL_EVIDENCE, 48),
         ):
             head.resizeSection(column, header_width(head, column, width))
-        self.keys_label = QLabel(
-            self.tr(
-                "键入分数后回车保存并跳到下一项 · N 不适用 · +/− 0.5 分 · F 满分 · S 抽样 · "
-                "Del 清除 · C 说明 · E 证据 · R 不符合项 · Ctrl+Z 撤销"
-            ),
-            self,
+        keys = self.tr(
+            "键入分数后回车保存并跳到下一项 · N 不适用 · +/− 0.5 分 · F 满分 · S 抽样 · "
+            "Del 清除 · C 说明 · E 证据 · R 不符合项 · Ctrl+Z 撤销"
         )
+        # A line may break between two keys, never between a key and what it does ("E | evidence").
+        self.keys_label = QLabel(" · ".join(k.replace(" ", "\u00a0") for k in keys.split(" · ")), self)
         self.keys_label.setWordWrap(True)
         self.keys_label.setStyleSheet("color: #6b7380;")
 
@@ -452,11 +451,11 @@ class ScoringTab(QWidget):
         evidence_buttons.addStretch(1)
 
         layout = QVBoxLayout(panel)
-        layout.addWidget(scroll, 5)
+        layout.addWidget(scroll, 4)
         layout.addWidget(section_title(self.tr("说明"), panel))
         layout.addLayout(note_row)
         layout.addWidget(section_title(self.tr("现场证据"), panel))
-        layout.addWidget(self.evidence_view, 2)
+        layout.addWidget(self.evidence_view, 1)
         layout.addLayout(evidence_buttons)
         return panel
 

@@ -1,7 +1,7 @@
 """A new application (新建申请): the applicant organisation and what it applies for.
 
-The unified social credit code is checked as it is typed (core.creditcode), so the clerk sees a
-wrong check character before submitting. The dialog only collects values; the case service
+The unified social credit code is checked as it is typed (widgets.credit_code), so the clerk sees
+a wrong check character before submitting. The dialog only collects values; the case service
 validates them again and creates the case.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import creditcode
 from ...services.cases import MAX_HEADCOUNT
 from ..context import UiContext
+from ..widgets.credit_code import CreditCodeChecker
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,8 @@ class NewCaseDialog(QDialog):
         self.name_edit.setMaxLength(200)
         self.name_edit.setPlaceholderText(self.tr("与营业执照一致的组织全称"))
         self.code_edit = QLineEdit()
-        self.code_edit.setMaxLength(18)
-        self.code_edit.setPlaceholderText(self.tr("18 位统一社会信用代码"))
-        self.code_edit.setValidator(
-            QRegularExpressionValidator(QRegularExpression("[0-9A-Za-z]{0,18}"), self.code_edit)
-        )
         self.code_status = QLabel()
-        self.code_status.setWordWrap(True)
+        self.code_checker = CreditCodeChecker(self.code_edit, self.code_status)
         self.type_combo = QComboBox()
         for etype in ("production", "sales"):
             self.type_combo.addItem(context.enterprise_type_label(etype), etype)
@@ -103,49 +97,14 @@ class NewCaseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        self.code_edit.textChanged.connect(self._on_code_edit_text_changed)
+        self.code_checker.sig_validity_changed.connect(self._update_ok)
         self.name_edit.textChanged.connect(self._update_ok)
         self.scope_edit.textChanged.connect(self._update_ok)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
         self._on_type_combo_changed()
-        self._on_code_edit_text_changed("")
-
-    # -- live checks ------------------------------------------------------------------------------
-    def _on_code_edit_text_changed(self, text: str) -> None:
-        upper = text.upper()
-        if upper != text:
-            position = self.code_edit.cursorPosition()
-            self.code_edit.setText(upper)  # re-enters this slot with the upper-case text
-            self.code_edit.setCursorPosition(position)
-            return
-        if not text:
-            self._code_message("", ok=None)
-        elif len(text) < 18:
-            self._code_message(self.tr("还差 {n} 位").format(n=18 - len(text)), ok=None)
-        else:
-            try:
-                creditcode.validate(text)
-            except creditcode.CreditCodeError as exc:
-                self._code_message(self._credit_code_problem(text, exc), ok=False)
-            else:
-                self._code_message(self.tr("✓ 校验通过"), ok=True)
         self._update_ok()
 
-    def _credit_code_problem(self, text: str, exc: Exception) -> str:
-        for position, ch in enumerate(text, start=1):
-            if ch not in creditcode.ALPHABET:
-                return self.tr("第 {n} 位字符“{ch}”不允许出现在统一社会信用代码中").format(n=position, ch=ch)
-        if not text[2:8].isdigit():
-            return self.tr("第 3–8 位应为行政区划码（数字）")
-        expected = creditcode.check_character(text[:17])
-        return self.tr("校验位应为“{expected}”，而不是“{got}”").format(expected=expected, got=text[17])
-
-    def _code_message(self, text: str, ok: bool | None) -> None:
-        self.code_status.setText(text)
-        self.code_status.setObjectName({True: "okText", False: "errorText", None: "pageSubtitle"}[ok])
-        self.code_status.style().unpolish(self.code_status)
-        self.code_status.style().polish(self.code_status)
-
+    # -- live checks ------------------------------------------------------------------------------
     def _on_type_combo_changed(self) -> None:
         etype = self.type_combo.currentData()
         current = self.rubric_combo.currentData()
@@ -165,7 +124,7 @@ class NewCaseDialog(QDialog):
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(
             bool(self.name_edit.text().strip())
-            and creditcode.is_valid(self.code_edit.text())
+            and self.code_checker.is_valid()
             and bool(self.scope_edit.toPlainText().strip())
         )
 

@@ -247,6 +247,10 @@ class CasePage(QWidget):
             button.setVisible(action in offered)
             if action in offered:
                 ctx.guard(button, action, detail)
+        # In the state's own order (scoring before re-assigning the team), after the "下一步" label.
+        for at, action in enumerate(offered, start=1):
+            self.actions_row.removeWidget(self.action_buttons[action])
+            self.actions_row.insertWidget(at, self.action_buttons[action])
         self.withdraw_button.setVisible(state not in CLOSED_STATES)
         if state not in CLOSED_STATES:
             ctx.guard(self.withdraw_button, Action.withdraw, detail)

@@ -154,7 +154,7 @@ class RegisterPage(QWidget):
             self.view,
             {
                 0: "AWB-2026-000000",
-                1: "上海申凉空调安装维修服务",
+                1: "上海申凉空调安装维修服务有限公司",  # a whole name; the reason takes what is left
                 2: "91310115MA0000000X",
                 3: context.longest(
                     context.grade_label(g) for g in ("five_star", "four_star", "three_star", "qualified")
