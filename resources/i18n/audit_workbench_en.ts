@@ -2119,6 +2119,10 @@ Take this file to the office and import it with File › Bring results back….<
         <translation>Export the list as shown to CSV (opens in Excel)</translation>
     </message>
     <message>
+        <source>批量打印证书…</source>
+        <translation>Print certificates…</translation>
+    </message>
+    <message>
         <source>搜索证书编号、组织、信用代码或案件编号</source>
         <translation>Search number, organisation, credit code or case</translation>
     </message>
@@ -2211,6 +2215,10 @@ Take this file to the office and import it with File › Bring results back….<
         <translation>Open the case that issued this certificate</translation>
     </message>
     <message>
+        <source>将所选证书（未选择时为全部有效证书）生成 PDF 保存到一个文件夹</source>
+        <translation>Save the selected certificates (all valid ones when none is selected) as PDFs in a folder</translation>
+    </message>
+    <message>
         <source>暂停证书</source>
         <translation>Suspend certificate</translation>
     </message>
@@ -2261,6 +2269,48 @@ A withdrawn certificate cannot be restored.</translation>
     <message>
         <source>正在导出证书登记册…</source>
         <translation>Exporting the certificate register…</translation>
+    </message>
+    <message>
+        <source>批量打印证书</source>
+        <translation>Print certificates</translation>
+    </message>
+    <message>
+        <source>没有可打印的证书</source>
+        <translation>There are no certificates to print</translation>
+    </message>
+    <message>
+        <source>选择保存证书 PDF 的文件夹</source>
+        <translation>Choose a folder for the certificate PDFs</translation>
+    </message>
+    <message>
+        <source>正在批量打印 {n} 张证书…</source>
+        <translation>Printing {n} certificates…</translation>
+    </message>
+    <message>
+        <source>批量打印失败</source>
+        <translation>Printing failed</translation>
+    </message>
+    <message>
+        <source>已生成 {n} 份证书 PDF，保存在：
+{path}</source>
+        <translation>{n} certificate PDFs saved in:
+{path}</translation>
+    </message>
+    <message>
+        <source>{n} 张证书未能生成：</source>
+        <translation>{n} certificates could not be printed:</translation>
+    </message>
+    <message>
+        <source>已取消，{n} 张证书未打印。</source>
+        <translation>Cancelled: {n} certificates were not printed.</translation>
+    </message>
+    <message>
+        <source>批量打印完成</source>
+        <translation>Printing finished</translation>
+    </message>
+    <message>
+        <source>批量打印未全部完成</source>
+        <translation>Printing not completed</translation>
     </message>
 </context>
 <context>
@@ -2438,6 +2488,10 @@ A withdrawn certificate cannot be restored.</translation>
         <translation>Conclude the audit…</translation>
     </message>
     <message>
+        <source>导入评分表…</source>
+        <translation>Import score sheet…</translation>
+    </message>
+    <message>
         <source>键入分数后回车保存并跳到下一项 · N 不适用 · +/− 0.5 分 · F 满分 · S 抽样 · Del 清除 · C 说明 · E 证据 · R 不符合项 · Ctrl+Z 撤销</source>
         <translation>Type points, Enter saves and moves on · N not applicable · +/− 0.5 · F full marks · S sample · Del clear · C note · E evidence · R nonconformity · Ctrl+Z undo</translation>
     </message>
@@ -2556,6 +2610,10 @@ A withdrawn certificate cannot be restored.</translation>
     <message>
         <source>评分为只读：{reason}</source>
         <translation>Scores are read-only: {reason}</translation>
+    </message>
+    <message>
+        <source>读入填写好的评分表（.xlsx）：整表校验通过才保存，否则不做任何更改</source>
+        <translation>Read back a filled-in score sheet (.xlsx): saved only if the whole sheet is valid, otherwise nothing changes</translation>
     </message>
     <message>
         <source>特别扣分</source>
@@ -2714,6 +2772,22 @@ Record the corrective action and how it was verified</translation>
     <message>
         <source>请说明撤销的原因</source>
         <translation>Why is it removed?</translation>
+    </message>
+    <message>
+        <source>选择评分表</source>
+        <translation>Choose a score sheet</translation>
+    </message>
+    <message>
+        <source>评分表 (*.xlsx)</source>
+        <translation>Score sheets (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>无法读取评分表</source>
+        <translation>Cannot read the score sheet</translation>
+    </message>
+    <message>
+        <source>✓ 已导入评分表 {file}</source>
+        <translation>✓ Score sheet {file} imported</translation>
     </message>
     <message>
         <source>形成评审结论</source>

@@ -10,8 +10,9 @@ The work itself is a plain function that knows nothing of Qt (Orange's and calib
 
 `TaskRunner.run()` runs it on one background thread (all background work is serialised, like
 Anki's task manager, so two jobs never write the database at once), and calls `on_done(result)` or
-`on_failed(exception)` back on the GUI thread. A progress dialog with a Cancel button appears only
-when the work takes longer than 600 ms, so quick jobs never flash a dialog.
+`on_failed(exception)` back on the GUI thread (`on_cancelled()`, if given, when the user cancelled).
+A progress dialog with a Cancel button appears only when the work takes longer than 600 ms, so
+quick jobs never flash a dialog.
 
 Tests swap in `SynchronousTaskRunner` (Picard's fake thread pool): the same calls, run at once.
 """
@@ -100,6 +101,7 @@ class TaskRunner:
         parent: QWidget | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
         show_progress: bool = True,
+        on_cancelled: Callable[[], None] | None = None,
     ) -> Task:
         task = Task(fn, label)
         self._running.add(task)
@@ -113,6 +115,8 @@ class TaskRunner:
         def failed(exc: BaseException) -> None:
             self._finish(task, dialog)
             if isinstance(exc, Cancelled):
+                if on_cancelled is not None:
+                    on_cancelled()
                 return
             (on_failed or _default_failure(parent))(exc)
 
@@ -154,11 +158,15 @@ class SynchronousTaskRunner(TaskRunner):
         parent: QWidget | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
         show_progress: bool = True,
+        on_cancelled: Callable[[], None] | None = None,
     ) -> Task:
         task = Task(fn, label)
         try:
             result = fn(_progress_for(task.cancel, lambda done, total: None), task.cancel)
         except Cancelled:
+            task.done = True
+            if on_cancelled is not None:
+                on_cancelled()
             return task
         except Exception as exc:
             task.done = True

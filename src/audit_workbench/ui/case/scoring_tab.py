@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -58,7 +59,7 @@ from ...core.errors import Refused
 from ...core.policy import Action
 from ...core.rubric import Grade, Indicator
 from ...core.scoring import ScoreResult
-from ..context import UiContext
+from ..context import Messages, UiContext
 from .common import (
     Notice,
     Row,
@@ -320,6 +321,9 @@ class ScoringTab(QWidget):
         self.redo_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.conclude_button = QPushButton(self.tr("形成评审结论…"), self)
         self.conclude_button.clicked.connect(self._on_conclude_button_clicked)
+        self.import_sheet_button = QPushButton(self.tr("导入评分表…"), self)
+        self.import_sheet_button.setObjectName("import_sheet_button")
+        self.import_sheet_button.clicked.connect(self._on_import_sheet_button_clicked)
 
         header = QHBoxLayout()
         header.addWidget(self.grade_badge)
@@ -327,6 +331,7 @@ class ScoringTab(QWidget):
         header.addWidget(self.status_label, 1)
         header.addWidget(self.undo_button)
         header.addWidget(self.redo_button)
+        header.addWidget(self.import_sheet_button)
         header.addWidget(self.conclude_button)
 
         self.tree = ScoreTreeView(self)
@@ -570,6 +575,12 @@ class ScoringTab(QWidget):
         for widget in (self.raise_nc_button, self.close_nc_button):
             self.context.guard(widget, Action.manage_nonconformity, detail)
         self.context.guard(self.conclude_button, Action.conclude, detail)
+        self.context.guard(
+            self.import_sheet_button,
+            Action.score,
+            detail,
+            tip=self.tr("读入填写好的评分表（.xlsx）：整表校验通过才保存，否则不做任何更改"),
+        )
         self.undo_action.setEnabled(reason is None and self.undo_stack.canUndo())
         self.redo_action.setEnabled(reason is None and self.undo_stack.canRedo())
 
@@ -1115,6 +1126,36 @@ class ScoringTab(QWidget):
         if self.context.last_refusal is None:
             self.sig_case_changed.emit()
 
+    # -- score sheet ------------------------------------------------------------------------------
+    def _on_import_sheet_button_clicked(self) -> None:
+        if self.detail is None:
+            return
+        reason = self.context.explain(Action.score, self.detail)
+        if reason:
+            self._say(reason, "info")
+            return
+        path = ScoreSheetFile.ask(self, self.tr("选择评分表"), self.tr("评分表 (*.xlsx)"))
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            Messages.warning(self, self.tr("无法读取评分表"), str(exc))
+            return
+        result = self.context.run_service(
+            self.context.services.documents.import_score_sheet,
+            self.context.actor,
+            self.detail.case_no,
+            data,
+            source=path.name,
+        )
+        if result is None:
+            return
+        # The undo history points at values the sheet may have replaced.
+        self.undo_stack.clear()
+        self._say(self.tr("✓ 已导入评分表 {file}").format(file=path.name), "ok")
+        self.sig_case_changed.emit()
+
     # -- conclusion -------------------------------------------------------------------------------
     def _on_conclude_button_clicked(self) -> None:
         summary = TextDialog.ask(
@@ -1135,6 +1176,15 @@ class ScoringTab(QWidget):
 
 
 # -- helpers --------------------------------------------------------------------------------------
+class ScoreSheetFile:
+    """The file chooser for an edited score sheet. Tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, filters: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return Path(name) if name else None
+
+
 class _DropTable(QTableView):
     """A table that takes files dropped from the desktop."""
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -38,6 +40,9 @@ from ..models.rows import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 from ..theme import BAD, CERTIFICATE_COLOURS, GRADE_COLOURS, TEXT_MUTED, WARN
 from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
 
+if TYPE_CHECKING:  # reports.batch pulls in reportlab: loaded only when a batch is printed
+    from ...reports.batch import BatchResult
+
 FOLLOW_UP_FROM = {
     "surveillance": frozenset({CertificateState.valid, CertificateState.suspended}),
     "renewal": frozenset({CertificateState.valid, CertificateState.suspended, CertificateState.expired}),
@@ -50,6 +55,15 @@ class SavePath:
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return Path(name) if name else None
+
+
+class OutputFolder:
+    """Where to write a batch of files. Tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, title)
         return Path(name) if name else None
 
 
@@ -103,6 +117,9 @@ class RegisterPage(QWidget):
         self.follow_up_button.clicked.connect(self._on_follow_up_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.print_batch_button = QPushButton(std_icon(SP.SP_FileIcon), self.tr("批量打印证书…"))
+        self.print_batch_button.clicked.connect(self._on_print_batch_button_clicked)
+        self.header.add_widget(self.print_batch_button)
         self.header.add_widget(self.export_button)
 
         self.search_edit = QLineEdit()
@@ -136,6 +153,8 @@ class RegisterPage(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         set_up_table(self.view, stretch_column=9)
+        # Ctrl/Shift+click picks several certificates for batch printing.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.doubleClicked.connect(self._on_open_button_clicked)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
@@ -290,6 +309,11 @@ class RegisterPage(QWidget):
         self._set_enabled(
             self.open_button, None if cert else self.tr("请先选择一张证书"), self.tr("打开颁发此证书的案件")
         )
+        self.context.guard(
+            self.print_batch_button,
+            Action.manage_certificate,
+            tip=self.tr("将所选证书（未选择时为全部有效证书）生成 PDF 保存到一个文件夹"),
+        )
 
     @staticmethod
     def _set_enabled(button: QPushButton, reason: str | None, tip: str) -> None:
@@ -397,3 +421,65 @@ class RegisterPage(QWidget):
         workers.runner().run(
             export, done, label=self.tr("正在导出证书登记册…"), parent=self, on_failed=failed
         )
+
+    # -- batch printing ---------------------------------------------------------------------------
+    def certificates_to_print(self) -> list[CertificateView]:
+        """The selected certificates, or every valid one when none is selected."""
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        if rows:
+            return [self.proxy.index(r, 0).data(ROW_ROLE) for r in rows]
+        return [v for v in self.model.rows() if v.status == CertificateState.valid.value]
+
+    def _on_print_batch_button_clicked(self) -> None:
+        reason = self.context.explain(Action.manage_certificate)
+        if reason:
+            Messages.information(self, self.tr("批量打印证书"), reason)
+            return
+        numbers = [v.number for v in self.certificates_to_print()]
+        if not numbers:
+            Messages.information(self, self.tr("批量打印证书"), self.tr("没有可打印的证书"))
+            return
+        out_dir = OutputFolder.ask(self, self.tr("选择保存证书 PDF 的文件夹"))
+        if out_dir is None:
+            return
+        documents, lang = self.context.services.documents, self.context.lang
+        outcome: list[BatchResult] = []
+
+        def work(progress: workers.Progress, cancel: threading.Event) -> BatchResult:
+            def report(done: int, total: int) -> None:
+                # print_batch stops by itself on cancel and says what it wrote: never raise here.
+                if not cancel.is_set():
+                    progress(done, total)
+
+            progress(0, len(numbers))
+            result = documents.print_batch(numbers, out_dir, lang=lang, progress=report, cancel=cancel)
+            outcome.append(result)
+            return result
+
+        def cancelled() -> None:
+            if outcome:
+                self._show_batch_summary(outcome[0], out_dir)
+
+        workers.runner().run(
+            work,
+            lambda result: self._show_batch_summary(result, out_dir),
+            label=self.tr("正在批量打印 {n} 张证书…").format(n=len(numbers)),
+            parent=self,
+            on_failed=lambda exc: Messages.warning(self, self.tr("批量打印失败"), str(exc)),
+            on_cancelled=cancelled,
+        )
+
+    def _show_batch_summary(self, result: BatchResult, out_dir: Path) -> None:
+        lines = [
+            self.tr("已生成 {n} 份证书 PDF，保存在：\n{path}").format(n=len(result.written), path=out_dir)
+        ]
+        if result.failed:
+            lines.append(self.tr("{n} 张证书未能生成：").format(n=len(result.failed)))
+            lines.extend(f"  {number}：{error}" for number, error in result.failed)
+        if result.cancelled:
+            lines.append(self.tr("已取消，{n} 张证书未打印。").format(n=len(result.skipped)))
+        text = "\n".join(lines)
+        if result.ok:
+            Messages.information(self, self.tr("批量打印完成"), text)
+        else:
+            Messages.warning(self, self.tr("批量打印未全部完成"), text)
