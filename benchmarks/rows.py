@@ -1,0 +1,923 @@
+"""The rows of issue 6's table: each measures ours and its baseline side by side in one run.
+
+Every function takes the `Bench` (data sets, settings, a scratch folder) and returns a `Row` whose
+ratio is ours ÷ baseline (for the batch: one core ÷ two cores; for cost growth: the largest data set
+÷ the smallest). Timings are medians of interleaved runs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import datasets
+from .measure import PYTHON, VENV_BIN, Row, child_env, interleaved, load_average, median, run_process, timed
+
+PAGE_SIZE = 200  # the case list's page (ui.models.case_list.PAGE_SIZE)
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    repeat: int = 5
+    batch: int = 1000
+    package_mb: int = 200
+    only: set[str] | None = None
+
+    @property
+    def heavy_repeat(self) -> int:
+        return max(1, min(self.repeat, 3))
+
+
+@dataclass
+class Bench:
+    settings: Settings
+    work: Path
+    log: Callable[[str], None] = print
+    paths: dict[int, Path] = field(default_factory=dict)
+    _services: dict[int, Any] = field(default_factory=dict)
+    _actors: dict[tuple[int, str], Any] = field(default_factory=dict)
+
+    @property
+    def largest(self) -> int:
+        return max(self.settings.sizes)
+
+    @property
+    def smallest(self) -> int:
+        return min(self.settings.sizes)
+
+    def path(self, size: int) -> Path:
+        if size not in self.paths:
+            self.paths[size] = datasets.dataset(size, log=self.log)
+        return self.paths[size]
+
+    def services(self, size: int):  # type: ignore[no-untyped-def]
+        if size not in self._services:
+            from audit_workbench.services import Services
+
+            self._services[size] = Services.open(self.path(size))
+        return self._services[size]
+
+    def actor(self, size: int, name: str):  # type: ignore[no-untyped-def]
+        if (size, name) not in self._actors:
+            self._actors[(size, name)] = self.services(size).users.login(name, datasets.DEMO_PASSWORD)
+        return self._actors[(size, name)]
+
+    def close(self) -> None:
+        for services in self._services.values():
+            services.close()
+        self._services.clear()
+
+    def query(self, size: int, sql: str, *args: object) -> list[tuple[Any, ...]]:
+        con = sqlite3.connect(f"file:{self.path(size)}?mode=ro", uri=True)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    # -- the records the operations work on: the middle one of their kind, so every size has one --
+    def onsite_case(self, size: int) -> tuple[str, str]:
+        rows = self.query(
+            size,
+            "SELECT c.case_no, u.name FROM cases c JOIN audit_team t ON t.case_id = c.id AND t.is_leader "
+            "JOIN users u ON u.id = t.user_id WHERE c.status = 'onsite_audit' ORDER BY c.id",
+        )
+        return rows[len(rows) // 2]
+
+    def certified_case(self, size: int) -> str:
+        """A case whose certificate is in force (its page shows the next surveillance date)."""
+        rows = self.query(
+            size,
+            "SELECT c.case_no FROM cases c JOIN certificates ce ON ce.case_id = c.id "
+            "WHERE c.status = 'certified' AND ce.status = 'valid' AND ce.expires_on >= date('now') "
+            "ORDER BY c.id",
+        )
+        return rows[len(rows) // 2][0]
+
+    def certificate_numbers(self, size: int) -> list[str]:
+        return [r[0] for r in self.query(size, "SELECT number FROM certificates ORDER BY id")]
+
+    def search_terms(self, size: int) -> list[str]:
+        """What a clerk types, one keystroke at a time: an organisation's name, its credit code, a case number."""
+        rows = self.query(
+            size,
+            "SELECT o.name, o.credit_code, c.case_no FROM cases c "
+            "JOIN organizations o ON o.id = c.organization_id ORDER BY c.id",
+        )
+        name, code, case_no = rows[len(rows) // 2]
+        return [
+            *(name[:n] for n in (2, 3, 4, 6, len(name))),
+            *(code[:n] for n in (4, 8, 12, 18)),
+            *(case_no[:n] for n in (4, 7, 9, len(case_no))),
+        ]
+
+
+def _row_error(row: Row, exc: BaseException) -> Row:
+    row.error = f"{exc.__class__.__name__}: {exc}"
+    return row
+
+
+# == 1. a headless CLI command ========================================================================
+
+
+def cli_start(bench: Bench) -> Row:
+    row = Row(
+        "cli_start",
+        "headless CLI `rubric list`, start to exit",
+        'python -c "import sqlalchemy, pydantic, yaml"',
+        "≤ 1.3×",
+        "max",
+        1.3,
+    )
+    script = VENV_BIN / "audit-workbench"
+    ours = [str(script), "rubric", "list"] if script.exists() else [PYTHON, "-m", "audit_workbench.cli"]
+    if not script.exists():
+        ours += ["rubric", "list"]
+    base = [PYTHON, "-c", "import sqlalchemy, pydantic, yaml"]
+    env = child_env()
+    n = bench.settings.repeat * 2
+    b, o = interleaved(lambda: run_process(base, env), lambda: run_process(ours, env), n)
+    row.baseline_s, row.ours_s = median(b), median(o)
+    row.ratio = row.ours_s / row.baseline_s
+    row.details = {"runs": n, "baseline_all": b, "ours_all": o, "command": " ".join(ours[:1] + ours[1:])}
+    return row.settle()
+
+
+# == 2. GUI start to the first painted case list =====================================================
+
+
+def _probe(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
+    start = time.monotonic()
+    proc = subprocess.run(
+        [PYTHON, "-m", "benchmarks.gui_probe", *argv],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"the GUI probe printed nothing (exit {proc.returncode}): {proc.stderr[-1500:]}")
+    out = json.loads(lines[-1])
+    if out.get("error") or "painted" not in out["marks"]:
+        raise RuntimeError(f"the GUI probe failed: {out.get('error')} {proc.stderr[-1500:]}")
+    marks = {k: (v - start if k != "rows_loaded" else v) for k, v in out["marks"].items()}
+    return marks
+
+
+def gui_start(bench: Bench) -> Row:
+    size = bench.largest
+    row = Row(
+        "gui_start",
+        f"GUI start to first painted case list ({size:,} cases)",
+        "bare PySide6 window with an empty QTableView",
+        "≤ 1.5×",
+        "max",
+        1.5,
+    )
+    try:
+        import audit_workbench.ui.app  # noqa: F401
+    except Exception as exc:
+        row.error = f"not measured yet: the GUI cannot be imported ({exc.__class__.__name__}: {exc})"
+        return row
+    from argon2 import PasswordHasher
+
+    env = child_env(
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        AUDIT_WORKBENCH_PASSWORD=datasets.DEMO_PASSWORD,
+        AUDIT_WORKBENCH_LANG="zh",
+        AWB_PROBE_HASH=PasswordHasher().hash(datasets.DEMO_PASSWORD),
+    )
+    app = ["app", "--db", str(bench.path(size)), "--user", datasets.CLERK, "--page", "cases"]
+    n = bench.settings.repeat
+    marks: dict[str, list[dict[str, Any]]] = {"bare": [], "stack": [], "app": []}
+    argvs = {"bare": ["bare"], "stack": ["stack"], "app": app}
+    try:
+        for argv in argvs.values():
+            _probe(argv, env)  # warm the page cache and the font cache
+        for k in range(n):
+            order = list(argvs) if k % 2 == 0 else list(reversed(argvs))
+            for name in order:
+                marks[name].append(_probe(argvs[name], env))
+    except Exception as exc:
+        row.error = f"not measured yet: {exc}"
+        return row
+    b = [m["painted"] for m in marks["bare"]]
+    o = [m["painted"] for m in marks["app"]]
+    floor = median([m["painted"] for m in marks["stack"]])
+    row.baseline_s, row.ours_s = median(b), median(o)
+    row.ratio = row.ours_s / row.baseline_s
+    phases = {key: median([m[key] for m in marks["app"]]) for key in ("imported", "window_built", "painted")}
+    row.details = {
+        "runs": n,
+        "baseline_all": b,
+        "ours_all": o,
+        "ours_phases_median_s": {
+            "python_and_imports": phases["imported"],
+            "build_app (open db, login, main window, pages)": phases["window_built"] - phases["imported"],
+            "event loop to first paint": phases["painted"] - phases["window_built"],
+        },
+        "stack_floor_s": floor,
+        "stack_floor_is": "bare window after importing sqlalchemy, pydantic, yaml and one argon2 verify",
+        "ratio_to_stack_floor": row.ours_s / floor,
+        "platform": env["QT_QPA_PLATFORM"],
+        "rows_painted": median([m.get("rows_loaded", 0) for m in marks["app"]]),
+    }
+    return row.settle()
+
+
+# == 3. type-ahead search ===============================================================================
+
+RAW_SEARCH = (
+    "SELECT c.case_no, o.name, o.credit_code, c.kind, c.status, c.rubric_id, c.recommended_total, "
+    "c.recommended_grade, c.decided_grade, c.updated_at "
+    "FROM cases c JOIN organizations o ON o.id = c.organization_id "
+    "WHERE o.name LIKE ? OR o.credit_code LIKE ? OR c.case_no LIKE ? "
+    "ORDER BY c.case_no, c.id LIMIT ?"
+)
+
+
+def keystroke(services, term: str) -> None:  # type: ignore[no-untyped-def]
+    """What the case list does per (debounced) keystroke: count the matches, load the first page."""
+    from audit_workbench.services.cases import CaseQuery
+
+    query = CaseQuery(search=term)
+    services.cases.count(query)
+    services.cases.list(replace(query, offset=0, limit=PAGE_SIZE))
+
+
+def search(bench: Bench) -> Row:
+    size = bench.largest
+    row = Row(
+        "search",
+        f"type-ahead search per keystroke ({size:,} cases)",
+        "the same search as one raw sqlite3 query",
+        "≤ 3×, ≤ 50 ms",
+        "max",
+        3.0,
+    )
+    services = bench.services(size)
+    con = sqlite3.connect(bench.path(size))
+    terms = bench.search_terms(size)
+
+    def raw(term: str) -> None:
+        con.execute(RAW_SEARCH, (f"%{term}%", f"{term.upper()}%", f"%{term}%", PAGE_SIZE)).fetchall()
+
+    per_key = []
+    for term in terms:
+        b, o = interleaved(
+            lambda t=term: raw(t), lambda t=term: keystroke(services, t), bench.settings.repeat
+        )
+        per_key.append({"term": term, "baseline_s": median(b), "ours_s": median(o)})
+    con.close()
+    ratios = [k["ours_s"] / k["baseline_s"] for k in per_key]
+    row.baseline_s = median([k["baseline_s"] for k in per_key])
+    row.ours_s = median([k["ours_s"] for k in per_key])
+    row.ratio = median(ratios)
+    worst = max(k["ours_s"] for k in per_key)
+    row.details = {
+        "ratio_is": "median over keystrokes of (ours ÷ baseline)",
+        "slowest_keystroke_s": worst,
+        "absolute_limit_s": 0.050,
+        "keystrokes": per_key,
+    }
+    return row.settle(extra_ok=worst <= 0.050)
+
+
+# == 4. one score edit ================================================================================
+
+
+def _points_pair(services, case_no: str) -> tuple[str, Decimal, Decimal]:  # type: ignore[no-untyped-def]
+    detail = services.cases.get(case_no)
+    rubric = services.rubrics.get(detail.rubric_id).rubric
+    _, indicator = next(iter(rubric.indicators()))
+    top = Decimal(indicator.max_points)
+    return indicator.code, top, top - Decimal("0.5")
+
+
+class ScoreEditor:
+    """Alternates one indicator of one on-site case between two values through the service."""
+
+    def __init__(self, bench: Bench, size: int) -> None:
+        self.services = bench.services(size)
+        self.case_no, leader = bench.onsite_case(size)
+        self.actor = bench.actor(size, leader)
+        self.code, self.a, self.b = _points_pair(self.services, self.case_no)
+        self.flip = False
+
+    def __call__(self) -> None:
+        self.flip = not self.flip
+        self.services.audits.set_points(self.actor, self.case_no, self.code, self.a if self.flip else self.b)
+
+
+def score_edit(bench: Bench) -> Row:
+    size = bench.largest
+    row = Row(
+        "score_edit",
+        f"one score edit through the service ({size:,} cases)",
+        "raw sqlite3 insert + commit in WAL",
+        "≤ 4×",
+        "max",
+        4.0,
+    )
+    editor = ScoreEditor(bench, size)
+    raw_path = bench.work / "raw-wal.sqlite3"
+    con = sqlite3.connect(raw_path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")  # as the workbench sets it: a saved score survives a power cut
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS scores (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, "
+        "code TEXT NOT NULL, points TEXT, updated_at TEXT NOT NULL)"
+    )
+    con.execute("CREATE INDEX IF NOT EXISTS ix_scores_case_id ON scores (case_id)")
+    counter = iter(range(10**9))
+
+    def raw() -> None:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute(
+            "INSERT INTO scores (case_id, code, points, updated_at) VALUES (?, ?, ?, ?)",
+            (next(counter), "1.1", "3.5", "2026-01-01 00:00:00.000000"),
+        )
+        con.execute("COMMIT")
+
+    # A reference, not the issue's baseline: raw SQL doing the same writes as the service (the score,
+    # an event after reading the chain's head, the head itself) in one committed transaction.
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at TEXT, entity_id TEXT, body TEXT, "
+        "prev_hash TEXT, hash TEXT UNIQUE)"
+    )
+    con.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT OR IGNORE INTO settings VALUES ('event_log_head', '{}')")
+    con.execute(
+        "INSERT OR IGNORE INTO scores (id, case_id, code, points, updated_at) VALUES (1, 1, '1.1', '3', '')"
+    )
+
+    def raw_same_writes() -> None:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("UPDATE scores SET points = ?, updated_at = ? WHERE id = 1", ("3.5", "2026-01-01"))
+        last = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        seq = (last[0] if last else 0) + 1
+        digest = f"{seq:064x}"
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                "2026-01-01T00:00:00",
+                "AW2026-00001/1.1",
+                '{"points":"3.5"}',
+                last[1] if last else "",
+                digest,
+            ),
+        )
+        con.execute("UPDATE settings SET value = ? WHERE key = 'event_log_head'", (f'{{"seq":{seq}}}',))
+        con.execute("COMMIT")
+
+    n = bench.settings.repeat * 8
+    b, o = interleaved(raw, editor, n, warmup=2)
+    same, _ = interleaved(raw_same_writes, lambda: None, n, warmup=2)
+    con.close()
+    row.baseline_s, row.ours_s = median(b), median(o)
+    row.ratio = row.ours_s / row.baseline_s
+    row.details = {
+        "runs": n,
+        "case": editor.case_no,
+        "indicator": editor.code,
+        "synchronous": "FULL",
+        "raw_same_writes_s": median(same),
+        "ratio_to_raw_same_writes": row.ours_s / median(same),
+    }
+    return row.settle()
+
+
+# == 5. one certificate PDF ===========================================================================
+
+
+def plain_certificate(doc, font_name: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The baseline: the certificate's text and QR code on a plain reportlab canvas, nothing else."""
+    import segno
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from audit_workbench.reports.certificate_pdf import TEXT
+
+    t = TEXT["zh"]
+    w, h = landscape(A4)
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(w, h))
+    lines = [
+        (doc.body_name, 13),
+        (t["title"], 34),
+        (t["subtitle"], 15),
+        (t["other_line"], 9.5),
+        (t["number"] + doc.number, 12),
+        (t["certify"], 12.5),
+        (doc.organization, 24),
+        (t["statement"], 11),
+        (f"{t['credit_code']} {doc.credit_code}", 12),
+        (f"{t['address']} {doc.address}", 12),
+        (f"{t['scope']} {doc.scope}", 12),
+        (f"{t['standard']} {doc.standard_line}", 12),
+        (f"{t['grade']} {doc.grade_label_zh} {doc.grade_label_en}", 16),
+        (f"{t['issued']} {doc.issued_on.isoformat()} {t['expires']} {doc.expires_on.isoformat()}", 12),
+        (t["surveillance"][:60], 8.5),
+        (t["surveillance"][60:], 8.5),
+        (t["qr"], 7.5),
+        (t["qr_en"], 6.5),
+        (t["signatory"], 8.5),
+        (doc.body_name, 12),
+        (doc.body_address, 8),
+        (t["seal"], 8),
+    ]
+    y = h - 60
+    for text, size in lines:
+        c.setFont(font_name, size)
+        c.drawString(60, y, text)
+        y -= size + 8
+    matrix = segno.make(doc.qr_payload, error="m", boost_error=False).matrix
+    module = 104.0 / (len(matrix) + 8)
+    for r, cells in enumerate(matrix):
+        col = 0
+        while col < len(cells):  # one rectangle per run of dark modules
+            if not cells[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(cells) and cells[col]:
+                col += 1
+            x, y = 66 + (4 + start) * module, 170 - (4 + r + 1) * module
+            c.rect(x, y, (col - start) * module, module, stroke=0, fill=1)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def certificate_pdf(bench: Bench) -> Row:
+    size = bench.largest
+    row = Row(
+        "certificate_pdf",
+        "one certificate PDF, in process",
+        "plain reportlab canvas: same text, font and QR",
+        "≤ 1.3×",
+        "max",
+        1.3,
+    )
+    from audit_workbench.reports.fonts import register_cjk_font
+
+    services = bench.services(size)
+    number = services.cases.get(bench.certified_case(size)).certificate.number
+    font = register_cjk_font(str(services.settings.get("font_path") or "") or None)
+    doc = services.documents.certificate_doc(number)
+    n = bench.settings.repeat * 2
+    b, o = interleaved(
+        lambda: plain_certificate(services.documents.certificate_doc(number), font.name),
+        lambda: services.documents.certificate_pdf(number),
+        n,
+    )
+    row.baseline_s, row.ours_s = median(b), median(o)
+    row.ratio = row.ours_s / row.baseline_s
+    row.details = {
+        "runs": n,
+        "certificate": number,
+        "font": font.describe(),
+        "ours_bytes": len(services.documents.certificate_pdf(number)),
+        "baseline_bytes": len(plain_certificate(doc, font.name)),
+        "both_include": "reading the certificate from the store (certificate_doc)",
+    }
+    return row.settle()
+
+
+# == 6. 1,000 certificates, two cores against one ===================================================
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the pool's workers once it shut down)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def batch(bench: Bench) -> Row:
+    size = bench.largest
+    numbers = bench.certificate_numbers(size)[-bench.settings.batch :]
+    row = Row(
+        "batch",
+        f"{len(numbers):,} certificates batch, 2 cores vs 1",
+        "the same batch on one core",
+        "≥ 1.7× faster",
+        "min",
+        1.7,
+    )
+    services = bench.services(size)
+    out = bench.work / "batch"
+
+    def run(workers: int) -> Callable[[], object]:
+        def go() -> object:
+            shutil.rmtree(out, ignore_errors=True)
+            result = services.documents.print_batch(numbers, out, workers=workers)
+            if not result.ok or len(result.written) != len(numbers):
+                raise RuntimeError(f"batch failed: {result.failed[:3]}")
+            return result
+
+        return go
+
+    n = bench.settings.heavy_repeat
+    load_before = load_average()
+    one: list[float] = []
+    two: list[float] = []
+    cpu: dict[int, list[float]] = {1: [], 2: []}
+    for k in range(n):
+        for workers in (1, 2) if k % 2 == 0 else (2, 1):
+            before = _cpu_seconds()
+            (one if workers == 1 else two).append(timed(run(workers)))
+            cpu[workers].append(_cpu_seconds() - before)
+    shutil.rmtree(out, ignore_errors=True)
+    row.baseline_s, row.ours_s = median(one), median(two)
+    row.ratio = row.baseline_s / row.ours_s
+    row.details = {
+        "runs": n,
+        "certificates": len(numbers),
+        "one_core_all": one,
+        "two_cores_all": two,
+        "per_certificate_one_core_s": row.baseline_s / len(numbers),
+        "cpu_count": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "cpu_s_one_core": median(cpu[1]),
+        "cpu_s_two_cores": median(cpu[2]),
+        "cores_busy_two_cores": median(cpu[2]) / row.ours_s,
+        "cores_busy_is": "CPU seconds of the parent and the pool's workers ÷ wall seconds: below 2 when "
+        "other work on the shared machine takes the cores",
+        "ratio_is": "one core ÷ two cores (speed-up)",
+    }
+    return row.settle()
+
+
+# == 7. score sheet export ============================================================================
+
+
+def _cells_of(data: bytes) -> list[tuple[str, list[tuple[int, int, Any]]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    sheets = []
+    for ws in wb.worksheets:
+        cells = [(c.row, c.column, c.value) for r in ws.iter_rows() for c in r if c.value is not None]
+        sheets.append((ws.title, cells))
+    return sheets
+
+
+def plain_sheet(sheets: list[tuple[str, list[tuple[int, int, Any]]]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, cells in sheets:
+        ws = wb.create_sheet(title)
+        for r, c, value in cells:
+            ws.cell(r, c, value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def score_sheet(bench: Bench) -> Row:
+    size = bench.largest
+    row = Row(
+        "score_sheet",
+        "score sheet export (XLSX)",
+        "plain openpyxl: the same cells, no styles",
+        "≤ 2×",
+        "max",
+        2.0,
+    )
+    services = bench.services(size)
+    case_no = bench.certified_case(size)
+    actor = bench.actor(size, datasets.CLERK)
+    sheets = _cells_of(services.documents.score_sheet(actor, case_no))
+    n = bench.settings.repeat * 2
+    b, o = interleaved(lambda: plain_sheet(sheets), lambda: services.documents.score_sheet(actor, case_no), n)
+    row.baseline_s, row.ours_s = median(b), median(o)
+    row.ratio = row.ours_s / row.baseline_s
+    row.details = {
+        "runs": n,
+        "case": case_no,
+        "cells": sum(len(c) for _, c in sheets),
+        "baseline_excludes": "reading the case (the cells are prepared beforehand)",
+    }
+    return row.settle()
+
+
+# == 8. package export + import with 200 MB of attachments ==========================================
+
+FILE_MB = 25
+
+
+def package_files(total_mb: int) -> list[Path]:
+    """Incompressible attachment files (like photos and scans), made once and cached."""
+    folder = datasets.cache_root() / f"package-files-{total_mb}MB"
+    sizes = [FILE_MB] * (total_mb // FILE_MB) + ([total_mb % FILE_MB] if total_mb % FILE_MB else [])
+    names = [folder / f"现场照片-{n + 1:02d}.jpg" for n in range(len(sizes))]
+    if not all(p.exists() for p in names):
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, mb in zip(names, sizes, strict=True):
+            tmp = path.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                for _ in range(mb):
+                    fh.write(os.urandom(1024 * 1024))
+            os.replace(tmp, path)
+    return names
+
+
+def _prepare_office(bench: Bench, files: list[Path]) -> tuple[Path, str, str]:
+    """A copy of the seed whose on-site case carries the files as evidence."""
+    from audit_workbench.services import Services
+
+    office = bench.work / "office.sqlite3"
+    datasets.copy_database(datasets.seed_path(), office)
+    services = Services.open(office)
+    try:
+        rows = (
+            sqlite3.connect(office)
+            .execute(
+                "SELECT c.case_no, u.name FROM cases c JOIN audit_team t ON t.case_id = c.id AND t.is_leader "
+                "JOIN users u ON u.id = t.user_id WHERE c.status = 'onsite_audit' ORDER BY c.id"
+            )
+            .fetchall()
+        )
+        case_no, leader_name = rows[0]
+        leader = services.users.login(leader_name, datasets.DEMO_PASSWORD)
+        rubric = services.rubrics.get(services.cases.get(case_no).rubric_id).rubric
+        codes = [ind.code for _, ind in rubric.indicators()]
+        for n, path in enumerate(files):
+            services.audits.add_evidence(
+                leader, case_no, codes[n % len(codes)], f"现场照片 {n + 1}", file=path
+            )
+    finally:
+        services.close()
+    return office, case_no, datasets.CLERK
+
+
+def _zip_unzip(files: list[Path], work: Path) -> tuple[float, int, str]:
+    """`zip` then `unzip` of the same files: wall time, the larger peak RSS (KB) of the two, the tool.
+
+    Without the Info-ZIP commands, Python's zipfile does the same (deflate level 6) in a child process.
+    """
+    stage = work / "zip-stage"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "attachments").mkdir(parents=True)
+    for path in files:
+        if _same_fs(path, stage):
+            os.link(path, stage / "attachments" / path.name)
+        else:
+            shutil.copy(path, stage / "attachments" / path.name)
+    archive, target = work / "baseline.zip", work / "unzipped"
+    archive.unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    if shutil.which("zip") and shutil.which("unzip"):
+        tool = "zip/unzip"
+        steps = [
+            (["zip", "-q", "-r", str(archive), "attachments"], stage),
+            (["unzip", "-q", str(archive), "-d", str(target)], work),
+        ]
+    else:
+        tool = "python -m zipfile"
+        steps = [
+            ([PYTHON, "-m", "zipfile", "-c", str(archive), "attachments"], stage),
+            ([PYTHON, "-m", "zipfile", "-e", str(archive), str(target)], work),
+        ]
+    elapsed = 0.0
+    peak = 0
+    for argv, cwd in steps:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed += time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])} failed with exit code {proc.returncode}")
+        peak = max(peak, int(usage.ru_maxrss))
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    archive.unlink(missing_ok=True)
+    return elapsed, peak, tool
+
+
+def _same_fs(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
+
+
+def _package_round(office: Path, case_no: str, clerk: str, work: Path) -> dict[str, Any]:
+    out = work / "round.awp"
+    laptop = work / "laptop.sqlite3"
+    out.unlink(missing_ok=True)
+    datasets.remove_database(laptop)
+    proc = subprocess.run(
+        [PYTHON, "-m", "benchmarks.package_probe", str(office), case_no, clerk, str(out), str(laptop)],
+        env=child_env(),
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"package probe failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    out.unlink(missing_ok=True)
+    datasets.remove_database(laptop)
+    return json.loads(lines[-1])
+
+
+def package(bench: Bench) -> Row:
+    mb = bench.settings.package_mb
+    row = Row(
+        "package",
+        f"package export + import, {mb} MB of attachments",
+        "zip + unzip of the same files",
+        "≤ 1.5×, peak ≤ +64 MB",
+        "max",
+        1.5,
+    )
+    files = package_files(mb)
+    work = bench.work / "package"
+    work.mkdir(exist_ok=True)
+    office, case_no, clerk = _prepare_office(bench, files)
+    n = bench.settings.heavy_repeat
+    base: list[float] = []
+    ours: list[dict[str, Any]] = []
+    zip_peak = 0
+    tool = ""
+    for k in range(n):
+        steps = ["base", "ours"] if k % 2 == 0 else ["ours", "base"]
+        for step in steps:
+            if step == "base":
+                elapsed, peak, tool = _zip_unzip(files, work)
+                base.append(elapsed)
+                zip_peak = max(zip_peak, peak)
+            else:
+                ours.append(_package_round(office, case_no, clerk, work))
+    shutil.rmtree(work, ignore_errors=True)
+    datasets.remove_database(office)
+    times = [r["export_s"] + r["import_s"] for r in ours]
+    row.baseline_s, row.ours_s = median(base), median(times)
+    row.ratio = row.ours_s / row.baseline_s
+    extra_mb = max(r["peak_extra_mb"] for r in ours)
+    row.details = {
+        "runs": n,
+        "export_s": median([r["export_s"] for r in ours]),
+        "import_s": median([r["import_s"] for r in ours]),
+        "peak_extra_mb": extra_mb,
+        "peak_limit_mb": 64,
+        "rss_before_mb": median([r["rss_before_mb"] for r in ours]),
+        "baseline_tool": tool,
+        "baseline_peak_rss_mb": zip_peak / 1024,
+        "files": len(files),
+        "package_bytes": median([r["package_bytes"] for r in ours]),
+    }
+    return row.settle(extra_ok=extra_mb <= 64)
+
+
+# == 9. cost growth ===================================================================================
+
+
+def growth(bench: Bench) -> list[Row]:
+    """The same operations at the smallest and the largest data set, interleaved across sizes."""
+    from audit_workbench.services.cases import CaseQuery
+
+    sizes = sorted(bench.settings.sizes)
+    small, large = sizes[0], sizes[-1]
+    ops: dict[str, dict[int, Callable[[], object]]] = {
+        "list": {},
+        "search": {},
+        "score_edit": {},
+        "open_case": {},
+    }
+    terms: dict[int, list[str]] = {}
+    for size in sizes:
+        services = bench.services(size)
+        ops["list"][size] = lambda s=services: (
+            s.cases.count(CaseQuery()),
+            s.cases.list(CaseQuery(offset=0, limit=PAGE_SIZE)),
+        )
+        terms[size] = bench.search_terms(size)
+        ops["score_edit"][size] = ScoreEditor(bench, size)
+        case_no = bench.certified_case(size)
+        ops["open_case"][size] = lambda s=services, c=case_no: s.cases.get(c)
+    what = {
+        "list": "case list: count + first page",
+        "search": "search per keystroke",
+        "score_edit": "score edit",
+        "open_case": "open a certified case",
+    }
+    rows = []
+    for key, by_size in [*ops.items()]:
+        samples: dict[int, list[float]] = {s: [] for s in sizes}
+        if key == "search":
+            per_key: dict[int, list[float]] = {s: [] for s in sizes}
+            for index in range(len(terms[small])):
+                for size in sizes:
+                    keystroke(bench.services(size), terms[size][index])  # warm
+                times: dict[int, list[float]] = {s: [] for s in sizes}
+                for _ in range(bench.settings.repeat):
+                    for size in sizes:
+                        term = terms[size][index]
+                        times[size].append(timed(lambda s=size, t=term: keystroke(bench.services(s), t)))
+                for size in sizes:
+                    per_key[size].append(median(times[size]))
+            samples = per_key
+        else:
+            n = bench.settings.repeat * 6
+            for fn in by_size.values():
+                fn()
+                fn()
+            for k in range(n):
+                order = sizes if k % 2 == 0 else list(reversed(sizes))
+                for size in order:
+                    samples[size].append(timed(by_size[size]))
+        med = {size: median(v) for size, v in samples.items()}
+        row = Row(
+            f"growth_{key}",
+            f"cost growth: {what[key]}, {large:,} vs {small:,} cases",
+            f"the same operation at {small:,} cases",
+            "≤ 1.5×",
+            "max",
+            1.5,
+        )
+        row.baseline_s, row.ours_s = med[small], med[large]
+        row.ratio = row.ours_s / row.baseline_s
+        row.details = {"median_s_by_size": {str(s): med[s] for s in sizes}}
+        if key == "search":
+            row.details["ratio_is"] = "median over keystrokes at each size"
+        rows.append(row.settle())
+    return rows
+
+
+ALL = (
+    "cli_start",
+    "gui_start",
+    "search",
+    "score_edit",
+    "certificate_pdf",
+    "batch",
+    "score_sheet",
+    "package",
+    "growth",
+)
+FUNCTIONS: dict[str, Callable[[Bench], Row | list[Row]]] = {
+    "cli_start": cli_start,
+    "gui_start": gui_start,
+    "search": search,
+    "score_edit": score_edit,
+    "certificate_pdf": certificate_pdf,
+    "batch": batch,
+    "score_sheet": score_sheet,
+    "package": package,
+    "growth": growth,
+}
+PLACEHOLDER = {
+    "cli_start": (
+        "headless CLI `rubric list`, start to exit",
+        'python -c "import sqlalchemy, pydantic, yaml"',
+        "≤ 1.3×",
+    ),
+    "gui_start": (
+        "GUI start to first painted case list",
+        "bare PySide6 window with an empty QTableView",
+        "≤ 1.5×",
+    ),
+    "search": (
+        "type-ahead search per keystroke",
+        "the same search as one raw sqlite3 query",
+        "≤ 3×, ≤ 50 ms",
+    ),
+    "score_edit": ("one score edit through the service", "raw sqlite3 insert + commit in WAL", "≤ 4×"),
+    "certificate_pdf": (
+        "one certificate PDF, in process",
+        "plain reportlab canvas: same text, font and QR",
+        "≤ 1.3×",
+    ),
+    "batch": ("certificates batch, 2 cores vs 1", "the same batch on one core", "≥ 1.7× faster"),
+    "score_sheet": ("score sheet export (XLSX)", "plain openpyxl: the same cells, no styles", "≤ 2×"),
+    "package": ("package export + import", "zip + unzip of the same files", "≤ 1.5×, peak ≤ +64 MB"),
+    "growth": ("cost growth", "the same operation at the smallest size", "≤ 1.5×"),
+}
+
+
+def run_row(bench: Bench, key: str) -> list[Row]:
+    try:
+        result = FUNCTIONS[key](bench)
+    except Exception as exc:
+        what, baseline, target = PLACEHOLDER[key]
+        return [_row_error(Row(key, what, baseline, target, "max", 0.0), exc)]
+    return result if isinstance(result, list) else [result]

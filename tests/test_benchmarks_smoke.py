@@ -1,0 +1,63 @@
+"""The benchmarks run end to end on tiny data sets and report a numeric ratio for every row.
+
+Not a speed test: it only keeps `python -m benchmarks` working as the code under it changes. The data
+sets are cached under the temp folder (keyed by schema and password-hash mode), so after the first
+run only the measuring is left.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from benchmarks.rows import ALL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_row_has_a_ratio(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--sizes",
+            "40,80",
+            "--repeat",
+            "1",
+            "--batch",
+            "4",
+            "--package-mb",
+            "1",
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    rows = {row["key"]: row for row in result["rows"]}
+    expected = [key for key in ALL if key != "growth"] + [
+        f"growth_{op}" for op in ("list", "search", "score_edit", "open_case")
+    ]
+    assert sorted(rows) == sorted(expected)
+    for key, row in rows.items():
+        assert row["error"] is None, f"{key}: {row['error']}"
+        assert isinstance(row["ratio"], float) and math.isfinite(row["ratio"]) and row["ratio"] > 0, key
+        assert isinstance(row["met"], bool), key
+    assert result["machine"]["nproc"] >= 1
+    assert "what" in proc.stdout and "ratio" in proc.stdout  # the table was printed
