@@ -147,3 +147,32 @@ def test_migrations_go_down_and_up_again(db_path: Path | str) -> None:
     with engine.connect() as conn:
         assert "events" in inspect(conn).get_table_names()
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_database_of_the_previous_release_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    """A file made at revision 0001 (the first release) opens: a backup is made, then it is migrated."""
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, name, credit_code, address, version) "
+                "VALUES (1, '旧版组织', '91110108MA01ABCDEN', '', 1)"
+            )
+        )
+    engine.dispose()
+    db = open_database(path)
+    try:
+        assert db.backup_made is not None and db.backup_made.exists()
+        with db.reading() as session:
+            assert (
+                session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+            )
+            assert session.execute(text("SELECT name FROM organizations")).scalar() == "旧版组织"
+        old = sqlite3.connect(db.backup_made)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        old.close()
+    finally:
+        db.dispose()

@@ -107,7 +107,10 @@ class CaseService:
             return detail_view(self.s, session, get_case_row(session, case_no))
 
     def _filtered(self, query: CaseQuery) -> Select[m.Case]:
-        stmt = select(m.Case).join(m.Organization, m.Case.organization_id == m.Organization.id)
+        stmt = select(m.Case)
+        if query.search or query.order_by in ("organization", "credit_code"):
+            # Only then: a count over the cases table alone is several times faster at 100,000 cases.
+            stmt = stmt.join(m.Organization, m.Case.organization_id == m.Organization.id)
         if query.status:
             try:
                 CaseState(query.status)

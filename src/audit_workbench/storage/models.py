@@ -109,7 +109,7 @@ class Case(Versioned, Base):
     kind: Mapped[str] = mapped_column(String(16), default="initial")
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     parent_certificate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("certificates.id", use_alter=True), nullable=True
+        ForeignKey("certificates.id", use_alter=True), nullable=True, index=True
     )
     enterprise_type: Mapped[str] = mapped_column(String(16))
     rubric_id: Mapped[str] = mapped_column(String(64), index=True)
