@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
@@ -32,10 +33,12 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import Refused
 from ...core.policy import Role
-from ...services.backup import BackupSummary, backup, last_backup
 from .. import workers
 from ..context import Messages, UiContext
 from ..widgets.common import SP, std_icon
+
+if TYPE_CHECKING:
+    from ...services.backup import BackupSummary  # the service itself is imported when it is used
 
 REMIND_AFTER = timedelta(days=7)
 
@@ -63,6 +66,8 @@ def on_server(context: UiContext) -> bool:
 
 def backup_overdue(context: UiContext) -> tuple[bool, datetime | None]:
     """(whether to remind, when the last backup was): never, or longer ago than REMIND_AFTER."""
+    from ...services.backup import last_backup
+
     last = last_backup(context.services)
     if last is None:
         return True, None
@@ -188,6 +193,7 @@ class BackupActions(QObject):
             return
         path = with_awb_suffix(path)
         services, actor = context.services, context.actor
+        from ...services.backup import backup
 
         def work(progress: workers.Progress, cancel: threading.Event) -> BackupSummary:
             progress(0, 0)  # the snapshot itself reports nothing: a busy bar until the files

@@ -21,8 +21,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -59,22 +60,6 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import Refused
 from ...core.policy import Role
-from ...services.packages import (
-    COMPARE,
-    ImportResult,
-    PackageCase,
-    PackageChange,
-    PackageConflict,
-    PackageConflicts,
-    PackagePreview,
-    PackageSummary,
-    ProgressFn,
-    export_package,
-    import_package,
-    inspect_package,
-    packaged_rubrics,
-)
-from ...services.views import CaseSummary
 from .. import workers
 from ..case.common import (
     decision_label,
@@ -88,6 +73,20 @@ from ..context import Messages, UiContext
 from ..models.rows import Column, RowTableModel
 from ..theme import BAD, BORDER, TEXT_MUTED, WARN
 from ..widgets.common import SP, fit_columns, section_title, set_up_table, std_icon
+
+if TYPE_CHECKING:
+    # The package service (pydantic wire models, the whole store) is imported when a package is
+    # written or read, not when the window starts.
+    from ...services.packages import (
+        ImportResult,
+        PackageCase,
+        PackageChange,
+        PackageConflict,
+        PackagePreview,
+        PackageSummary,
+        ProgressFn,
+    )
+    from ...services.views import CaseSummary
 
 EXPORT_STATES = ("document_review", "onsite_audit")  # what the office may take out
 RESULT_STATES = ("committee_review",)  # concluded on the laptop: only its results go back
@@ -152,12 +151,20 @@ _FIELD_NAMES: dict[str, Any] = {  # values: QT_TRANSLATE_NOOP marks
     "roles": QT_TRANSLATE_NOOP("PackageValues", "角色"),
     "active": QT_TRANSLATE_NOOP("PackageValues", "启用"),
 }
-# The fields shown for each kind of record, in order (the rest is who and when, shown apart).
-_SHOWN: dict[str, tuple[str, ...]] = {
-    **{type_: tuple(f for f in fields if f != "sha256") for type_, fields in COMPARE.items()},
-    "account": ("display_name", "roles", "active"),
-    "score": ("points", "sampled", "nonconforming", "not_applicable", "reason", "note", "code"),
-}
+
+
+@cache
+def _shown() -> dict[str, tuple[str, ...]]:
+    """The fields shown for each kind of record, in order (the rest is who and when, shown apart)."""
+    from ...services.packages import COMPARE
+
+    return {
+        **{type_: tuple(f for f in fields if f != "sha256") for type_, fields in COMPARE.items()},
+        "account": ("display_name", "roles", "active"),
+        "score": ("points", "sampled", "nonconforming", "not_applicable", "reason", "note", "code"),
+    }
+
+
 _CHECKOUT_CASE_FIELDS = ("status", "rubric_id")  # a whole case taken out: what tells it apart
 _IN_LABEL = {
     ("score", "code"),
@@ -181,7 +188,7 @@ def field_name(name: str) -> str:
 
 def shown_fields(type_: str, *values: Any) -> tuple[str, ...]:
     """The fields to show for records of `type_` (a case taken out carries its whole row)."""
-    fields = _SHOWN.get(type_, ())
+    fields = _shown().get(type_, ())
     if type_ == "case" and any(isinstance(v, dict) and "case_no" in v for v in values):
         return _CHECKOUT_CASE_FIELDS
     if not fields:
@@ -1062,6 +1069,7 @@ class PackageActions(QObject):
             return
         path = with_awp_suffix(path)
         services, actor = context.services, context.actor
+        from ...services.packages import export_package
 
         def work(progress: workers.Progress, cancel: threading.Event) -> PackageSummary:
             progress(0, 0)
@@ -1106,6 +1114,8 @@ class PackageActions(QObject):
 
     def inspect(self, path: Path) -> None:
         """Check the package against this database in the background, then show the preview."""
+        from ...services.packages import inspect_package
+
         services = self.context.services
         db, rubrics = services.db.url, services.rubrics
 
@@ -1129,6 +1139,8 @@ class PackageActions(QObject):
 
     def apply(self, path: Path, resolve: Mapping[str, str]) -> None:
         """Import the package with the chosen resolutions, in the background."""
+        from ...services.packages import PackageConflicts, import_package
+
         context = self.context
         services = context.services
         db, rubrics, actor_name = services.db.url, services.rubrics, context.actor.name
@@ -1162,6 +1174,8 @@ class PackageActions(QObject):
         self.last_result = result
         services = self.context.services
         if result.kind == "checkout":
+            from ...services.packages import packaged_rubrics
+
             # rubrics the package brought: known to this window from now on
             services.rubrics = services.rubrics.with_extra(packaged_rubrics(services.db))
         reload_window(self.window)
