@@ -21,18 +21,25 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
-
+# The services (SQLAlchemy, pydantic, PyYAML) are imported before PySide6 on purpose: once PySide6 is
+# loaded, its `__feature__` import hook reads the source of every module imported after it
+# (shibokensupport/feature.py, PYSIDE-2029), which makes the same imports about 0.2 s slower.
 from ..core.errors import Refused, set_language
 from ..services import Actor, Services
 from ..services.base import database_exists, database_location
+
+# isort: split
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
 from . import i18n, refcount_guard, theme, workers
 from .context import Messages, UiContext
-from .dialogs.database import CreateDatabaseDialog, NewDatabase
-from .dialogs.login import LoginDialog
 from .main_window import MainWindow, UnknownPage
+
+if TYPE_CHECKING:
+    from .dialogs.database import NewDatabase
 
 PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
 SCREENSHOT_SIZE = (1440, 900)
@@ -115,22 +122,22 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
         services.close()
         return 0
     context = UiContext(services, actor, lang)
-    window = MainWindow(context, database_location(db))
-    app.aboutToQuit.connect(services.close)
     try:
-        window.show_page(getattr(args, "page", None) or "dashboard")
+        # Only the start page is built (and its data read) before the first paint.
+        window = MainWindow(
+            context, database_location(db), start_page=getattr(args, "page", None) or "dashboard"
+        )
     except Refused:
-        window.close()
         services.close()
         raise
     except UnknownPage as exc:
-        window.close()
         services.close()
         raise Refused(
             "bad_page",
             f"unknown page {exc}; use dashboard, cases, register, settings or case/scoring/committee/certificate:CASE_NO",
             f"未知页面 {exc}",
         ) from None
+    app.aboutToQuit.connect(services.close)
     if screenshot:
         return _screenshot(app, window, Path(screenshot), services)
     window.show()
@@ -150,6 +157,8 @@ def _open_services(db: str | None, unattended: bool) -> Services | None:
     location = database_location(db)
     if unattended:
         raise Refused("no_database", f"there is no database at {location}", f"数据库 {location} 不存在")
+    from .dialogs.database import CreateDatabaseDialog
+
     choice = CreateDatabaseDialog.ask(location)
     if choice is None:
         return None
@@ -193,6 +202,8 @@ def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
     password = os.environ.get(PASSWORD_ENV)
     if user and password is not None:
         return services.users.login(user, password)  # a refusal ends the start with exit code 2
+    from .dialogs.login import LoginDialog
+
     return LoginDialog.ask(services, lang, user or "", body)
 
 

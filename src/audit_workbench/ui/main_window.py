@@ -1,9 +1,11 @@
 """The main window: a navigation side bar and the pages, built for one logged-in user.
 
 Pages: 工作台 (dashboard), 案件 (case list), 证书登记册 (certificate register), 系统设置 (settings
-and users, administrators only), and the case page when a case is opened. Pages other than the
-dashboard are built on first use. When a case changes, the other pages are marked stale and reload
-when next shown (Anki's habit of refreshing only what is on screen).
+and users, administrators only), and the case page when a case is opened. The window opens at its
+start page (the dashboard unless `--page` says otherwise), and only that page is built before the
+first paint: every page is built (and its module imported) on first use. When a case changes, the
+other pages are marked stale and reload when next shown (Anki's habit of refreshing only what is on
+screen).
 
 文件 › 切换用户 (Ctrl+L) logs another person in on the same window — the office PC or the site
 laptop passed from the clerk to an auditor: every page is rebuilt for the new user's roles, and the
@@ -32,9 +34,6 @@ from ..core.policy import Action, explain
 from ..services import Actor
 from . import workers
 from .context import Messages, UiContext
-from .dialogs.login import LoginDialog
-from .pages.cases import CaseListPage
-from .pages.dashboard import DashboardPage
 from .widgets.common import SP, std_icon
 
 PAGES = ("dashboard", "cases", "register", "settings")
@@ -57,7 +56,17 @@ class UnknownPage(ValueError):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: UiContext, database_label: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: UiContext,
+        database_label: str = "",
+        parent: QWidget | None = None,
+        *,
+        start_page: str = "dashboard",
+    ) -> None:
+        """The window showing `start_page` (a name for `show_page`); only that page is built.
+
+        Raises what `show_page` raises for a start page that is no page or not this user's."""
         super().__init__(parent)
         self.context = context
         context.window = self
@@ -154,7 +163,7 @@ class MainWindow(QMainWindow):
         self.backup_actions = BackupActions(self, file_menu, before=quit_action)
 
         self._show_user()
-        self.show_page("dashboard")
+        self.show_page(start_page)
 
     def _show_user(self) -> None:
         """What depends on who is logged in, outside the pages: the user card, the status bar, and
@@ -176,6 +185,8 @@ class MainWindow(QMainWindow):
     # -- users ------------------------------------------------------------------------------------
     def switch_user(self) -> bool:
         """Ask for another login (文件 › 切换用户); on success rebuild the window for that user."""
+        from .dialogs.login import LoginDialog
+
         actor = LoginDialog.ask(self.context.services, self.context.lang, "", self.body_name, self)
         if actor is None:
             return False
@@ -218,12 +229,16 @@ class MainWindow(QMainWindow):
             return SettingsPage(self.context)
 
         def dashboard() -> QWidget:
+            from .pages.dashboard import DashboardPage
+
             page = DashboardPage(self.context)
             page.sig_case_requested.connect(self.open_case)
             page.sig_certificate_requested.connect(self.open_certificate)
             return page
 
         def cases() -> QWidget:
+            from .pages.cases import CaseListPage
+
             page = CaseListPage(self.context)
             page.sig_case_requested.connect(self.open_case)
             page.sig_case_created.connect(self._on_case_changed)

@@ -1,0 +1,154 @@
+"""The window builds only its start page before the first paint, and imports only what that needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit_workbench.core.errors import Refused
+from audit_workbench.services.dashboard import DashboardService
+from audit_workbench.ui import app as app_module
+from audit_workbench.ui.dialogs.login import LoginDialog
+from audit_workbench.ui.main_window import MainWindow
+
+from ..conftest import PASSWORD
+
+pytestmark = [pytest.mark.gui, pytest.mark.sqlite_only]
+
+
+@pytest.fixture
+def overviews(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The users the dashboard's service was asked for (it is what makes the dashboard slow)."""
+    calls: list[str] = []
+    overview = DashboardService.overview
+
+    def counted(self, actor, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(actor.name)
+        return overview(self, actor, *args, **kwargs)
+
+    monkeypatch.setattr(DashboardService, "overview", counted)
+    return calls
+
+
+def _start(qtbot, monkeypatch, db_path, *page: str) -> MainWindow:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
+    window = app_module.build_app(["--db", str(db_path), "--user", "clerk", *page])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_starting_at_the_case_list_does_not_build_the_dashboard(
+    qtbot, monkeypatch, services, team, make_case, db_path, overviews
+) -> None:  # type: ignore[no-untyped-def]
+    make_case("submitted")
+    window = _start(qtbot, monkeypatch, db_path, "--page", "cases")
+    assert window.current_key() == "cases"
+    assert set(window.pages) == {"cases"}
+    assert window.pages["cases"].model.rowCount() == 1
+    assert overviews == []
+    window.show_page("dashboard")  # built on first use, like the other pages
+    assert window.current_key() == "dashboard"
+    assert set(window.pages) == {"cases", "dashboard"}
+    assert overviews == ["clerk"]
+    window.context.services.close()
+
+
+def test_without_a_page_the_window_starts_on_the_dashboard(
+    qtbot, monkeypatch, services, team, db_path, overviews
+) -> None:  # type: ignore[no-untyped-def]
+    window = _start(qtbot, monkeypatch, db_path)
+    assert window.current_key() == "dashboard"
+    assert set(window.pages) == {"dashboard"}
+    assert overviews == ["clerk"]
+    window.context.services.close()
+
+
+def test_the_constructor_shows_only_the_start_page(qtbot, ui_context, team, make_case, overviews) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    window = MainWindow(ui_context(team.clerk), "test.sqlite3", start_page=f"scoring:{case_no}")
+    qtbot.addWidget(window)
+    assert (window.current_key(), window.current_case) == ("case", case_no)
+    assert window.pages["case"].current_tab() == "scoring"
+    assert set(window.pages) == {"case"}
+    assert overviews == []
+    default = MainWindow(ui_context(team.clerk), "test.sqlite3")
+    qtbot.addWidget(default)
+    assert default.current_key() == "dashboard" and set(default.pages) == {"dashboard"}
+
+
+def test_a_bad_start_page_is_refused(qtbot, monkeypatch, services, team, db_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
+    with pytest.raises(Refused) as info:
+        app_module.build_app(["--db", str(db_path), "--user", "clerk", "--page", "nowhere"])
+    assert info.value.code == "bad_page"
+    with pytest.raises(Refused, match="只有系统管理员可以系统设置"):
+        app_module.build_app(["--db", str(db_path), "--user", "clerk", "--page", "settings"])
+
+
+def test_switching_user_after_starting_at_the_case_list(
+    qtbot, monkeypatch, services, team, db_path, overviews
+) -> None:  # type: ignore[no-untyped-def]
+    window = _start(qtbot, monkeypatch, db_path, "--page", "cases")
+    clerk_page = window.pages["cases"]
+
+    def ask(cls, services, lang="zh", user_name="", body_name="", parent=None):  # type: ignore[no-untyped-def]
+        return services.users.login("leader", PASSWORD)
+
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(ask))
+    window.switch_user_action.trigger()  # 文件 › 切换用户 (Ctrl+L)
+    assert window.context.actor.name == "leader"
+    assert window.current_key() == "cases"
+    assert window.pages["cases"] is not clerk_page, "the page is rebuilt for the new user"
+    assert set(window.pages) == {"cases"}
+    assert overviews == []
+    window.show_page("dashboard")
+    assert overviews == ["leader"]
+    window.context.services.close()
+
+
+_PROBE = """
+import json, os, sys
+from audit_workbench.ui.app import build_app
+window = build_app(["--db", sys.argv[1], "--user", "clerk", "--page", "cases"])
+order = list(sys.modules)
+print(json.dumps({"modules": order, "pages": sorted(window.pages)}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+NOT_AT_START = (
+    "alembic",  # the database is at the head revision
+    "audit_workbench.services.dashboard",
+    "audit_workbench.services.packages",
+    "audit_workbench.services.backup",
+    "audit_workbench.services.documents",
+    "audit_workbench.reports",
+    "PySide6.QtCharts",
+    "PySide6.QtPdf",
+    "reportlab",
+    "openpyxl",
+    "cryptography",
+)
+
+
+def test_starting_at_the_case_list_imports_only_what_it_shows(services, team, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AUDIT_WORKBENCH_PASSWORD=PASSWORD)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(db_path)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["pages"] == ["cases"]
+    modules: list[str] = out["modules"]
+    loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_AT_START))
+    assert loaded == [], "imported before the first paint but not needed for it"
+    # PySide6's __feature__ import hook reads the source of every module imported after PySide6:
+    # the storage stack is imported first (ui/app.py).
+    assert modules.index("sqlalchemy.orm") < modules.index("PySide6.QtCore")
+    assert modules.index("pydantic") < modules.index("PySide6.QtCore")
