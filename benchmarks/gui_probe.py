@@ -78,9 +78,11 @@ def stack() -> None:
 
 
 def workbench(argv: list[str]) -> None:
-    from PySide6.QtWidgets import QApplication
-
+    # In the order `audit-workbench gui` imports them: the application first (it loads PySide6 itself).
     from audit_workbench.ui.app import build_app
+
+    # isort: split
+    from PySide6.QtWidgets import QApplication
 
     MARKS["imported"] = time.monotonic()
     window = build_app(argv, exec=False)
