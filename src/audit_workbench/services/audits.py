@@ -4,23 +4,41 @@ nonconformities and their rectification, and the team leader's conclusion."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.policy import Action, require
 from ..core.rubric import Indicator, LoadedRubric
-from ..core.scoring import IndicatorEntry, ScoreResult, ScoringError, check_points, points_from_sample
+from ..core.scoring import (
+    IndicatorEntry,
+    ScoreResult,
+    ScoringError,
+    check_points,
+    compute,
+    points_from_sample,
+)
 from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Actor, Services, Tx
 from .cases import _reason, _text
-from .views import CaseDetail, detail_view, entries_of, get_case_row, relation, rubric_for, score_of
+from .views import (
+    CaseAccess,
+    CaseDetail,
+    case_access,
+    detail_view,
+    entries_of,
+    get_case_row,
+    relation,
+    rubric_for,
+    score_of,
+    special_counts,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,76 @@ def _scoring_refused(exc: ScoringError) -> Refused:
     return Refused("bad_score", str(exc), f"评分无效：{exc}")
 
 
+_SCORE_FIELDS = ("points", "not_applicable", "reason", "note", "sampled", "nonconforming")
+
+# The single-indicator edits read and write through Core statements built once: the edit is the
+# auditor's keystroke, and the ORM's unit of work costs several times what these statements do.
+_SCORES = cast(Table, m.IndicatorScore.__table__)
+_CASES = cast(Table, m.Case.__table__)
+# The new values of an update are passed with the execution: Core sets the columns they name.
+_ONE_SCORE = (_SCORES.c.case_id == bindparam("score_case")) & (_SCORES.c.code == bindparam("score_code"))
+_INSERT_SCORE = insert(_SCORES)
+_UPDATE_SCORE = (
+    update(_SCORES)
+    .where(_ONE_SCORE, _SCORES.c.version == bindparam("expected"))
+    .values(version=_SCORES.c.version + 1)
+)
+_DELETE_SCORE = delete(_SCORES).where(_ONE_SCORE, _SCORES.c.version == bindparam("expected"))
+_TOUCH_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"), _CASES.c.version == bindparam("expected"))
+    .values(updated_at=bindparam("now"), version=_CASES.c.version + 1)
+)
+
+
+def _fields(entry: IndicatorEntry) -> dict[str, object]:
+    return {key: getattr(entry, key) for key in _SCORE_FIELDS}
+
+
+def _rubric_unchanged(case_no: str, rubric_id: str, pinned_sha256: str, loaded: LoadedRubric) -> None:
+    if loaded.sha256 != pinned_sha256:
+        raise Refused(
+            "rubric_changed",
+            f"rubric file {rubric_id} changed since case {case_no} was opened; restore the original file "
+            "(a revision of a rubric must be a new file)",
+            f"评价规则文件 {rubric_id} 在立案后被修改；请恢复原文件（新版规则应为新文件）",
+        )
+
+
+@dataclass
+class _Scoring:
+    """A case opened for scoring in one transaction: checked, with its rubric and its current scores.
+
+    The edits keep `entries` and `versions` as they write, so the totals are computed from them
+    without reading the scores again.
+    """
+
+    case: CaseAccess
+    loaded: LoadedRubric
+    entries: dict[str, IndicatorEntry]
+    versions: dict[str, int]
+    deductions: int
+    bonus: int
+    case_version: int
+    case_updated_at: datetime
+
+    def score(self) -> ScoreResult:
+        return compute(self.loaded.rubric, self.entries, self.deductions, self.bonus)
+
+    def version_of(self, code: str, expected_version: int | None) -> int:
+        """The stored version of the score (0: none); Conflict if the caller saw another one."""
+        current = self.versions.get(code, 0)
+        if expected_version is not None and expected_version != current:
+            raise Conflict(f"the score of {code}")
+        return current
+
+
+def _changed(result: CursorResult[Any]) -> None:
+    # The rows are locked for the transaction, so this is a safeguard, refused like the ORM's check.
+    if result.rowcount != 1:
+        raise Conflict("the record")
+
+
 class AuditService:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -55,14 +143,19 @@ class AuditService:
         case = get_case_row(tx.session, case_no, lock=True)
         require(action, tx.roles(), CaseState(case.status), relation(tx.session, case, tx.actor.id))
         loaded = rubric_for(self.s, case)
-        if loaded.sha256 != case.rubric_sha256:
-            raise Refused(
-                "rubric_changed",
-                f"rubric file {case.rubric_id} changed since case {case_no} was opened; restore the original file "
-                "(a revision of a rubric must be a new file)",
-                f"评价规则文件 {case.rubric_id} 在立案后被修改；请恢复原文件（新版规则应为新文件）",
-            )
+        _rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
         return case, loaded
+
+    def _scoring(self, tx: Tx, case_no: str) -> _Scoring:
+        """The case locked and checked as `_case(tx, case_no, Action.score)` does, with its scores."""
+        case = case_access(tx.session, case_no, tx.actor.id, lock=True)
+        roles = tx.stored_roles(case.user_roles, case.user_active)
+        require(Action.score, roles, CaseState(case.status), case.relation)
+        loaded = rubric_for(self.s, case)
+        _rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
+        entries, versions = entries_of(tx.session, case.id)
+        deductions, bonus = special_counts(tx.session, case.id)
+        return _Scoring(case, loaded, entries, versions, deductions, bonus, case.version, case.updated_at)
 
     @staticmethod
     def _indicator(loaded: LoadedRubric, code: str) -> Indicator:
@@ -75,54 +168,64 @@ class AuditService:
                 f"指标 {code!r} 不在评价规则 {loaded.id} 中",
             ) from None
 
+    @staticmethod
+    def _touch(tx: Tx, sc: _Scoring) -> None:
+        """Stamp the case as updated now (one version step per transaction, as the ORM would)."""
+        if sc.case_updated_at == tx.now:
+            return
+        _changed(
+            tx.session.connection().execute(
+                _TOUCH_CASE, {"case_id": sc.case.id, "expected": sc.case_version, "now": tx.now}
+            )
+        )
+        sc.case_version += 1
+        sc.case_updated_at = tx.now
+
     def _write(
         self,
         tx: Tx,
-        case: m.Case,
+        sc: _Scoring,
         code: str,
         expected_version: int | None,
         action: str,
         event_reason: str = "",
         **values: object,
     ) -> ScoreChange:
-        row = tx.session.scalar(
-            select(m.IndicatorScore).where(m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code)
-        )
-        current = row.version if row is not None else 0
-        if expected_version is not None and expected_version != current:
-            raise Conflict(f"the score of {code}")
-        before = None
-        if row is None:
-            row = m.IndicatorScore(case_id=case.id, code=code, reason="", note="", not_applicable=False)
-            tx.session.add(row)
+        current = sc.version_of(code, expected_version)
+        old = sc.entries.get(code)
+        entry = replace(old or IndicatorEntry(code), **values)  # type: ignore[arg-type]
+        after = _fields(entry)
+        connection = tx.session.connection()
+        stamp = {"updated_by": tx.actor.id, "updated_at": tx.now}
+        if old is None:
+            connection.execute(
+                _INSERT_SCORE, {"case_id": sc.case.id, "code": code, "version": 1, **after, **stamp}
+            )
         else:
-            before = {
-                "points": row.points,
-                "not_applicable": row.not_applicable,
-                "reason": row.reason,
-                "note": row.note,
-                "sampled": row.sampled,
-                "nonconforming": row.nonconforming,
-            }
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.updated_by = tx.actor.id
-        row.updated_at = tx.now
-        case.updated_at = tx.now
-        tx.session.flush()
-        after = {
-            "points": row.points,
-            "not_applicable": row.not_applicable,
-            "reason": row.reason,
-            "note": row.note,
-            "sampled": row.sampled,
-            "nonconforming": row.nonconforming,
-        }
-        tx.record(action, "score", f"{case.case_no}/{code}", before=before, after=after, reason=event_reason)
-        entry = IndicatorEntry(
-            code, row.points, row.not_applicable, row.reason, row.note, row.sampled, row.nonconforming
+            _changed(
+                connection.execute(
+                    _UPDATE_SCORE,
+                    {"score_case": sc.case.id, "score_code": code, "expected": current, **after, **stamp},
+                )
+            )
+        self._touch(tx, sc)
+        before = None if old is None else _fields(old)
+        tx.record(
+            action, "score", f"{sc.case.case_no}/{code}", before=before, after=after, reason=event_reason
         )
-        return ScoreChange(case.case_no, code, entry, row.version, score_of(self.s, tx.session, case))
+        sc.entries[code] = entry
+        sc.versions[code] = current + 1
+        return ScoreChange(sc.case.case_no, code, entry, current + 1, sc.score())
+
+    def _remove(self, tx: Tx, sc: _Scoring, code: str) -> IndicatorEntry:
+        """Delete the indicator's stored score (the caller checked it exists) and return it."""
+        _changed(
+            tx.session.connection().execute(
+                _DELETE_SCORE, {"score_case": sc.case.id, "score_code": code, "expected": sc.versions[code]}
+            )
+        )
+        del sc.versions[code]
+        return sc.entries.pop(code)
 
     # -- scoring ----------------------------------------------------------------------------------
     def set_points(
@@ -135,8 +238,8 @@ class AuditService:
         expected_version: int | None = None,
     ) -> ScoreChange:
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            indicator = self._indicator(loaded, code)
+            sc = self._scoring(tx, case_no)
+            indicator = self._indicator(sc.loaded, code)
             try:
                 value = check_points(indicator, points)
             except ScoringError as exc:
@@ -144,7 +247,7 @@ class AuditService:
             extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
             return self._write(
                 tx,
-                case,
+                sc,
                 code,
                 expected_version,
                 "score.set",
@@ -167,12 +270,12 @@ class AuditService:
     ) -> ScoreChange:
         reason = _text(reason, "a reason for not applicable", "不适用（删减）的原因")
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            self._indicator(loaded, code)
+            sc = self._scoring(tx, case_no)
+            self._indicator(sc.loaded, code)
             extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
             return self._write(
                 tx,
-                case,
+                sc,
                 code,
                 expected_version,
                 "score.not_applicable",
@@ -196,8 +299,8 @@ class AuditService:
         expected_version: int | None = None,
     ) -> ScoreChange:
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            indicator = self._indicator(loaded, code)
+            sc = self._scoring(tx, case_no)
+            indicator = self._indicator(sc.loaded, code)
             try:
                 value = points_from_sample(indicator, int(sampled), int(nonconforming))
             except ScoringError as exc:
@@ -205,7 +308,7 @@ class AuditService:
             extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
             return self._write(
                 tx,
-                case,
+                sc,
                 code,
                 expected_version,
                 "score.sample",
@@ -221,11 +324,11 @@ class AuditService:
         self, actor: Actor, case_no: str, code: str, note: str, expected_version: int | None = None
     ) -> ScoreChange:
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            self._indicator(loaded, code)
+            sc = self._scoring(tx, case_no)
+            self._indicator(sc.loaded, code)
             return self._write(
                 tx,
-                case,
+                sc,
                 code,
                 expected_version,
                 "score.note",
@@ -237,28 +340,21 @@ class AuditService:
     ) -> ScoreChange:
         """Remove an indicator's score (used by undo); the removal is an event like any other edit."""
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            self._indicator(loaded, code)
-            row = tx.session.scalar(
-                select(m.IndicatorScore).where(
-                    m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code
-                )
-            )
-            if row is None:
-                return ScoreChange(case_no, code, None, None, score_of(self.s, tx.session, case))
-            if expected_version is not None and expected_version != row.version:
-                raise Conflict(f"the score of {code}")
+            sc = self._scoring(tx, case_no)
+            self._indicator(sc.loaded, code)
+            if code not in sc.entries:
+                return ScoreChange(case_no, code, None, None, sc.score())
+            sc.version_of(code, expected_version)
+            old = self._remove(tx, sc, code)
+            self._touch(tx, sc)
             before = {
-                "points": row.points,
-                "not_applicable": row.not_applicable,
-                "reason": row.reason,
-                "note": row.note,
+                "points": old.points,
+                "not_applicable": old.not_applicable,
+                "reason": old.reason,
+                "note": old.note,
             }
-            tx.session.delete(row)
-            case.updated_at = tx.now
-            tx.session.flush()
             tx.record("score.clear", "score", f"{case_no}/{code}", before=before)
-            return ScoreChange(case_no, code, None, None, score_of(self.s, tx.session, case))
+            return ScoreChange(case_no, code, None, None, sc.score())
 
     def apply_sheet(
         self, actor: Actor, case_no: str, rows: Iterable[SheetRow], source: str = ""
@@ -270,10 +366,10 @@ class AuditService:
         """
         rows = list(rows)
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
+            sc = self._scoring(tx, case_no)
             problems: list[str] = []
             planned: list[tuple[str, dict[str, object]]] = []
-            current, _ = entries_of(tx.session, case.id)
+            current = dict(sc.entries)
             seen: set[str] = set()
             for row in rows:
                 if row.code in seen:
@@ -281,7 +377,7 @@ class AuditService:
                     continue
                 seen.add(row.code)
                 try:
-                    indicator = self._indicator(loaded, row.code)
+                    indicator = self._indicator(sc.loaded, row.code)
                 except Refused as exc:
                     problems.append(exc.message_en)
                     continue
@@ -322,18 +418,12 @@ class AuditService:
                 raise Refused("bad_sheet", "; ".join(problems), "评分表有误：" + "；".join(problems))
             for code, values in planned:
                 if not values:
-                    row_obj = tx.session.scalar(
-                        select(m.IndicatorScore).where(
-                            m.IndicatorScore.case_id == case.id, m.IndicatorScore.code == code
-                        )
-                    )
-                    tx.session.delete(row_obj)
-                    tx.session.flush()
+                    self._remove(tx, sc, code)
                     tx.record("score.clear", "score", f"{case_no}/{code}", reason=source)
                 else:
                     self._write(
                         tx,
-                        case,
+                        sc,
                         code,
                         None,
                         "score.import",
@@ -342,8 +432,7 @@ class AuditService:
                         nonconforming=None,
                         **values,
                     )
-            tx.session.flush()
-            return score_of(self.s, tx.session, case)
+            return sc.score()
 
     def restore(
         self,
@@ -359,8 +448,8 @@ class AuditService:
         if entry.code != code:
             raise Refused("bad_score", f"entry for {entry.code} given for {code}")
         with self.s.tx(actor) as tx:
-            case, loaded = self._case(tx, case_no, Action.score)
-            indicator = self._indicator(loaded, code)
+            sc = self._scoring(tx, case_no)
+            indicator = self._indicator(sc.loaded, code)
             note = _text(entry.note, "note", "说明", required=False)
             points = None
             reason = ""
@@ -373,7 +462,7 @@ class AuditService:
                     raise _scoring_refused(exc) from None
             return self._write(
                 tx,
-                case,
+                sc,
                 code,
                 expected_version,
                 "score.restore",

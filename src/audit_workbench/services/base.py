@@ -55,11 +55,17 @@ class Tx:
         if self.actor.id == 0:
             return frozenset()
         user = self.session.get(User, self.actor.id)
-        if user is None or not user.active:
+        return self.stored_roles(None if user is None else user.roles, user is not None and user.active)
+
+    def stored_roles(self, roles: str | None, active: bool) -> frozenset[Role]:
+        """The actor's roles from their user row as the caller read it (`roles` None: no such user)."""
+        if self.actor.id == 0:
+            return frozenset()
+        if roles is None or not active:
             raise Refused(
                 "inactive_user", f"user {self.actor.name} is not active", f"用户 {self.actor.name} 已停用"
             )
-        return frozenset(Role(r) for r in user.roles.split(",") if r)
+        return frozenset(Role(r) for r in roles.split(",") if r)
 
     def record(
         self,

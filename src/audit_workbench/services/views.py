@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Table, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound, Refused
@@ -269,29 +270,49 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
     )
 
 
+# Statements on the scoring path are built once, with bound parameters: building a statement
+# costs more than running it on an indexed table.
+_CASES = cast(Table, m.Case.__table__)
+_USERS = cast(Table, m.User.__table__)
+_TEAM = cast(Table, m.TeamMember.__table__)
+_REVIEWS = cast(Table, m.DocumentReview.__table__)
+_SCORES = cast(Table, m.IndicatorScore.__table__)
+_SPECIALS = cast(Table, m.SpecialItem.__table__)
+
+_ENTRIES = select(
+    _SCORES.c.code,
+    _SCORES.c.points,
+    _SCORES.c.not_applicable,
+    _SCORES.c.reason,
+    _SCORES.c.note,
+    _SCORES.c.sampled,
+    _SCORES.c.nonconforming,
+    _SCORES.c.version,
+).where(_SCORES.c.case_id == bindparam("case_id"))
+
+_SPECIAL_KINDS = select(_SPECIALS.c.kind).where(_SPECIALS.c.case_id == bindparam("case_id"))
+
+
 def entries_of(session: Session, case_id: int) -> tuple[dict[str, IndicatorEntry], dict[str, int]]:
+    """The case's indicator entries and their versions, read as columns (no entities to track)."""
+    session.flush()  # a Core statement does not autoflush: pending score changes are written first
     entries: dict[str, IndicatorEntry] = {}
     versions: dict[str, int] = {}
-    for row in session.scalars(select(m.IndicatorScore).where(m.IndicatorScore.case_id == case_id)):
-        entries[row.code] = IndicatorEntry(
-            code=row.code,
-            points=row.points,
-            not_applicable=row.not_applicable,
-            reason=row.reason,
-            note=row.note,
-            sampled=row.sampled,
-            nonconforming=row.nonconforming,
-        )
-        versions[row.code] = row.version
+    for code, points, not_applicable, reason, note, sampled, nonconforming, version in session.execute(
+        _ENTRIES, {"case_id": case_id}
+    ):
+        entries[code] = IndicatorEntry(code, points, not_applicable, reason, note, sampled, nonconforming)
+        versions[code] = version
     return entries, versions
 
 
 def special_counts(session: Session, case_id: int) -> tuple[int, int]:
-    kinds = session.scalars(select(m.SpecialItem.kind).where(m.SpecialItem.case_id == case_id)).all()
+    session.flush()
+    kinds = session.scalars(_SPECIAL_KINDS, {"case_id": case_id}).all()
     return kinds.count("deduction"), kinds.count("bonus")
 
 
-def rubric_for(services: Services, case: m.Case) -> LoadedRubric:
+def rubric_for(services: Services, case: m.Case | CaseAccess) -> LoadedRubric:
     try:
         return services.rubrics.get(case.rubric_id)
     except KeyError:
@@ -451,3 +472,78 @@ def relation(session: Session, case: m.Case, user_id: int) -> CaseRelation:
         is not None
     )
     return CaseRelation(team_member=member, team_leader=leader, document_reviewer=reviewer)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What a use case on one case checks before it writes: the case's key columns and the acting
+    user's stored roles and relation to it, read in one statement."""
+
+    id: int
+    case_no: str
+    status: str
+    rubric_id: str
+    rubric_sha256: str
+    version: int
+    updated_at: datetime
+    user_roles: str | None  # None: no such user
+    user_active: bool
+    relation: CaseRelation
+
+
+_USER_ID: BindParameter[int] = bindparam("user_id")
+_CASE_ACCESS = (
+    select(
+        _CASES.c.id,
+        _CASES.c.case_no,
+        _CASES.c.status,
+        _CASES.c.rubric_id,
+        _CASES.c.rubric_sha256,
+        _CASES.c.version,
+        _CASES.c.updated_at,
+        _USERS.c.roles,
+        _USERS.c.active,
+        exists().where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID).label("team_member"),
+        exists()
+        .where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID, _TEAM.c.is_leader)
+        .label("team_leader"),
+        exists()
+        .where(_REVIEWS.c.case_id == _CASES.c.id, _REVIEWS.c.reviewer_id == _USER_ID)
+        .label("document_reviewer"),
+    )
+    .select_from(_CASES.outerjoin(_USERS, _USERS.c.id == _USER_ID))
+    .where(_CASES.c.case_no == bindparam("case_no"))
+)
+_CASE_LOCK = select(_CASES.c.id).where(_CASES.c.case_no == bindparam("case_no")).with_for_update()
+
+
+def case_access(session: Session, case_no: str, user_id: int, *, lock: bool = False) -> CaseAccess:
+    """The case (NotFound if there is none) and the user's standing on it, like `get_case_row`
+    followed by `Tx.roles` and `relation`, in one round trip.
+
+    With `lock` on PostgreSQL the case row is locked first, by its own statement, so what follows
+    is read after any transaction holding the lock has committed (SQLite transactions here begin
+    IMMEDIATE and already hold the database's write lock).
+    """
+    params = {"case_no": case_no, "user_id": user_id}
+    if lock and session.get_bind().dialect.name == "postgresql":
+        session.execute(_CASE_LOCK, params)
+    row = session.execute(_CASE_ACCESS, params).first()
+    if row is None:
+        raise NotFound("case", case_no, "案件")
+    return CaseAccess(
+        id=row.id,
+        case_no=row.case_no,
+        status=row.status,
+        rubric_id=row.rubric_id,
+        rubric_sha256=row.rubric_sha256,
+        version=row.version,
+        updated_at=row.updated_at,
+        user_roles=row.roles,
+        user_active=bool(row.active),
+        relation=CaseRelation(
+            team_member=bool(row.team_member),
+            team_leader=bool(row.team_leader),
+            document_reviewer=bool(row.document_reviewer),
+        ),
+    )

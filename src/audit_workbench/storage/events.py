@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .models import Event, Setting
@@ -53,11 +53,29 @@ def event_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
+class Head(NamedTuple):
+    """The chain's last event: its sequence number and hash."""
+
+    seq: int
+    hash: str
+
+
+# Built once, run with bound parameters: appending is on the path of every edit.
+_EVENTS = cast(Table, Event.__table__)
+_SETTINGS = cast(Table, Setting.__table__)
+_TAIL = select(_EVENTS.c.seq, _EVENTS.c.hash).order_by(_EVENTS.c.seq.desc()).limit(1)
+_INSERT_EVENT = insert(_EVENTS)
+_UPDATE_HEAD = (
+    update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
+)
+_INSERT_HEAD = insert(_SETTINGS).values(key=bindparam("head_key"), value=bindparam("head_value"))
+
+
+def _lock_chain(connection: Connection) -> None:
     # SQLite transactions here begin IMMEDIATE, which already serialises writers; PostgreSQL needs
     # an explicit lock so two concurrent transactions cannot both extend the chain from one head.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(2792201)"))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(2792201)"))
 
 
 def append(
@@ -71,37 +89,40 @@ def append(
     before: Any = None,
     after: Any = None,
     reason: str = "",
-) -> Event:
-    _lock_chain(session)
-    last = session.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)).first()
+) -> Head:
+    """Append one event after the chain's last one and move the recorded head to it."""
+    # The caller's pending changes are written first, as any query would have (the statements
+    # below are Core and do not autoflush): the event follows what it records.
+    session.flush()
+    connection = session.connection()
+    _lock_chain(connection)
+    last = connection.execute(_TAIL).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at_text = at.isoformat(timespec="microseconds")
     before_text, after_text = canonical(before), canonical(after)
     digest = event_hash(
         seq, at_text, user_name, action, entity, str(entity_id), before_text, after_text, reason, prev
     )
-    event = Event(
-        seq=seq,
-        at=at_text,
-        user_name=user_name,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before_text,
-        after=after_text,
-        reason=reason,
-        prev_hash=prev,
-        hash=digest,
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "seq": seq,
+            "at": at_text,
+            "user_name": user_name,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "before": before_text,
+            "after": after_text,
+            "reason": reason,
+            "prev_hash": prev,
+            "hash": digest,
+        },
     )
-    session.add(event)
-    head = session.get(Setting, HEAD_KEY)
-    value = canonical({"seq": seq, "hash": digest})
-    if head is None:
-        session.add(Setting(key=HEAD_KEY, value=value))
-    else:
-        head.value = value
-    session.flush()
-    return event
+    head = {"head_key": HEAD_KEY, "head_value": canonical({"seq": seq, "hash": digest})}
+    if connection.execute(_UPDATE_HEAD, head).rowcount == 0:
+        connection.execute(_INSERT_HEAD, head)
+    return Head(seq, digest)
 
 
 @dataclass(frozen=True)
