@@ -57,7 +57,7 @@ def test_an_older_database_still_goes_through_alembic(tmp_path: Path) -> None:
     assert report["alembic"], "the upgrade needs Alembic"
     assert report["backup"] is not None and Path(str(report["backup"])).exists()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
     con.close()
 
 
