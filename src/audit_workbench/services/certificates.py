@@ -43,6 +43,33 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def surveillance_due(issued_on: date, expires_on: date, completed: int) -> date | None:
+    """The next annual surveillance of a certificate that has `completed` certified surveillance
+    audits: the next anniversary of its issue, or None when that is not before its expiry (the
+    computation of services.views.next_surveillance, without the status)."""
+    due = add_years(issued_on, completed + 1)
+    return due if due < expires_on else None
+
+
+def refresh_next_surveillance(session, cert: m.Certificate) -> None:  # type: ignore[no-untyped-def]
+    """Store `certificates.next_surveillance_on` from the certified surveillance cases now recorded."""
+    completed = (
+        session.scalar(
+            select(func.count())
+            .select_from(m.Case)
+            .where(
+                m.Case.parent_certificate_id == cert.id,
+                m.Case.kind == CaseKind.surveillance.value,
+                m.Case.status == CaseState.certified.value,
+            )
+        )
+        or 0
+    )
+    due = surveillance_due(cert.issued_on, cert.expires_on, completed)
+    if cert.next_surveillance_on != due:
+        cert.next_surveillance_on = due
+
+
 @dataclass(frozen=True)
 class Verification:
     valid: bool
@@ -149,6 +176,8 @@ class CertificateService:
                 case.status = CaseState.certified.value
                 case.updated_at = tx.now
                 tx.session.flush()
+                refresh_next_surveillance(tx.session, parent)  # this audit covers one more year
+                tx.session.flush()
                 tx.record(
                     "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
                 )
@@ -191,6 +220,7 @@ class CertificateService:
                 scope=case.scope,
                 issued_on=today,
                 expires_on=expires,
+                next_surveillance_on=surveillance_due(today, expires, 0),
                 status=CertificateState.valid.value,
                 payload=payload,
             )
@@ -211,6 +241,9 @@ class CertificateService:
             case.status = CaseState.certified.value
             case.updated_at = tx.now
             tx.session.flush()
+            if parent is not None:
+                refresh_next_surveillance(tx.session, parent)  # a surveillance audit counts for it
+                tx.session.flush()
             tx.record(
                 "certificate.issue",
                 "certificate",

@@ -7,11 +7,14 @@ conflicting save is refused instead of silently overwriting another user's work.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -21,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -278,6 +282,11 @@ class Certificate(Versioned, Base):
     scope: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date, index=True)
+    # The next annual surveillance of the certificate's cycle: the first anniversary of `issued_on`
+    # not yet covered by a certified surveillance case, or NULL when that falls on or after
+    # `expires_on`. Kept by the certificate service (issue, surveillance certified); whatever the
+    # status, so the dashboard selects due certificates by index instead of computing every one.
+    next_surveillance_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(16), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), nullable=True)
@@ -303,3 +312,87 @@ class Event(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# -- the case search index (SQLite only) ----------------------------------------------------------
+#
+# An FTS5 table with the trigram tokenizer, one row per case (rowid = cases.id) holding the
+# organisation's name and credit code and the case number, kept current by triggers. The case list
+# uses it to narrow a substring search to a few candidate rows before its LIKE conditions (the exact
+# filter) run. It needs SQLite 3.34 or later built with FTS5; without it there is no table and the
+# search scans as before. PostgreSQL has no such table. It is not part of `Base.metadata`: migration
+# 0003 creates it in existing databases and `create_all` (a new database) through the event below.
+# A later migration that rebuilds `cases` or `organizations` (batch mode on SQLite) drops their
+# triggers and must create them again.
+
+CASE_SEARCH = "case_search"
+# The virtual table and the shadow tables FTS5 keeps its index in (not models: schema comparisons skip them).
+CASE_SEARCH_TABLES = frozenset(
+    {CASE_SEARCH, *(f"{CASE_SEARCH}_{part}" for part in ("data", "idx", "content", "docsize", "config"))}
+)
+CASE_SEARCH_DDL: tuple[str, ...] = (
+    "CREATE VIRTUAL TABLE case_search USING fts5(name, credit_code, case_no, tokenize='trigram')",
+    "CREATE TRIGGER case_search_case_insert AFTER INSERT ON cases BEGIN "
+    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
+    "SELECT new.id, o.name, o.credit_code, new.case_no FROM organizations o WHERE o.id = new.organization_id; "
+    "END",
+    "CREATE TRIGGER case_search_case_delete AFTER DELETE ON cases BEGIN "
+    "DELETE FROM case_search WHERE rowid = old.id; "
+    "END",
+    "CREATE TRIGGER case_search_case_update AFTER UPDATE OF id, case_no, organization_id ON cases BEGIN "
+    "DELETE FROM case_search WHERE rowid = old.id; "
+    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
+    "SELECT new.id, o.name, o.credit_code, new.case_no FROM organizations o WHERE o.id = new.organization_id; "
+    "END",
+    "CREATE TRIGGER case_search_organization_update AFTER UPDATE OF name, credit_code ON organizations BEGIN "
+    "DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE organization_id = old.id); "
+    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
+    "SELECT c.id, new.name, new.credit_code, c.case_no FROM cases c WHERE c.organization_id = new.id; "
+    "END",
+)
+CASE_SEARCH_FILL = (
+    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
+    "SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c JOIN organizations o ON o.id = c.organization_id"
+)
+
+
+def is_case_search_table(name: str | None) -> bool:
+    """Whether a table belongs to the case search index (for schema comparisons and autogenerate)."""
+    return name in CASE_SEARCH_TABLES
+
+
+@cache
+def fts5_trigram_available() -> bool:
+    """Whether this process's SQLite can make an FTS5 table with the trigram tokenizer (3.34+)."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def install_case_search(connection: Connection) -> bool:
+    """Create the case search index with its triggers and fill it, on SQLite when supported.
+
+    Returns whether the index is there afterwards. A database that has it is left alone.
+    """
+    if connection.dialect.name != "sqlite":
+        return False
+    if connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (CASE_SEARCH,)
+    ).first():
+        return True
+    if not fts5_trigram_available():
+        return False
+    for statement in CASE_SEARCH_DDL:
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(CASE_SEARCH_FILL)
+    return True
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_case_search(_metadata: MetaData, connection: Connection, **_kw: object) -> None:
+    install_case_search(connection)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from audit_workbench.storage.models import Base
+from audit_workbench.storage.models import Base, is_case_search_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -22,12 +22,18 @@ def run() -> None:
     _run_on(connection)
 
 
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Autogenerate leaves out the case search index (an FTS5 table and its shadow tables)."""
+    return not (type_ == "table" and is_case_search_table(name))
+
+
 def _run_on(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
