@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select, union_all
 
 from ..core.policy import Role
-from ..core.workflow import CLOSED_STATES, CaseKind, CaseState, CertificateState
+from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
 
@@ -116,13 +116,6 @@ _IN_FORCE = (CertificateState.valid.value, CertificateState.suspended.value)
 _OPEN_CASE = [s.value for s in CaseState if s not in CLOSED_STATES]
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 class DashboardService:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -211,11 +204,13 @@ class DashboardService:
 
     @staticmethod
     def _queue_items(session, ids: Select[int], roles: frozenset[Role], limit: int) -> list[WorkItem]:  # type: ignore[no-untyped-def]
+        # Counted per listed case (by the index on case_id), not grouped over every nonconformity.
         open_ncs = (
-            select(m.Nonconformity.case_id, func.count().label("n"))
-            .where(m.Nonconformity.status == "open")
-            .group_by(m.Nonconformity.case_id)
-            .subquery()
+            select(func.count())
+            .select_from(m.Nonconformity)
+            .where(m.Nonconformity.case_id == m.Case.id, m.Nonconformity.status == "open")
+            .correlate(m.Case)
+            .scalar_subquery()
         )
         rows = session.execute(
             select(
@@ -224,10 +219,9 @@ class DashboardService:
                 m.Case.status,
                 m.Organization.name,
                 m.Case.updated_at,
-                func.coalesce(open_ncs.c.n, 0),
+                open_ncs,
             )
             .join(m.Organization, m.Organization.id == m.Case.organization_id)
-            .outerjoin(open_ncs, open_ncs.c.case_id == m.Case.id)
             .where(m.Case.id.in_(ids))
             .order_by(m.Case.updated_at, m.Case.id)  # the longest-waiting first
             .limit(limit)
@@ -285,18 +279,40 @@ class DashboardService:
     # -- certificates expiring or due for surveillance --------------------------------------------
     @staticmethod
     def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
+        """Certificates in force that expire, or whose next surveillance (stored in
+        `certificates.next_surveillance_on` by the certificate service) falls, by the horizon;
+        one entry per reason, soonest first, the first `limit` of them chosen and ordered in SQL."""
         horizon = today + timedelta(days=horizon_days)
-        done = (
-            select(m.Case.parent_certificate_id.label("cert_id"), func.count().label("n"))
-            .where(m.Case.kind == CaseKind.surveillance.value, m.Case.status == CaseState.certified.value)
-            .group_by(m.Case.parent_certificate_id)
+        in_force = (m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
+        expiry = select(
+            m.Certificate.id.label("cert_id"),
+            literal("expiry").label("reason"),
+            m.Certificate.expires_on.label("due_on"),
+            m.Certificate.number.label("number"),
+        ).where(*in_force, m.Certificate.expires_on <= horizon)
+        surveillance = select(
+            m.Certificate.id.label("cert_id"),
+            literal("surveillance").label("reason"),
+            m.Certificate.next_surveillance_on.label("due_on"),
+            m.Certificate.number.label("number"),
+        ).where(*in_force, m.Certificate.next_surveillance_on <= horizon)
+        entries = union_all(expiry, surveillance).subquery()
+        number: ColumnElement[str] = entries.c.number
+        reason: ColumnElement[str] = entries.c.reason
+        if session.get_bind().dialect.name == "postgresql":
+            # The order Python gives strings (code points), not the database's locale.
+            number, reason = number.collate("C"), reason.collate("C")
+        chosen = (
+            select(entries.c.cert_id, entries.c.reason, entries.c.due_on)
+            .order_by(entries.c.due_on, number, reason)
+            .limit(limit)
             .subquery()
         )
-        follow = (
-            select(m.Case.parent_certificate_id.label("cert_id"), func.max(m.Case.case_no).label("case_no"))
-            .where(m.Case.parent_certificate_id.is_not(None), m.Case.status.in_(_OPEN_CASE))
-            .group_by(m.Case.parent_certificate_id)
-            .subquery()
+        follow_case = (
+            select(func.max(m.Case.case_no))
+            .where(m.Case.parent_certificate_id == m.Certificate.id, m.Case.status.in_(_OPEN_CASE))
+            .correlate(m.Certificate)
+            .scalar_subquery()
         )
         rows = session.execute(
             select(
@@ -304,37 +320,17 @@ class DashboardService:
                 m.Organization.name,
                 m.Certificate.grade,
                 m.Certificate.status,
-                m.Certificate.issued_on,
-                m.Certificate.expires_on,
-                func.coalesce(done.c.n, 0),
-                follow.c.case_no,
+                chosen.c.reason,
+                chosen.c.due_on,
+                follow_case,
             )
+            .select_from(chosen)
+            .join(m.Certificate, m.Certificate.id == chosen.c.cert_id)
             .join(m.Organization, m.Organization.id == m.Certificate.organization_id)
-            .outerjoin(done, done.c.cert_id == m.Certificate.id)
-            .outerjoin(follow, follow.c.cert_id == m.Certificate.id)
-            .where(m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
         ).all()
-        due: list[CertificateDue] = []
-        for number, org, grade, status, issued, expires, completed, follow_case in rows:
-            if expires <= horizon:
-                due.append(
-                    CertificateDue(
-                        number, org, grade, status, "expiry", expires, (expires - today).days, follow_case
-                    )
-                )
-            surveillance = _add_years(issued, int(completed) + 1)
-            if surveillance < expires and surveillance <= horizon:
-                due.append(
-                    CertificateDue(
-                        number,
-                        org,
-                        grade,
-                        status,
-                        "surveillance",
-                        surveillance,
-                        (surveillance - today).days,
-                        follow_case,
-                    )
-                )
+        due = [
+            CertificateDue(number, org, grade, status, reason, due_on, (due_on - today).days, follow)
+            for number, org, grade, status, reason, due_on, follow in rows
+        ]
         due.sort(key=lambda d: (d.due_on, d.number, d.reason))
-        return due[:limit]
+        return due
