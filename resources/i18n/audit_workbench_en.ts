@@ -546,6 +546,10 @@ SHA-256 checksum: {sha}</translation>
         <translation>Clear filters</translation>
     </message>
     <message>
+        <source>共 {n}+ 件</source>
+        <translation>{n}+ cases</translation>
+    </message>
+    <message>
         <source>共 {n} 件</source>
         <translation>{n} cases</translation>
     </message>

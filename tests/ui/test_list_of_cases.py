@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from audit_workbench.core.creditcode import complete
-from audit_workbench.services.cases import CaseQuery
+from audit_workbench.services.cases import SEARCH_COUNT_CAP, CaseQuery
 from audit_workbench.ui.dialogs.new_case import NewApplication, NewCaseDialog
 from audit_workbench.ui.models.case_list import COLUMNS, PAGE_SIZE, CaseListModel
 from audit_workbench.ui.pages.cases import CaseListPage
@@ -108,6 +108,42 @@ def test_type_ahead_search_is_debounced(qtbot, services, team, ui_context, many)
     qtbot.waitUntil(lambda: page.model.total == 10)
     page.clear_filters()
     assert page.model.total == 2000
+
+
+def test_a_search_count_stops_at_the_cap_until_every_match_is_loaded(
+    qtbot, services, team, ui_context, many
+) -> None:  # type: ignore[no-untyped-def]
+    """2,000 matches: the count says "1,000+", pages load while the last one came back full, and once
+    the last (short) page is in, the number is exact."""
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    page.search_edit.setText("测试组织")
+    page.search_edit.returnPressed.emit()
+    model = page.model
+    assert model.total == SEARCH_COUNT_CAP and model.total_capped
+    assert page.count_label.text() == "共 1,000+ 件"
+    pages = 1
+    while model.canFetchMore():
+        model.fetchMore()
+        pages += 1
+    assert model.rowCount() == 2000 and pages == 11  # the 10th page came back full: one more asked
+    assert not model.total_capped and model.total == 2000
+    assert page.count_label.text() == "共 2,000 件"
+    assert model.index(1999, COLUMN["case_no"]).data() == "AW2025-02000"
+
+    page.search_edit.setText("测试组织01")  # 01000 … 01999: under the cap, so exact
+    page.search_edit.returnPressed.emit()
+    assert model.total == 1000 and not model.total_capped and model.rowCount() == PAGE_SIZE
+    assert page.count_label.text() == "共 1,000 件"
+    pages = 1
+    while model.canFetchMore():
+        model.fetchMore()
+        pages += 1
+    assert model.rowCount() == 1000 and pages == 5  # the exact count: no empty page asked
+
+    page.search_edit.setText("测试组织0123")  # 10 matches: exact at once, one short page
+    page.search_edit.returnPressed.emit()
+    assert model.total == 10 and not model.total_capped and not model.canFetchMore()
 
 
 def test_combos_filter_the_list(qtbot, services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]

@@ -3,12 +3,26 @@ withdraw, the audit team and the document review."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session
 
 from ..core import creditcode
 from ..core.errors import Conflict, NotFound, Refused
@@ -16,6 +30,7 @@ from ..core.policy import Action, Role, require
 from ..core.rubric import EnterpriseType
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
 from ..storage import models as m
+from ..storage.models import CASE_SEARCH
 from .base import Actor, Services
 from .views import (
     CaseDetail,
@@ -84,6 +99,38 @@ class CaseQuery:
     descending: bool = False
 
 
+# A search's count stops here: the case list shows "1,000+" rather than scanning for the exact number.
+SEARCH_COUNT_CAP = 1001
+# The most candidates the search index may give for its narrowing to be used (see CaseService._search).
+SEARCH_CANDIDATES = 5000
+# A term that is a case number or the start of one (AW, the year, "-", the sequence number).
+CASE_NO_SHAPE = re.compile(r"^AW[0-9][0-9-]*$", re.IGNORECASE | re.ASCII)
+
+
+def _after_prefix(prefix: str) -> str:
+    """The least string above every string that starts with `prefix` (an exclusive upper bound)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _search_phrase(term: str) -> str | None:
+    """The FTS5 phrase that finds every case whose LIKE conditions can match `term`, or None when
+    the index cannot narrow the search: a term under 3 characters (a trigram needs 3), one holding
+    LIKE's wildcards % and _, or one whose upper case (used for the credit-code prefix) changes more
+    than ASCII letters. Double quotes inside the phrase are doubled."""
+    if len(term) < 3 or "%" in term or "_" in term:
+        return None
+    if term.upper() != _ascii_upper(term):
+        return None
+    return '"' + term.replace('"', '""') + '"'
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _ascii_upper(text: str) -> str:
+    return text.translate(_ASCII_UPPER)
+
+
 SORTABLE = {
     "case_no": m.Case.case_no,
     "kind": m.Case.kind,
@@ -100,15 +147,18 @@ SORTABLE = {
 class CaseService:
     def __init__(self, services: Services) -> None:
         self.s = services
+        self._search_index: bool | None = None
+        self._rare: dict[str, bool] = {}  # search phrase → whether the index narrows it (a plan choice)
 
     # -- queries ----------------------------------------------------------------------------------
     def get(self, case_no: str) -> CaseDetail:
         with self.s.read() as session:
             return detail_view(self.s, session, get_case_row(session, case_no))
 
-    def _filtered(self, query: CaseQuery) -> Select[m.Case]:
+    def _filtered(self, query: CaseQuery, session: Session) -> Select[m.Case]:
         stmt = select(m.Case)
-        if query.search or query.order_by in ("organization", "credit_code"):
+        search, by_organization = self._search(session, query.search.strip()) if query.search else ([], False)
+        if by_organization or query.order_by in ("organization", "credit_code"):
             # Only then: a count over the cases table alone is several times faster at 100,000 cases.
             stmt = stmt.join(m.Organization, m.Case.organization_id == m.Organization.id)
         if query.status:
@@ -125,17 +175,8 @@ class CaseService:
             stmt = stmt.where(
                 or_(m.Case.decided_grade == query.grade, m.Case.recommended_grade == query.grade)
             )
-        if query.search:
-            term = query.search.strip()
-            like = f"%{term}%"
-            prefix = f"{term.upper()}%"
-            stmt = stmt.where(
-                or_(
-                    m.Organization.name.like(like),
-                    m.Organization.credit_code.like(prefix),
-                    m.Case.case_no.like(like),
-                )
-            )
+        if search:
+            stmt = stmt.where(*search)
         if query.team_member:
             team = (
                 select(m.TeamMember.case_id)
@@ -145,21 +186,97 @@ class CaseService:
             stmt = stmt.where(m.Case.id.in_(team))
         return stmt
 
+    # -- the search -------------------------------------------------------------------------------
+    def _search(self, session: Session, term: str) -> tuple[list[ColumnElement[bool]], bool]:
+        """The conditions of a search for `term`, and whether they need the organisation joined: the
+        organisation's name or the case number contains it, or the credit code starts with it (LIKE,
+        ASCII case ignored).
+
+        Where the case search index exists (SQLite with FTS5, see storage.models), two narrowings
+        avoid scanning every case:
+        - a term shaped like a case number (AW2025-00042 or a start of one) is a range of the case
+          number's unique index; it matches case numbers only, not names that contain it;
+        - for a term of 3 or more characters that the trigram index finds in at most
+          SEARCH_CANDIDATES cases, those cases are the candidates and the LIKE conditions stay as the
+          exact filter, so the rows are the same as without the index. Whether a term is that rare
+          is remembered per term (the count and the page of one keystroke ask the same): it only
+          chooses the plan, never the rows.
+        """
+        like = or_(
+            m.Organization.name.like(f"%{term}%"),
+            m.Organization.credit_code.like(f"{term.upper()}%"),
+            m.Case.case_no.like(f"%{term}%"),
+        )
+        if not self._has_search_index(session):
+            return [like], True
+        if CASE_NO_SHAPE.match(term):
+            start = term.upper()
+            return [m.Case.case_no >= start, m.Case.case_no < _after_prefix(start)], False
+        phrase = _search_phrase(term)
+        if phrase is None or not self._is_rare(session, phrase):
+            return [like], True  # a frequent term: the LIKE scan soon fills a page
+        candidates: Select[int] = (
+            select(literal_column("rowid", Integer))
+            .select_from(table(CASE_SEARCH))
+            .where(literal_column(CASE_SEARCH).op("MATCH")(bindparam("phrase", phrase, unique=True)))
+        )
+        return [m.Case.id.in_(candidates), like], True
+
+    def _is_rare(self, session: Session, phrase: str) -> bool:
+        """Whether the search index finds `phrase` in at most SEARCH_CANDIDATES cases."""
+        rare = self._rare.get(phrase)
+        if rare is None:
+            found = session.scalar(
+                text(
+                    f"SELECT count(*) FROM (SELECT rowid FROM {CASE_SEARCH} "
+                    f"WHERE {CASE_SEARCH} MATCH :phrase LIMIT :cap)"
+                ),
+                {"phrase": phrase, "cap": SEARCH_CANDIDATES + 1},
+            )
+            rare = found is not None and found <= SEARCH_CANDIDATES
+            if len(self._rare) >= 1000:
+                self._rare.clear()
+            self._rare[phrase] = rare
+        return rare
+
+    def _has_search_index(self, session: Session) -> bool:
+        """Whether the database has the case search index (looked up once per Services)."""
+        if self._search_index is None:
+            bind = session.get_bind()
+            self._search_index = bind.dialect.name == "sqlite" and bool(
+                session.scalar(
+                    text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                    {"name": CASE_SEARCH},
+                )
+            )
+        return self._search_index
+
     def list(self, query: CaseQuery | None = None, **kwargs: object) -> list[CaseSummary]:
         query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
         column = SORTABLE.get(query.order_by, m.Case.case_no)
-        stmt = self._filtered(query).order_by(column.desc() if query.descending else column.asc(), m.Case.id)
-        if query.offset:
-            stmt = stmt.offset(query.offset)
-        if query.limit is not None:
-            stmt = stmt.limit(query.limit)
         with self.s.read() as session:
+            stmt = self._filtered(query, session).order_by(
+                column.desc() if query.descending else column.asc(), m.Case.id
+            )
+            if query.offset:
+                stmt = stmt.offset(query.offset)
+            if query.limit is not None:
+                stmt = stmt.limit(query.limit)
             return [summary_view(c) for c in session.scalars(stmt)]
 
-    def count(self, query: CaseQuery | None = None, **kwargs: object) -> int:
+    def count(self, query: CaseQuery | None = None, *, exact: bool = False, **kwargs: object) -> int:
+        """How many cases match. With a search term the count stops at SEARCH_COUNT_CAP (a result
+        of SEARCH_COUNT_CAP means "more than SEARCH_COUNT_CAP - 1") unless `exact` is given."""
         query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
-        stmt = self._filtered(query).with_only_columns(func.count(m.Case.id)).order_by(None)
         with self.s.read() as session:
+            filtered = self._filtered(query, session).order_by(None)
+            if query.search and not exact:
+                stmt = select(func.count()).select_from(
+                    filtered.with_only_columns(m.Case.id).limit(SEARCH_COUNT_CAP).subquery()
+                )
+            else:
+                # count(*), not count(cases.id): SQLite counts a whole table without reading its rows.
+                stmt = filtered.with_only_columns(func.count(), maintain_column_froms=True)
             return session.scalar(stmt) or 0
 
     def counts_by_status(self) -> dict[str, int]:

@@ -1,8 +1,10 @@
 """The case list (案件) as a lazily loading table model: rows come a page at a time from the services.
 
 With 100,000 cases the window holds only the pages the user scrolled through: `canFetchMore` /
-`fetchMore` ask `CaseService.list(offset, limit)` for the next page, and the total comes from
-`CaseService.count`. Sorting and filtering are done by the database (order_by and the CaseQuery
+`fetchMore` ask `CaseService.list(offset, limit)` for the next page while the last page came back
+full, and the total comes from `CaseService.count`. The count of a search stops at
+SEARCH_COUNT_CAP: then the total is "1,000+" (`total_capped`) until the last page is loaded and the
+number is known. Sorting and filtering are done by the database (order_by and the CaseQuery
 filters), never by a proxy over loaded rows, so they are right for the whole table, not just the
 loaded part. Rows are immutable tuples; a change of filter or order resets the model.
 """
@@ -25,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from ...services import cases as case_service
 from ...services.cases import CaseQuery
 from ..context import UiContext
 from ..theme import STATE_COLOURS
@@ -89,13 +92,20 @@ class CaseListModel(QAbstractTableModel):
         self.query = CaseQuery()
         self._rows: list[CaseRow] = []
         self._total = 0
+        self._capped = False
+        self._more = False
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------
     @property
     def total(self) -> int:
-        """How many cases match, loaded or not."""
+        """How many cases match, loaded or not (when `total_capped`: at least this many)."""
         return self._total
+
+    @property
+    def total_capped(self) -> bool:
+        """Whether the search matches more cases than its count went to (shown as "1,000+")."""
+        return self._capped
 
     def set_query(self, query: CaseQuery) -> None:
         self.query = replace(query, offset=0, limit=None)
@@ -109,12 +119,17 @@ class CaseListModel(QAbstractTableModel):
         cases = self.context.services.cases
         self.beginResetModel()
         self._total = cases.count(self.query)
+        self._capped = bool(self.query.search) and self._total >= case_service.SEARCH_COUNT_CAP
         self._rows = [row_of(s) for s in cases.list(replace(self.query, offset=0, limit=self.page_size))]
+        self._more = len(self._rows) == self.page_size
         self.endResetModel()
         self.sig_total_changed.emit(self._total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        """While the last page came back full (and, with an exact count, fewer rows are loaded)."""
+        if parent.isValid() or not self._more:
+            return False
+        return self._capped or len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
@@ -123,13 +138,18 @@ class CaseListModel(QAbstractTableModel):
             replace(self.query, offset=len(self._rows), limit=self.page_size)
         )
         rows = [row_of(s) for s in page]
-        if not rows:
+        self._more = len(rows) == self.page_size
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        if not rows and not self._capped:
             self._total = len(self._rows)  # cases vanished since the count
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        elif self._capped and not self._more:
+            self._capped = False  # every match is loaded: now the number is known
+            self._total = len(self._rows)
+            self.sig_total_changed.emit(self._total)
 
     def refresh_case(self, case_no: str) -> None:
         """One case changed: update its row in place if loaded (a full reload would lose the scroll)."""

@@ -178,7 +178,10 @@ class CaseListPage(QWidget):
         self.search_edit.selectAll()
 
     def _on_model_total_changed(self, total: int) -> None:
-        self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}"))
+        if self.model.total_capped:  # a search's count stops early: "1,000+"
+            self.count_label.setText(self.tr("共 {n}+ 件").format(n=f"{total - 1:,}"))
+        else:
+            self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}"))
 
     def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         """A column the database cannot order by keeps the indicator on the column that orders."""

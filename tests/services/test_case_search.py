@@ -1,0 +1,370 @@
+"""The case search: the trigram index (SQLite FTS5) narrows a search without changing its rows, its
+triggers keep it current, a case-number term is a range of the case numbers, and the count of a
+search stops at SEARCH_COUNT_CAP."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from audit_workbench.core.creditcode import complete
+from audit_workbench.services import Services
+from audit_workbench.services import cases as case_service
+from audit_workbench.services.cases import CaseQuery, CaseService
+from audit_workbench.storage import models as m
+
+# Names chosen for what the search must get right: Chinese, ASCII in mixed case, a double quote,
+# LIKE's wildcards, spaces, letters whose upper case is not ASCII.
+NAMES = (
+    "佛山华康电器股份有限公司",
+    "佛山市顺德区美华电器维修中心",
+    "广州华康空调安装服务有限公司",
+    "深圳市康华电子科技有限公司",
+    "ABC Appliance Co., Ltd.",
+    "abc appliance service",
+    "MiXeD CaSe Repair 维修",
+    'Say "Hi" 售后服务中心',
+    '""双引号""电器',
+    "100% 满意服务有限公司",
+    "100 满意服务",
+    "under_score 维修站",
+    "underXscore 维修站",
+    "Straße Service GmbH",
+    "STRASSE SERVICE GMBH",
+    "Ünïcödé 服务",
+    "上海  申凉   空调",
+    "上海 申凉 空调",
+    "杭州西湖电器",
+    "苏州工业园区电器服务有限公司",
+)
+SEARCH_TERMS = (
+    # 1 and 2 characters: no trigram, the LIKE scan
+    "佛",
+    "a",
+    "A",
+    "%",
+    "_",
+    '"',
+    "佛山",
+    "ab",
+    "电器",
+    # 3 characters and more
+    "佛山华",
+    "华康电",
+    "佛山华康电器股份有限公司",
+    "康华电",
+    "abc",
+    "ABC",
+    "aBc aPPliance",
+    "appliance co",
+    "co., ltd",
+    "mixed case",
+    'Say "Hi"',
+    '"Hi"',
+    '"""',
+    '""双',
+    "100%",
+    "0% 满",
+    "100 满",
+    "under_score",
+    "der_s",
+    "straße",
+    "STRASSE",
+    "strasse",
+    "ünïcödé",
+    "Ünï",
+    "申凉   空调",
+    "申凉 空调",
+    "  空调  ",
+    "无此组织",
+    "xyz",
+    # credit-code prefixes (the codes are 9144…, 9131…, 9111…)
+    "91",
+    "914",
+    "9144",
+    "91440606",
+    "91440606ma",
+    "91310115MA1",
+    # case numbers and parts of them
+    "AW",
+    "AW2",
+    "aw2025",
+    "AW2025-",
+    "AW2025-000",
+    "AW2025-00012",
+    "AW2026-00001",
+    "W2025",
+    "2025-0001",
+    "-000",
+    "00012",
+)
+AREAS = ("440606", "310115", "110108")
+
+
+def _fill(services: Services, per_name: int = 3) -> list[str]:
+    """Organisations with NAMES and their cases, written straight into the store (triggers fire)."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    rubric = services.rubrics.get("sbt10401-2006-production")
+    case_nos = []
+    with services.db.transaction() as session:
+        orgs = [
+            {
+                "name": name,
+                "credit_code": complete(f"91{AREAS[n % 3]}MA1{n:04d}X{n % 10}"),
+                "address": "",
+                "version": 1,
+            }
+            for n, name in enumerate(NAMES)
+        ]
+        session.execute(insert(m.Organization), orgs)
+        org_ids = dict(session.execute(select(m.Organization.credit_code, m.Organization.id)).all())
+        rows = []
+        seq: dict[int, int] = {}
+        for k in range(per_name * len(NAMES)):
+            org = orgs[(k * 7) % len(NAMES)]
+            year = 2024 + k % 3
+            seq[year] = seq.get(year, 0) + 1
+            case_no = f"AW{year}-{seq[year]:05d}"
+            case_nos.append(case_no)
+            rows.append(
+                {
+                    "case_no": case_no,
+                    "kind": "initial",
+                    "organization_id": org_ids[org["credit_code"]],
+                    "enterprise_type": "production",
+                    "rubric_id": rubric.id,
+                    "rubric_sha256": rubric.sha256,
+                    "headcount": 50,
+                    "scope": "家用电器的售后服务",
+                    "status": ("draft", "submitted", "certified")[k % 3],
+                    "committee_round": 1,
+                    "created_at": start + timedelta(hours=k),
+                    "updated_at": start + timedelta(hours=(k * 37) % 101),
+                    "version": 1,
+                }
+            )
+        session.execute(insert(m.Case), rows)
+    return case_nos
+
+
+def _scanning(services: Services) -> CaseService:
+    """A case service that never uses the search index: today's LIKE query."""
+    plain = CaseService(services)
+    plain._search_index = False
+    return plain
+
+
+def _rows(service: CaseService, query: CaseQuery) -> list[str]:
+    return [c.case_no for c in service.list(query)]
+
+
+def _uses_index(services: Services) -> bool:
+    with services.read() as session:
+        return services.cases._has_search_index(session)
+
+
+def test_the_index_gives_the_same_rows_as_the_scan(services: Services) -> None:
+    """Every term, with and without other filters and orders, finds the same cases in the same
+    order and the same count with the index as with the LIKE scan (on a server: the same query)."""
+    _fill(services)
+    plain = _scanning(services)
+    queries = [
+        lambda t: CaseQuery(search=t),
+        lambda t: CaseQuery(search=t, status="certified"),
+        lambda t: CaseQuery(search=t, order_by="organization", descending=True),
+        lambda t: CaseQuery(search=t, order_by="updated_at", offset=2, limit=5),
+    ]
+    found_any = 0
+    for term in SEARCH_TERMS:
+        for make in queries:
+            query = make(term)
+            expected = _rows(plain, query)
+            if term.upper().startswith("AW2") and not term[2:].strip("0123456789-"):
+                # a case number's start: the range of the case numbers, no name or code contains it
+                assert all(c.upper().startswith(term.strip().upper()) for c in expected)
+            assert _rows(services.cases, query) == expected, (term, query)
+            assert (
+                services.cases.count(query)
+                == plain.count(query)
+                == len(_rows(plain, replace(query, offset=0, limit=None)))
+            )
+            found_any += bool(expected)
+    assert found_any > len(SEARCH_TERMS)  # most terms find something
+
+
+@pytest.mark.sqlite_only
+def test_the_index_narrows_terms_of_three_characters_or_more(services: Services) -> None:
+    """The narrowing is really used (else the test above compares the scan with itself)."""
+    _fill(services)
+    assert _uses_index(services)
+    with services.read() as session:
+        narrowed = {t: len(services.cases._search(session, t.strip())[0]) for t in SEARCH_TERMS}
+    assert narrowed["华康电"] == narrowed["abc"] == narrowed['"Hi"'] == narrowed["9144"] == 2
+    assert narrowed["佛山"] == narrowed["%"] == narrowed["100%"] == narrowed["der_s"] == 1  # LIKE only
+    assert narrowed["straße"] == 1  # "STRASSE" as the credit-code prefix: the index cannot tell
+    assert narrowed["AW2025-000"] == 2  # the case-number range: two bounds
+
+
+@pytest.mark.sqlite_only
+def test_a_frequent_term_scans_and_gives_the_same_rows(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(services)
+    monkeypatch.setattr(case_service, "SEARCH_CANDIDATES", 4)
+    with services.read() as session:
+        assert len(services.cases._search(session, "维修")[0]) == 1
+        assert len(services.cases._search(session, "维修站")[0]) == 1  # 6 cases > 4 candidates
+        assert len(services.cases._search(session, "有限公司")[0]) == 1  # 15 cases
+        assert len(services.cases._search(session, "康华电")[0]) == 2  # 3 cases
+    plain = _scanning(services)
+    for term in ("维修站", "有限公司", "康华电", "service", "9144"):
+        assert _rows(services.cases, CaseQuery(search=term)) == _rows(plain, CaseQuery(search=term))
+
+
+@pytest.mark.sqlite_only
+def test_a_case_number_term_is_a_range_of_case_numbers(services: Services) -> None:
+    """AW + digits searches the case numbers only (by their unique index): an organisation whose
+    name contains the same text is not found by it, as documented in CaseService._search."""
+    _fill(services)
+    with services.db.transaction() as session:
+        org = session.scalar(select(m.Organization).where(m.Organization.name == "杭州西湖电器"))
+        assert org is not None
+        org.name = "杭州AW2025电器"
+    plain = _scanning(services)
+    term = "AW2025"
+    ours = _rows(services.cases, CaseQuery(search=term))
+    assert ours and all(c.startswith("AW2025-") for c in ours)
+    extra = set(_rows(plain, CaseQuery(search=term))) - set(ours)
+    assert extra and all(not c.startswith("AW2025") for c in extra)  # the organisation's other cases
+    assert _rows(services.cases, CaseQuery(search="aw2025-0001")) == [f"AW2025-0001{n}" for n in range(10)]
+    assert _rows(services.cases, CaseQuery(search="AW2025-00012")) == ["AW2025-00012"]
+    assert services.cases.count(CaseQuery(search="杭州AW2025")) > 0  # found by its name as before
+
+
+def test_the_count_of_a_search_stops_at_the_cap(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(services, per_name=4)
+    monkeypatch.setattr(case_service, "SEARCH_COUNT_CAP", 11)
+    query = CaseQuery(search="服务")
+    exact = services.cases.count(query, exact=True)
+    assert exact == len(services.cases.list(query)) > 11
+    assert services.cases.count(query) == 11  # "more than 10"
+    assert services.cases.count(CaseQuery(search="华康电")) == services.cases.count(
+        CaseQuery(search="华康电"), exact=True
+    )  # fewer than the cap: exact
+    assert services.cases.count(CaseQuery()) == 4 * len(NAMES)  # no search: always exact
+    assert services.cases.count(CaseQuery(status="draft")) > 11
+
+
+def _index_rows(path: Path | str) -> list[tuple[int, str, str, str]]:
+    con = sqlite3.connect(path)
+    try:
+        return sorted(con.execute("SELECT rowid, name, credit_code, case_no FROM case_search").fetchall())
+    finally:
+        con.close()
+
+
+def _joined_rows(path: Path | str) -> list[tuple[int, str, str, str]]:
+    con = sqlite3.connect(path)
+    try:
+        return sorted(
+            con.execute(
+                "SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c "
+                "JOIN organizations o ON o.id = c.organization_id"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+
+
+@pytest.mark.sqlite_only
+def test_triggers_keep_the_index_current(services, team, make_case, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Creating a case, renaming its organisation (two ways), correcting the credit code, deleting a
+    case: the index always holds every case with its organisation, and the search follows."""
+    _fill(services, per_name=1)
+    case_no = make_case("draft")  # 测试电器有限公司0
+    assert _index_rows(db_path) == _joined_rows(db_path)
+    assert [c.case_no for c in services.cases.list(search="测试电器有限")] == [case_no]
+
+    services.cases.update_application(
+        team.clerk,
+        case_no,
+        org_name="宁波甬江家电服务有限公司",
+        credit_code=services.cases.get(case_no).organization.credit_code,
+        headcount=120,
+        scope="家用电器的售后服务",
+    )
+    assert _index_rows(db_path) == _joined_rows(db_path)
+    assert services.cases.list(search="测试电器有限") == []
+    assert [c.case_no for c in services.cases.list(search="甬江家电")] == [case_no]
+
+    # A new application of a known credit code renames the organisation: all its cases follow.
+    code = services.cases.get(case_no).organization.credit_code
+    second = services.cases.create(
+        team.clerk,
+        org_name="宁波甬江电器集团",
+        credit_code=code,
+        enterprise_type="production",
+        headcount=80,
+        scope="家用电器的售后服务",
+    ).case_no
+    assert _index_rows(db_path) == _joined_rows(db_path)
+    assert [c.case_no for c in services.cases.list(search="甬江电器集")] == sorted([case_no, second])
+    assert services.cases.list(search="甬江家电") == []
+
+    other_code = complete("91330200MA0YYYYYY")
+    services.cases.update_application(
+        team.clerk,
+        second,
+        org_name="宁波甬江电器集团",
+        credit_code=other_code,
+        headcount=80,
+        scope="家用电器的售后服务",
+    )
+    assert _index_rows(db_path) == _joined_rows(db_path)
+    # a new credit code: the case moves to a new organisation
+    assert [c.case_no for c in services.cases.list(search=other_code[:10])] == [second]
+    assert [c.case_no for c in services.cases.list(search="甬江电器集")] == sorted([case_no, second])
+
+    with services.db.transaction() as session:
+        session.execute(
+            text("DELETE FROM materials WHERE case_id = (SELECT id FROM cases WHERE case_no = :c)"),
+            {"c": second},
+        )
+        session.execute(text("DELETE FROM cases WHERE case_no = :c"), {"c": second})
+        session.execute(text("UPDATE cases SET case_no = 'AW2099-00001' WHERE case_no = 'AW2024-00001'"))
+    assert _index_rows(db_path) == _joined_rows(db_path)
+    assert [c.case_no for c in services.cases.list(search="甬江电器集")] == [case_no]
+    assert [c.case_no for c in services.cases.list(search="2099-0000")] == ["AW2099-00001"]
+
+
+@pytest.mark.sqlite_only
+def test_without_the_index_the_search_scans(services: Services, db_path: Path) -> None:
+    """A database without the index (an SQLite older than 3.34) searches as before, and the service
+    looks the index up once per Services."""
+    _fill(services)
+    expected = {t: _rows(services.cases, CaseQuery(search=t)) for t in SEARCH_TERMS}
+    with services.db.transaction() as session:
+        for trigger in (
+            "case_search_case_insert",
+            "case_search_case_delete",
+            "case_search_case_update",
+            "case_search_organization_update",
+        ):
+            session.execute(text(f"DROP TRIGGER {trigger}"))
+        session.execute(text("DROP TABLE case_search"))
+    assert _uses_index(services)  # looked up once, cached: this Services still thinks it is there
+    again = Services.open(db_path)
+    try:
+        assert not _uses_index(again)
+        for term in SEARCH_TERMS:
+            if term.upper().startswith("AW2") and not term[2:].strip("0123456789-"):
+                continue  # the range narrows (no name here holds such a term, so same rows anyway)
+            assert _rows(again.cases, CaseQuery(search=term)) == expected[term], term
+        assert _rows(again.cases, CaseQuery(search="AW2025-00012")) == ["AW2025-00012"]
+    finally:
+        again.close()
