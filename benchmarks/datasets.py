@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 DEMO_PASSWORD = "demo1234"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
@@ -700,6 +700,7 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
             "status": "n.cert_status",
             "superseded_by_id": "n.superseded_by",
             "payload": "n.payload",
+            "next_surveillance_on": "NULL",  # computed below, once the cases are in
         },
     )
     made["events"] = _copy(
@@ -716,6 +717,7 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
             "hash": "printf('%064x', n.event_base + l.idx + 1)",
         },
     )
+    _fill_next_surveillance(con)
     last = con.execute("SELECT max(seq) FROM events").fetchone()[0]
     con.execute(
         "UPDATE settings SET value = ? WHERE key = 'event_log_head'",
@@ -723,10 +725,45 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
     )
     con.execute("COMMIT")
     log(f"  copied {sum(made.values()):,} rows in {time.monotonic() - t0:.1f} s")
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_search'").fetchone():
+        check_search_index(con)
     con.execute("PRAGMA journal_mode=WAL")
     con.close()
     made["templates"] = seeded
     return made
+
+
+def _fill_next_surveillance(con: sqlite3.Connection) -> None:
+    """certificates.next_surveillance_on as the certificate service keeps it, from the copied cases."""
+    from audit_workbench.services.certificates import surveillance_due
+
+    rows = con.execute(
+        "SELECT ce.id, ce.issued_on, ce.expires_on, (SELECT count(*) FROM cases c "
+        "WHERE c.parent_certificate_id = ce.id AND c.kind = 'surveillance' AND c.status = 'certified') "
+        "FROM certificates ce"
+    ).fetchall()
+    con.executemany(
+        "UPDATE certificates SET next_surveillance_on = ? WHERE id = ?",
+        [
+            (due.isoformat() if due else None, cert_id)
+            for cert_id, issued, expires, done in rows
+            for due in [surveillance_due(date.fromisoformat(issued), date.fromisoformat(expires), done)]
+        ],
+    )
+
+
+def check_search_index(con: sqlite3.Connection) -> None:
+    """The case search index holds exactly every case with its organisation (the triggers fired)."""
+    missing = con.execute(
+        "SELECT count(*) FROM (SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c "
+        "JOIN organizations o ON o.id = c.organization_id "
+        "EXCEPT SELECT rowid, name, credit_code, case_no FROM case_search)"
+    ).fetchone()[0]
+    extra = con.execute(
+        "SELECT (SELECT count(*) FROM case_search) - (SELECT count(*) FROM cases)"
+    ).fetchone()[0]
+    if missing or extra:
+        raise RuntimeError(f"case_search is out of step: {missing} cases missing, {extra} rows extra")
 
 
 def dataset(size: int, *, log=print) -> Path:  # type: ignore[no-untyped-def]

@@ -241,13 +241,50 @@ def gui_start(bench: Bench) -> Row:
 
 # == 3. type-ahead search ===============================================================================
 
-RAW_SEARCH = (
+_RAW_COLUMNS = (
     "SELECT c.case_no, o.name, o.credit_code, c.kind, c.status, c.rubric_id, c.recommended_total, "
     "c.recommended_grade, c.decided_grade, c.updated_at "
-    "FROM cases c JOIN organizations o ON o.id = c.organization_id "
+)
+# The search as one raw query on the indexed table: the trigram index (case_search, FTS5) finds the
+# cases whose name, credit code or case number holds the term (3 characters or more).
+RAW_SEARCH = (
+    _RAW_COLUMNS + "FROM case_search s JOIN cases c ON c.id = s.rowid "
+    "JOIN organizations o ON o.id = c.organization_id "
+    "WHERE case_search MATCH ? ORDER BY c.case_no, c.id LIMIT ?"
+)
+# The same search as a scan: the only way for 1 or 2 characters (no trigram), and the faster one for
+# a term in so many cases that walking the case-number index fills the page at once.
+RAW_SCAN = (
+    _RAW_COLUMNS + "FROM cases c JOIN organizations o ON o.id = c.organization_id "
     "WHERE o.name LIKE ? OR o.credit_code LIKE ? OR c.case_no LIKE ? "
     "ORDER BY c.case_no, c.id LIMIT ?"
 )
+
+
+def raw_searches(con: sqlite3.Connection, term: str) -> dict[str, Callable[[], object]]:
+    """The raw queries that give a keystroke's first page: the indexed one where it applies, the scan."""
+    forms: dict[str, Callable[[], object]] = {
+        "scan": lambda: con.execute(
+            RAW_SCAN, (f"%{term}%", f"{term.upper()}%", f"%{term}%", PAGE_SIZE)
+        ).fetchall()
+    }
+    indexed = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_search'").fetchone()
+    if indexed and len(term) >= 3:
+        phrase = '"' + term.replace('"', '""') + '"'
+        forms["index"] = lambda: con.execute(RAW_SEARCH, (phrase, PAGE_SIZE)).fetchall()
+    return forms
+
+
+def best_raw_search(con: sqlite3.Connection, term: str) -> tuple[str, Callable[[], object]]:
+    """The fastest of the raw queries for this term (a strict baseline: the best one a person
+    writing SQL by hand for this keystroke would pick)."""
+    forms = raw_searches(con, term)
+    best: dict[str, float] = {}
+    for name, run in forms.items():
+        run()
+        best[name] = median([timed(run) for _ in range(3)])
+    name = min(best, key=lambda k: best[k])
+    return name, forms[name]
 
 
 def keystroke(services, term: str) -> None:  # type: ignore[no-untyped-def]
@@ -264,7 +301,7 @@ def search(bench: Bench) -> Row:
     row = Row(
         "search",
         f"type-ahead search per keystroke ({size:,} cases)",
-        "the same search as one raw sqlite3 query",
+        "the same search as one raw sqlite3 query on the indexed table",
         "≤ 3×, ≤ 50 ms",
         "max",
         3.0,
@@ -273,15 +310,11 @@ def search(bench: Bench) -> Row:
     con = sqlite3.connect(bench.path(size))
     terms = bench.search_terms(size)
 
-    def raw(term: str) -> None:
-        con.execute(RAW_SEARCH, (f"%{term}%", f"{term.upper()}%", f"%{term}%", PAGE_SIZE)).fetchall()
-
     per_key = []
     for term in terms:
-        b, o = interleaved(
-            lambda t=term: raw(t), lambda t=term: keystroke(services, t), bench.settings.repeat
-        )
-        per_key.append({"term": term, "baseline_s": median(b), "ours_s": median(o)})
+        form, raw = best_raw_search(con, term)
+        b, o = interleaved(raw, lambda t=term: keystroke(services, t), bench.settings.repeat)
+        per_key.append({"term": term, "baseline": form, "baseline_s": median(b), "ours_s": median(o)})
     con.close()
     ratios = [k["ours_s"] / k["baseline_s"] for k in per_key]
     row.baseline_s = median([k["baseline_s"] for k in per_key])
@@ -290,6 +323,7 @@ def search(bench: Bench) -> Row:
     worst = max(k["ours_s"] for k in per_key)
     row.details = {
         "ratio_is": "median over keystrokes of (ours ÷ baseline)",
+        "baseline_is": "per keystroke the faster raw query: the FTS5 trigram MATCH (3+ characters) or the LIKE scan",
         "slowest_keystroke_s": worst,
         "absolute_limit_s": 0.050,
         "keystrokes": per_key,
@@ -1044,7 +1078,7 @@ PLACEHOLDER = {
     ),
     "search": (
         "type-ahead search per keystroke",
-        "the same search as one raw sqlite3 query",
+        "the same search as one raw sqlite3 query on the indexed table",
         "≤ 3×, ≤ 50 ms",
     ),
     "score_edit": ("one score edit through the service", "raw sqlite3 insert + commit in WAL", "≤ 4×"),
