@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -167,21 +168,26 @@ class Rubric(_Strict):
             for indicator in category.indicators:
                 yield category, indicator
 
-    @property
+    # The model is frozen, so these look-ups are computed once per rubric (scoring asks on every edit).
+    @cached_property
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(i.code for _, i in self.indicators())
 
+    @cached_property
+    def _by_code(self) -> dict[str, tuple[Category, Indicator]]:
+        return {indicator.code: (category, indicator) for category, indicator in self.indicators()}
+
     def indicator(self, code: str) -> Indicator:
-        for _, indicator in self.indicators():
-            if indicator.code == code:
-                return indicator
-        raise KeyError(code)
+        try:
+            return self._by_code[code][1]
+        except KeyError:
+            raise KeyError(code) from None
 
     def category_of(self, code: str) -> Category:
-        for category, indicator in self.indicators():
-            if indicator.code == code:
-                return category
-        raise KeyError(code)
+        try:
+            return self._by_code[code][0]
+        except KeyError:
+            raise KeyError(code) from None
 
     def grade_band(self, grade: Grade | str) -> GradeBand:
         for band in self.grades:
