@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import BindParameter, Table, bindparam, exists, func, select
+from sqlalchemy import BindParameter, Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound, Refused
@@ -228,27 +228,12 @@ def effective_certificate_status(cert: m.Certificate, today: date) -> str:
 
 
 def next_surveillance(session: Session, cert: m.Certificate, today: date) -> date | None:
-    """The next annual surveillance date: the first anniversary not yet covered by a certified surveillance."""
+    """The next annual surveillance date: the first anniversary not yet covered by a certified
+    surveillance, while the certificate is in force. The date is kept on the certificate
+    (`next_surveillance_on`, set at issue and when a surveillance or renewal of it is certified)."""
     if effective_certificate_status(cert, today) not in (CertificateState.valid, CertificateState.suspended):
         return None
-    completed = (
-        session.scalar(
-            select(func.count())
-            .select_from(m.Case)
-            .where(
-                m.Case.parent_certificate_id == cert.id,
-                m.Case.kind == "surveillance",
-                m.Case.status == "certified",
-            )
-        )
-        or 0
-    )
-    years = completed + 1
-    try:
-        due = cert.issued_on.replace(year=cert.issued_on.year + years)
-    except ValueError:  # 29 February
-        due = cert.issued_on.replace(year=cert.issued_on.year + years, day=28)
-    return due if due < cert.expires_on else None
+    return cert.next_surveillance_on
 
 
 def certificate_view(session: Session, cert: m.Certificate, today: date) -> CertificateView:
