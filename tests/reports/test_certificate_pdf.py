@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from audit_workbench.core import certsig
-from audit_workbench.reports import fonts
+from audit_workbench.reports import certificate_pdf, fonts
 from audit_workbench.reports.certificate_pdf import render_certificate
 
 from .pdf_tools import decode_qr, fonts_of, render_page, text_of
@@ -121,6 +121,37 @@ def test_same_input_same_bytes(doc, pdf_zh) -> None:
     assert render_certificate(doc, "zh") == pdf_zh
     assert render_certificate(doc, "en") == render_certificate(doc, "en")
     assert render_certificate(doc, "en") != pdf_zh
+
+
+def test_guilloche_from_the_cache_gives_the_same_bytes_as_built_afresh(doc) -> None:
+    certificate_pdf._wave_path.cache_clear()
+    certificate_pdf._rosette_path.cache_clear()
+    fresh = render_certificate(doc, "zh")  # the paths are built for this page
+    assert certificate_pdf._wave_path.cache_info().misses == 4
+    cached = render_certificate(doc, "zh")  # and drawn from the cache on the next
+    assert certificate_pdf._wave_path.cache_info().hits >= 4
+    assert certificate_pdf._rosette_path.cache_info().hits >= 1
+    assert cached == fresh
+
+
+def test_qr_with_the_fixed_mask_scans_for_many_certificates(signing_key) -> None:
+    # The mask is fixed rather than chosen per code: every code must still read back, at a
+    # resolution (100 dpi, under 2 pixels a module) well below a phone camera's or a printer's.
+    for i in range(8):
+        doc = certificate_doc(
+            signing_key, number=f"AWB-2025-{1000 + 37 * i}", organization=f"{ORGANIZATION}第{i + 1}分公司"
+        )
+        assert decode_qr(render_page(render_certificate(doc), dpi=100)) == [doc.qr_payload]
+
+
+def test_reportlab_runs_on_its_c_accelerators() -> None:
+    # rl_accel is a dependency: without it reportlab formats numbers and ASCII85 in Python,
+    # which made every certificate about 40% slower.
+    import _rl_accel
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.fp_str is _rl_accel.fp_str
+    assert rl_accel.asciiBase85Encode is _rl_accel.asciiBase85Encode
 
 
 def test_metadata_is_fixed_and_descriptive(pdf_zh, doc) -> None:
