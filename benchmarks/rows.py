@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -288,12 +288,11 @@ def best_raw_search(con: sqlite3.Connection, term: str) -> tuple[str, Callable[[
 
 
 def keystroke(services, term: str) -> None:  # type: ignore[no-untyped-def]
-    """What the case list does per (debounced) keystroke: count the matches, load the first page."""
+    """What the case list does per (debounced) keystroke (CaseListModel.reload): count the matches and
+    load the first page, in one read."""
     from audit_workbench.services.cases import CaseQuery
 
-    query = CaseQuery(search=term)
-    services.cases.count(query)
-    services.cases.list(replace(query, offset=0, limit=PAGE_SIZE))
+    services.cases.first_page(CaseQuery(search=term), PAGE_SIZE)
 
 
 def search(bench: Bench) -> Row:

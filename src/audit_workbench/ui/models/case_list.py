@@ -116,11 +116,10 @@ class CaseListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Count again and load the first page (after a filter, an order or a data change)."""
-        cases = self.context.services.cases
         self.beginResetModel()
-        self._total = cases.count(self.query)
+        self._total, page = self.context.services.cases.first_page(self.query, self.page_size)
         self._capped = bool(self.query.search) and self._total >= case_service.SEARCH_COUNT_CAP
-        self._rows = [row_of(s) for s in cases.list(replace(self.query, offset=0, limit=self.page_size))]
+        self._rows = [row_of(s) for s in page]
         self._more = len(self._rows) == self.page_size
         self.endResetModel()
         self.sig_total_changed.emit(self._total)
@@ -233,4 +232,6 @@ class CaseListModel(QAbstractTableModel):
         key = COLUMNS[column][0]
         if key in UNSORTABLE:
             return
-        self.set_query(replace(self.query, order_by=key, descending=order == Qt.SortOrder.DescendingOrder))
+        query = replace(self.query, order_by=key, descending=order == Qt.SortOrder.DescendingOrder)
+        if query != self.query:  # the view asks again for the order it has (e.g. when set up)
+            self.set_query(query)
