@@ -368,3 +368,94 @@ def test_without_the_index_the_search_scans(services: Services, db_path: Path) -
         assert _rows(again.cases, CaseQuery(search="AW2025-00012")) == ["AW2025-00012"]
     finally:
         again.close()
+
+
+def test_a_summary_from_columns_is_the_summary_of_the_case(services: Services) -> None:
+    """The list reads columns, not case objects: every field is what summary_view gives."""
+    from audit_workbench.services.views import summary_view
+
+    _fill(services, per_name=1)
+    with services.read() as session:
+        expected = [summary_view(c) for c in session.scalars(select(m.Case).order_by(m.Case.case_no))]
+    assert services.cases.list(CaseQuery()) == expected
+    assert services.cases.list(CaseQuery(search="华康")) == [
+        s for s in expected if "华康" in s.organization.name
+    ]
+
+
+def test_the_first_page_is_the_count_and_the_list(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a keystroke reads in one go equals count() and list() asked apart, for every term."""
+    _fill(services, per_name=4)
+    monkeypatch.setattr(case_service, "SEARCH_COUNT_CAP", 11)
+    queries = [
+        lambda t: CaseQuery(search=t),
+        lambda t: CaseQuery(search=t, status="certified"),
+        lambda t: CaseQuery(search=t, order_by="organization", descending=True),
+    ]
+    capped = 0
+    for term in SEARCH_TERMS:
+        for make in queries:
+            query = make(term)
+            total, page = services.cases.first_page(query, 5)
+            assert total == services.cases.count(query), (term, query)
+            assert page == services.cases.list(replace(query, offset=0, limit=5)), (term, query)
+            capped += total == 11
+    assert capped > 3
+    assert services.cases.first_page(CaseQuery(search="没有这个组织"), 5) == (0, [])
+
+
+def _statements(services: Services) -> list[str]:
+    """The SQL statements the services run from now on (appended as they go)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(services.db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: seen.append(sql))
+    return seen
+
+
+@pytest.mark.sqlite_only
+def test_the_count_of_a_rare_term_reads_the_index_alone(services: Services) -> None:
+    """A search with no other filter counts on the index's copy of the columns (no join); with a
+    filter, or a term the index cannot narrow, the count joins the cases as before."""
+    _fill(services, per_name=4)
+    plain = _scanning(services)
+    seen = _statements(services)
+    for term in ("华康电", "abc", "9144", "有限公司", '"Hi"', "straße", "AW2025-000", "佛山"):
+        for query in (CaseQuery(search=term), CaseQuery(search=term, status="draft")):
+            expected = plain.count(query)
+            seen.clear()
+            assert services.cases.count(query) == expected, (term, query)
+            alone = [s for s in seen if "FROM case_search WHERE case_search MATCH" in s and "LIKE" in s]
+            narrowed = term not in ("straße", "AW2025-000", "佛山") and not query.status
+            assert bool(alone) == narrowed, (term, query, seen)
+            if narrowed:
+                assert not any("FROM cases" in s for s in seen)
+
+
+@pytest.mark.sqlite_only
+def test_a_page_in_case_number_order_scans_above_the_page_candidates(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over SEARCH_PAGE_CANDIDATES candidates a page in case-number order walks the case numbers
+    (no MATCH); in another order, and for the count, the index still narrows. Same rows."""
+    _fill(services)
+    monkeypatch.setattr(case_service, "SEARCH_PAGE_CANDIDATES", 4)
+    plain = _scanning(services)
+    seen = _statements(services)
+    for term, many in (("有限公司", True), ("维修站", True), ("华康电", False), ("佛山华", False)):
+        for query in (CaseQuery(search=term, limit=5), CaseQuery(search=term, descending=True)):
+            expected = _rows(plain, query)
+            seen.clear()
+            assert _rows(services.cases, query) == expected
+            matched = any("MATCH" in s and "ORDER BY cases.case_no" in s for s in seen)
+            assert matched == (not many), (term, seen)
+        seen.clear()
+        by_name = CaseQuery(search=term, order_by="organization")
+        assert _rows(services.cases, by_name) == _rows(plain, by_name)
+        assert any("MATCH" in s and "ORDER BY organizations.name" in s for s in seen)
+        counted = plain.count(CaseQuery(search=term))
+        seen.clear()
+        assert services.cases.count(CaseQuery(search=term)) == counted
+        assert any("MATCH" in s and "LIKE" in s for s in seen)

@@ -224,3 +224,36 @@ def test_new_case_dialog_checks_the_credit_code_as_typed(qtbot, ui_context, team
     assert dialog.code_status.objectName() == "okText"
     assert dialog.ok_button.isEnabled()
     assert dialog.application().credit_code == good
+
+
+def _reads(monkeypatch, services) -> list[str]:  # type: ignore[no-untyped-def]
+    """The case service's reads from now on, by name."""
+    calls: list[str] = []
+    for name in ("count", "list", "first_page"):
+        real = getattr(services.cases, name)
+
+        def counted(*args, _name=name, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(services.cases, name, counted)
+    return calls
+
+
+def test_the_page_loads_its_first_page_once(qtbot, monkeypatch, services, team, ui_context, many) -> None:  # type: ignore[no-untyped-def]
+    """The view asks the model to sort by the order it already has when set up: no second load.
+    A new order, and a header click back to the first one, load again."""
+    calls = _reads(monkeypatch, services)
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    assert calls == ["first_page"]
+    assert page.model.rowCount() == PAGE_SIZE
+    page.model.sort(COLUMN["case_no"], Qt.SortOrder.AscendingOrder)  # the order it has
+    assert calls == ["first_page"]
+    header = page.view.horizontalHeader()
+    header.setSortIndicator(COLUMN["case_no"], Qt.SortOrder.DescendingOrder)
+    assert calls == ["first_page"] * 2
+    assert page.model.index(0, COLUMN["case_no"]).data() == "AW2025-02000"
+    header.setSortIndicator(COLUMN["case_no"], Qt.SortOrder.AscendingOrder)
+    assert calls == ["first_page"] * 3
+    assert page.model.index(0, COLUMN["case_no"]).data() == "AW2025-00001"
