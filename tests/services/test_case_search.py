@@ -386,7 +386,8 @@ def test_a_summary_from_columns_is_the_summary_of_the_case(services: Services) -
 def test_the_first_page_is_the_count_and_the_list(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What a keystroke reads in one go equals count() and list() asked apart, for every term."""
+    """What a keystroke reads in one go equals count() and list() asked apart, for every term, also
+    when the page is not full and its length gives the count."""
     _fill(services, per_name=4)
     monkeypatch.setattr(case_service, "SEARCH_COUNT_CAP", 11)
     queries = [
@@ -398,11 +399,14 @@ def test_the_first_page_is_the_count_and_the_list(
     for term in SEARCH_TERMS:
         for make in queries:
             query = make(term)
-            total, page = services.cases.first_page(query, 5)
-            assert total == services.cases.count(query), (term, query)
-            assert page == services.cases.list(replace(query, offset=0, limit=5)), (term, query)
-            capped += total == 11
+            for limit in (5, 50):  # a full page, and pages longer than the count's cap
+                total, page = services.cases.first_page(query, limit)
+                assert total == services.cases.count(query), (term, query, limit)
+                assert page == services.cases.list(replace(query, offset=0, limit=limit)), (term, query)
+                capped += total == 11
     assert capped > 3
+    everything = services.cases.first_page(CaseQuery(), 500)
+    assert everything[0] == services.cases.count(CaseQuery()) == len(everything[1]) == 4 * len(NAMES)
     assert services.cases.first_page(CaseQuery(search="没有这个组织"), 5) == (0, [])
 
 
