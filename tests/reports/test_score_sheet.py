@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from audit_workbench.core.rubric import load_rubric
+from audit_workbench.reports import score_sheet
 from audit_workbench.reports.models import IndicatorRow
 from audit_workbench.reports.score_sheet import (
     SHEET_METADATA,
@@ -194,6 +195,68 @@ def test_same_input_same_bytes(doc, xlsx) -> None:
     assert render_score_sheet(doc, "en") == render_score_sheet(doc, "en")
     names = {info.filename: info.date_time for info in zipfile.ZipFile(io.BytesIO(xlsx)).infolist()}
     assert set(names.values()) == {(2025, 1, 17, 9, 30, 0)}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cached_styles_give_the_same_file_as_styling_every_cell(doc, lang, monkeypatch) -> None:
+    cached = render_score_sheet(doc, lang)
+
+    def every_cell(cell, **style) -> None:  # the long way: openpyxl's descriptors on every cell
+        defaults = {"bold": False, "fill": None, "align": score_sheet._WRAP, "size": 10}
+        defaults |= {"color": "222B36", "border": True, "fmt": None, "unlocked": False}
+        score_sheet._apply_style(cell, **(defaults | style))
+
+    monkeypatch.setattr(score_sheet, "_style", every_cell)
+    assert render_score_sheet(doc, lang) == cached
+    wb = _book(cached)
+    ws = wb[SHEET_SCORES]
+    row = _rows_by_code(ws)["1.1"]
+    # Cells styled from the cache keep their own parts: a locked code, an unlocked points cell.
+    assert ws.cell(row, 1).protection.locked and not ws.cell(row, 4).protection.locked
+    assert ws.cell(row, 4).fill.fgColor.rgb.endswith("FFF6CC") and ws.cell(row, 4).number_format == "0.0"
+
+
+def test_a_repeated_style_is_copied_and_the_cache_goes_with_its_workbook(monkeypatch) -> None:
+    import gc
+
+    from openpyxl import Workbook
+
+    calls = []
+    apply_style = score_sheet._apply_style
+    monkeypatch.setattr(
+        score_sheet, "_apply_style", lambda cell, *a: calls.append(a) or apply_style(cell, *a)
+    )
+    gc.collect()  # workbooks of earlier tests, if any (openpyxl's objects form cycles)
+    assert len(score_sheet._WORKBOOK_STYLES) == 0
+    books = [Workbook(), Workbook()]
+    for wb in books:
+        ws = wb.active
+        ws["A1"] = "first"
+        score_sheet._style(ws["A1"], bold=True, fill=score_sheet._FILL_HEADER, unlocked=True)
+        score_sheet._style(ws["B2"], bold=True, fill=score_sheet._FILL_HEADER, unlocked=True)  # copied
+        score_sheet._style(ws["C3"], bold=True)  # another combination
+        assert ws["B2"]._style == ws["A1"]._style and ws["B2"]._style is not ws["A1"]._style
+        assert ws["B2"].font.b and ws["B2"].fill.fgColor.rgb.endswith(score_sheet.NAVY)
+        assert not ws["B2"].protection.locked and ws["C3"].protection.locked
+    assert len(calls) == 4  # once per combination and workbook: arrays index their own workbook
+    assert len(score_sheet._WORKBOOK_STYLES) == 2
+    del books, wb, ws
+    gc.collect()
+    assert len(score_sheet._WORKBOOK_STYLES) == 0
+
+
+def test_worksheets_are_written_in_memory_to_the_same_bytes(doc, monkeypatch, tmp_path) -> None:
+    import tempfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    from audit_workbench.reports import _xlsx
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    in_memory = render_score_sheet(doc)
+    assert list(tmp_path.iterdir()) == []  # no temporary file, not even for a moment's use
+    monkeypatch.setattr(_xlsx, "_InMemoryWriter", ExcelWriter)  # openpyxl's own: one file per sheet
+    assert render_score_sheet(doc) == in_memory
 
 
 def test_text_starting_with_equals_stays_text(loaded_rubric) -> None:

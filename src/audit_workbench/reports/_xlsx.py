@@ -10,6 +10,8 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -32,10 +34,32 @@ class _FixedTimeZip(ZipFile):
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
-        # openpyxl streams each worksheet to a temporary file and adds it with write(), which would
-        # take the file's modification time: read it and add it with our timestamp instead.
+        # Should openpyxl add a file from disk, it would take the file's modification time: read it
+        # and add it with our timestamp instead.
         with open(filename, "rb") as handle:
             self.writestr(arcname or os.path.basename(filename), handle.read())
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, with each worksheet serialised into memory instead of a temporary file.
+
+    ExcelWriter.write_worksheet streams a sheet to a named temporary file, adds it to the archive
+    and deletes it: three file system round trips per sheet, which cost more than writing the XML
+    on a slow disk. The same WorksheetWriter writes into a BytesIO here; the bytes are the same.
+    """
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        if self.workbook.write_only:  # not ours: keep openpyxl's way
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 def save_workbook_bytes(workbook: Workbook, stamp: datetime | None, *, creator: str, title: str) -> bytes:
@@ -49,8 +73,8 @@ def save_workbook_bytes(workbook: Workbook, stamp: datetime | None, *, creator: 
     props.modified = when
     buffer = io.BytesIO()
     archive = _FixedTimeZip(buffer, when)
-    # ExcelWriter directly: openpyxl's save_workbook would overwrite `modified` with the clock.
-    ExcelWriter(workbook, archive).save()
+    # The writer directly: openpyxl's save_workbook would overwrite `modified` with the clock.
+    _InMemoryWriter(workbook, archive).save()
     return buffer.getvalue()
 
 

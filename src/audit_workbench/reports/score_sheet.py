@@ -14,16 +14,20 @@ this rubric, its structure, every code, every value — and either returns all t
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
 import zlib
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -152,6 +156,11 @@ _FILL_TOTAL = PatternFill("solid", fgColor="E8F0E0")
 _UNLOCKED = Protection(locked=False)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="top")
+_MIDDLE = Alignment(vertical="center")
+_HEADING = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_SUBHEADING = Alignment(horizontal="center", vertical="center")
+_RIGHT = Alignment(horizontal="right")
+_RIGHT_TOP = Alignment(horizontal="right", vertical="top")
 POINTS_FORMAT = "0.0"
 
 
@@ -230,8 +239,54 @@ def _style(
     color: str = "222B36",
     border: bool = True,
     fmt: str | None = None,
+    unlocked: bool = False,
 ) -> None:
-    cell.font = Font(name="Microsoft YaHei", size=size, bold=bold, color=color)
+    """Font, alignment, fill, border, number format and protection of a cell not styled before.
+
+    A sheet repeats a few dozen combinations over hundreds of cells, and openpyxl's style
+    descriptors hash every part into the workbook's style lists on every assignment. The first cell
+    of a combination is styled through them; the next ones get a copy of its finished style array
+    (``cell._style``, the way openpyxl copies styles itself), so the file is the same.
+    """
+    if cell.has_style:  # the cache holds whole styles: a partly styled cell goes the long way
+        _apply_style(cell, bold, fill, align, size, color, border, fmt, unlocked)
+        return
+    styles = _WORKBOOK_STYLES.get(cell.parent.parent)
+    if styles is None:
+        styles = _WORKBOOK_STYLES[cell.parent.parent] = {}
+    # By identity: the style objects are module constants, and the entry keeps them alive.
+    key = (bold, id(fill), id(align), size, color, border, fmt, unlocked)
+    hit = styles.get(key)
+    if hit is not None and hit[0] is fill and hit[1] is align:
+        cell._style = copy(hit[2])
+        return
+    _apply_style(cell, bold, fill, align, size, color, border, fmt, unlocked)
+    styles[key] = (fill, align, copy(cell._style))
+
+
+# Per workbook: a style array holds indices into its workbook's style lists.
+_WORKBOOK_STYLES: WeakKeyDictionary[Workbook, dict[tuple[Any, ...], tuple[Any, Any, StyleArray]]] = (
+    WeakKeyDictionary()
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _font(size: float, bold: bool, color: str) -> Font:
+    return Font(name="Microsoft YaHei", size=size, bold=bold, color=color)
+
+
+def _apply_style(
+    cell: Any,
+    bold: bool,
+    fill: PatternFill | None,
+    align: Alignment,
+    size: float,
+    color: str,
+    border: bool,
+    fmt: str | None,
+    unlocked: bool,
+) -> None:
+    cell.font = _font(size, bold, color)
     cell.alignment = align
     if fill is not None:
         cell.fill = fill
@@ -239,6 +294,8 @@ def _style(
         cell.border = _BORDER
     if fmt:
         cell.number_format = fmt
+    if unlocked:
+        cell.protection = _UNLOCKED
 
 
 def _write_scores(
@@ -255,7 +312,7 @@ def _write_scores(
     # Title block.
     ws.merge_cells(f"A1:{last}1")
     ws["A1"] = t["title"]
-    _style(ws["A1"], bold=True, size=15, color=NAVY, border=False, align=Alignment(vertical="center"))
+    _style(ws["A1"], bold=True, size=15, color=NAVY, border=False, align=_MIDDLE)
     ws.row_dimensions[1].height = 26
     info = (
         (t["organization"], doc.organization, t["case"], doc.case_no),
@@ -290,7 +347,7 @@ def _write_scores(
             bold=True,
             fill=_FILL_HEADER,
             color="FFFFFF",
-            align=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            align=_HEADING,
         )
         sub = ws.cell(header_row + 1, col, HEADERS[other][col - 1])
         _style(
@@ -298,7 +355,7 @@ def _write_scores(
             size=8,
             fill=_FILL_SUBHEADER,
             color="5E6773",
-            align=Alignment(horizontal="center", vertical="center"),
+            align=_SUBHEADING,
         )
     ws.row_dimensions[header_row].height = 20 if lang == "zh" else 30
     ws.freeze_panes = ws.cell(header_row + 2, 1)
@@ -348,9 +405,8 @@ def _write_scores(
                     align=_CENTER
                     if col in (COL_CODE, COL_MAX, COL_POINTS, COL_NA, COL_EVIDENCE, COL_APPLICABLE)
                     else _WRAP,
+                    unlocked=is_input,
                 )
-                if is_input:
-                    cell.protection = _UNLOCKED
             _validate_points(ws, r, indicator.max_points, lang)
             _fit_height(ws, r, ((name, widths[COL_NAME - 1]), (note or "", widths[COL_NOTE - 1])))
             r += 1
@@ -371,7 +427,7 @@ def _write_scores(
                 bold=col != COL_CODE,
                 fill=_FILL_SUBTOTAL,
                 fmt=POINTS_FORMAT if col in (COL_MAX, COL_POINTS, COL_APPLICABLE) else None,
-                align=Alignment(horizontal="right") if col == COL_NAME else _CENTER,
+                align=_RIGHT if col == COL_NAME else _CENTER,
             )
         subtotal_rows.append(r)
         r += 1
@@ -422,9 +478,7 @@ def _write_scores(
                 bold=strong or col == COL_NAME,
                 fill=_FILL_TOTAL if strong else None,
                 fmt=fmt if col in (COL_MAX, COL_POINTS, COL_APPLICABLE) else None,
-                align=Alignment(horizontal="right", vertical="top")
-                if col == COL_NAME
-                else (_WRAP if col == COL_NOTE else _CENTER),
+                align=_RIGHT_TOP if col == COL_NAME else (_WRAP if col == COL_NOTE else _CENTER),
                 size=11 if strong else 10,
             )
         cells[key] = f"{d_col}{r}"
@@ -560,7 +614,7 @@ def _write_nonconformities(ws: Worksheet, doc: ScoreSheetDoc, lang: str, passwor
         ws.column_dimensions[_col(col)].width = width
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
     put(ws, 1, 1, f"{t['nc_title']} — {doc.organization} ({doc.case_no})")
-    _style(ws["A1"], bold=True, size=14, color=NAVY, border=False, align=Alignment(vertical="center"))
+    _style(ws["A1"], bold=True, size=14, color=NAVY, border=False, align=_MIDDLE)
     ws.row_dimensions[1].height = 24
     for col, text in enumerate(headers, start=1):
         _style(
@@ -568,7 +622,7 @@ def _write_nonconformities(ws: Worksheet, doc: ScoreSheetDoc, lang: str, passwor
             bold=True,
             fill=_FILL_HEADER,
             color="FFFFFF",
-            align=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            align=_HEADING,
         )
     ws.freeze_panes = "A3"
     r = 3
