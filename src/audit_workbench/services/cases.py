@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
@@ -178,6 +179,19 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
     )
 
 
+def _search_values(term: str, plan: str) -> dict[str, str]:
+    """The bound values of a search for `term` by `plan` (see CaseService._search)."""
+    if plan == "range":
+        start = term.upper()
+        return {"search_from": start, "search_to": _after_prefix(start)}
+    values = {"search_contains": f"%{term}%", "search_prefix": f"{term.upper()}%"}
+    if plan == "index":
+        phrase = _search_phrase(term)
+        assert phrase is not None
+        values["search_phrase"] = phrase
+    return values
+
+
 SORTABLE = {
     "case_no": m.Case.case_no,
     "kind": m.Case.kind,
@@ -197,6 +211,8 @@ class CaseService:
         self._search_index: bool | None = None
         # search phrase → how many cases the index finds, up to SEARCH_CANDIDATES + 1 (a plan choice)
         self._found: dict[str, int] = {}
+        # (plan, order, descending, offset, limit) → the statement of a first page of a search (_list)
+        self._pages: dict[tuple[object, ...], Select[Any]] = {}
 
     # -- queries ----------------------------------------------------------------------------------
     def get(self, case_no: str) -> CaseDetail:
@@ -253,37 +269,54 @@ class CaseService:
     ) -> tuple[list[ColumnElement[bool]], bool]:
         """The conditions of a search for `term`, and whether they need the organisation joined: the
         organisation's name or the case number contains it, or the credit code starts with it (LIKE,
-        ASCII case ignored).
+        ASCII case ignored). The term's values are bound parameters named as in _search_values, so
+        a statement built for one term runs for another of the same plan (see _plan).
 
         Where the case search index exists (SQLite with FTS5, see storage.models), two narrowings
         avoid scanning every case:
         - a term shaped like a case number (AW2025-00042 or a start of one) is a range of the case
           number's unique index; it matches case numbers only, not names that contain it;
         - for a term of 3 or more characters that the trigram index finds in at most `most` cases
-          (by default SEARCH_CANDIDATES), those cases are the candidates and the LIKE conditions stay as the exact filter, so the
-          rows are the same as without the index. How many cases the index finds is remembered per
-          term (the count and the page of one keystroke ask the same): it only chooses the plan,
-          never the rows.
+          (by default SEARCH_CANDIDATES), those cases are the candidates and the LIKE conditions
+          stay as the exact filter, so the rows are the same as without the index. How many cases
+          the index finds is remembered per term (the count and the page of one keystroke ask the
+          same): it only chooses the plan, never the rows.
         """
+        plan = self._plan(session, term, most)
+        values = _search_values(term, plan)
+        if plan == "range":
+            return [
+                m.Case.case_no >= bindparam("search_from", values["search_from"]),
+                m.Case.case_no < bindparam("search_to", values["search_to"]),
+            ], False
+        contains: BindParameter[str] = bindparam("search_contains", values["search_contains"])
         like = or_(
-            m.Organization.name.like(f"%{term}%"),
-            m.Organization.credit_code.like(f"{term.upper()}%"),
-            m.Case.case_no.like(f"%{term}%"),
+            m.Organization.name.like(contains),
+            m.Organization.credit_code.like(bindparam("search_prefix", values["search_prefix"])),
+            m.Case.case_no.like(contains),
         )
-        if not self._has_search_index(session):
+        if plan == "scan":
             return [like], True
-        if CASE_NO_SHAPE.match(term):
-            start = term.upper()
-            return [m.Case.case_no >= start, m.Case.case_no < _after_prefix(start)], False
-        phrase = _search_phrase(term)
-        if phrase is None or self._found_by_index(session, phrase) > (most or SEARCH_CANDIDATES):
-            return [like], True  # a frequent term: the LIKE scan soon fills a page
         candidates: Select[int] = (
             select(literal_column("rowid", Integer))
             .select_from(table(CASE_SEARCH))
-            .where(literal_column(CASE_SEARCH).op("MATCH")(bindparam("phrase", phrase, unique=True)))
+            .where(
+                literal_column(CASE_SEARCH).op("MATCH")(bindparam("search_phrase", values["search_phrase"]))
+            )
         )
         return [m.Case.id.in_(candidates), like], True
+
+    def _plan(self, session: Session, term: str, most: int | None = None) -> str:
+        """How _search finds `term`: "range" (of case numbers), "index" (narrowed by the search
+        index, found in at most `most` cases) or "scan" (LIKE over every case)."""
+        if not self._has_search_index(session):
+            return "scan"
+        if CASE_NO_SHAPE.match(term):
+            return "range"
+        phrase = _search_phrase(term)
+        if phrase is None or self._found_by_index(session, phrase) > (most or SEARCH_CANDIDATES):
+            return "scan"  # a frequent term: the LIKE scan soon fills a page
+        return "index"
 
     def _found_by_index(self, session: Session, phrase: str) -> int:
         """How many cases the search index finds for `phrase`, counted up to SEARCH_CANDIDATES + 1."""
@@ -342,14 +375,29 @@ class CaseService:
         column = SORTABLE.get(query.order_by, m.Case.case_no)
         # In case-number order the ordered scan beats the narrowing sooner (SEARCH_PAGE_CANDIDATES).
         most = min(SEARCH_PAGE_CANDIDATES, SEARCH_CANDIDATES) if column is m.Case.case_no else None
-        stmt = self._filtered(query, session, *_SUMMARY_COLUMNS, organization=True, most=most).order_by(
-            column.desc() if query.descending else column.asc(), m.Case.id
-        )
-        if query.offset:
-            stmt = stmt.offset(query.offset)
-        if query.limit is not None:
-            stmt = stmt.limit(query.limit)
-        return [_summary(row) for row in session.execute(stmt)]
+        values: dict[str, str] = {}
+        key: tuple[object, ...] | None = None
+        stmt: Select[Any] | None = None
+        if query.search and not (query.status or query.rubric_id or query.grade or query.team_member):
+            # A keystroke's page: the statement of its plan and order is built once, the term bound.
+            term = query.search.strip()
+            plan = self._plan(session, term, most)
+            values = _search_values(term, plan)
+            key = (plan, query.order_by, query.descending, query.offset, query.limit)
+            stmt = self._pages.get(key)
+        if stmt is None:
+            stmt = self._filtered(query, session, *_SUMMARY_COLUMNS, organization=True, most=most).order_by(
+                column.desc() if query.descending else column.asc(), m.Case.id
+            )
+            if query.offset:
+                stmt = stmt.offset(query.offset)
+            if query.limit is not None:
+                stmt = stmt.limit(query.limit)
+            if key is not None and query.offset == 0:
+                if len(self._pages) >= 100:
+                    self._pages.clear()
+                self._pages[key] = stmt
+        return [_summary(row) for row in session.execute(stmt, values)]
 
     def _count(self, session: Session, query: CaseQuery, *, exact: bool) -> int:
         if query.search and not exact:
