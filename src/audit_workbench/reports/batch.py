@@ -9,6 +9,7 @@ failed batch leaves no half-written PDF.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -35,12 +36,50 @@ class CertificateJob:
     lang: str = "zh"
     filename: str | None = None  # within out_dir; default "<certificate number>.pdf"
 
+    @property
+    def number(self) -> str:
+        return self.doc.number
+
     def target_name(self) -> str:
-        name = self.filename or f"{self.doc.number}{'-en' if self.lang == 'en' else ''}.pdf"
-        if Path(name).name != name or name in (".", "..") or "/" in name or "\\" in name:
-            raise ValueError(f"a batch file name must be a plain file name, not {name!r}")
-        safe = _UNSAFE.sub("_", name).strip("._") or "certificate"
-        return safe if safe.lower().endswith(".pdf") else safe + ".pdf"
+        return _target_name(self.filename, self.doc.number, self.lang)
+
+    def resolve(self) -> CertificateJob:
+        return self
+
+
+@dataclass(frozen=True)
+class DeferredCertificateJob:
+    """A certificate whose document is read only when the batch comes to it.
+
+    The batch starts its pool at once and reads each document just before handing it to a worker,
+    so reading the store overlaps rendering instead of preceding it. ``load`` runs in the calling
+    process (it may hold a database session); only the finished document goes to a worker.
+    """
+
+    number: str
+    load: Callable[[], CertificateDoc]
+    lang: str = "zh"
+    filename: str | None = None
+
+    def target_name(self) -> str:
+        return _target_name(self.filename, self.number, self.lang)
+
+    def resolve(self) -> CertificateJob:
+        doc = self.load()
+        if doc.number != self.number:
+            raise ValueError(f"the document read for {self.number} is certificate {doc.number}")
+        return CertificateJob(doc, self.lang, self.filename)
+
+
+Job = CertificateJob | DeferredCertificateJob
+
+
+def _target_name(filename: str | None, number: str, lang: str) -> str:
+    name = filename or f"{number}{'-en' if lang == 'en' else ''}.pdf"
+    if Path(name).name != name or name in (".", "..") or "/" in name or "\\" in name:
+        raise ValueError(f"a batch file name must be a plain file name, not {name!r}")
+    safe = _UNSAFE.sub("_", name).strip("._") or "certificate"
+    return safe if safe.lower().endswith(".pdf") else safe + ".pdf"
 
 
 @dataclass(frozen=True)
@@ -67,14 +106,18 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def print_batch(
-    jobs: Sequence[CertificateJob],
+    jobs: Sequence[Job],
     out_dir: str | os.PathLike[str],
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     workers: int = 2,
     font_path: str | os.PathLike[str] | None = None,
 ) -> BatchResult:
-    """Render every job's certificate into ``out_dir``; returns what was written, failed or skipped."""
+    """Render every job's certificate into ``out_dir``; returns what was written, failed or skipped.
+
+    A job that cannot be rendered — or whose deferred document cannot be read — is reported in
+    ``failed`` and the batch goes on.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     jobs = list(jobs)
@@ -96,7 +139,7 @@ def print_batch(
             _write(targets[index], outcome())
             written.append(targets[index])
         except Exception as exc:  # one bad certificate must not stop the batch
-            failed.append((jobs[index].doc.number, f"{exc.__class__.__name__}: {exc}"))
+            failed.append((jobs[index].number, f"{exc.__class__.__name__}: {exc}"))
         done += 1
         if progress is not None:
             progress(done, total)
@@ -107,8 +150,9 @@ def print_batch(
         for index, job in enumerate(jobs):
             if cancelled():
                 break
-            finish(index, lambda job=job: _render_job(job, font))
+            finish(index, lambda job=job: _render_job(job.resolve(), font))
     else:
+        # The pool starts first: its workers spawn while the first documents are read.
         pool = ProcessPoolExecutor(max_workers=min(workers, total), mp_context=get_context("spawn"))
         try:
             pending: dict[Future[bytes], int] = {}
@@ -120,7 +164,12 @@ def print_batch(
                     index = next(queue, None)
                     if index is None:
                         return
-                    pending[pool.submit(_render_job, jobs[index], font)] = index
+                    try:
+                        job = jobs[index].resolve()
+                    except Exception as exc:  # reported like a failed rendering
+                        finish(index, functools.partial(_reraise, exc))
+                        continue
+                    pending[pool.submit(_render_job, job, font)] = index
 
             refill()
             while pending:
@@ -142,9 +191,9 @@ def print_batch(
     written_set = set(written)
     failed_numbers = {number for number, _ in failed}
     skipped = tuple(
-        job.doc.number
+        job.number
         for job, target in zip(jobs, targets, strict=True)
-        if target not in written_set and job.doc.number not in failed_numbers
+        if target not in written_set and job.number not in failed_numbers
     )
     return BatchResult(
         total=total,
@@ -153,3 +202,7 @@ def print_batch(
         cancelled=bool(skipped) and cancelled(),
         skipped=skipped,
     )
+
+
+def _reraise(exc: BaseException) -> bytes:
+    raise exc

@@ -3,6 +3,7 @@ models, the renderers in `reports/` turn them into bytes. Dates and language are
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -21,6 +22,7 @@ from .views import CaseDetail, get_case_row, relation
 
 STARS = {Grade.five_star: 5, Grade.four_star: 4, Grade.three_star: 3, Grade.qualified: 0}
 Progress = Callable[[int, int], None]
+_IN_CHUNK = 500  # numbers per IN (...) query: well under any database's limit on parameters
 
 
 def _grade_labels(loaded: LoadedRubric, grade: str | None) -> tuple[str, str]:
@@ -81,13 +83,34 @@ class DocumentService:
         cancel: Event | None = None,
         workers: int = 2,
     ):  # type: ignore[no-untyped-def]
-        """Render many certificates on a process pool (both cores), with progress and cancel."""
-        from ..reports.batch import CertificateJob, print_batch
+        """Render many certificates on a process pool (both cores), with progress and cancel.
 
-        jobs = [CertificateJob(self.certificate_doc(n), lang) for n in numbers]
+        Every number is checked first (an unknown one is refused before anything is written); each
+        certificate is then read from the store only when the pool is ready for it, so reading
+        overlaps rendering.
+        """
+        from ..reports.batch import DeferredCertificateJob, print_batch
+
+        numbers = list(numbers)
+        self._require_certificates(numbers)
+        jobs = [DeferredCertificateJob(n, functools.partial(self.certificate_doc, n), lang) for n in numbers]
         return print_batch(
             jobs, out_dir, progress=progress, cancel=cancel, workers=workers, font_path=_font_path(self.s)
         )
+
+    def _require_certificates(self, numbers: Sequence[str]) -> None:
+        """NotFound for the first number that names no certificate."""
+        found: set[str] = set()
+        with self.s.read() as session:
+            unique = list(dict.fromkeys(numbers))
+            for start in range(0, len(unique), _IN_CHUNK):
+                chunk = unique[start : start + _IN_CHUNK]
+                found.update(
+                    session.scalars(select(m.Certificate.number).where(m.Certificate.number.in_(chunk)))
+                )
+        for number in numbers:
+            if number not in found:
+                raise NotFound("certificate", number, "证书")
 
     # -- score sheet --------------------------------------------------------------------------------
     def score_sheet_doc(self, actor: Actor, case_no: str) -> r.ScoreSheetDoc:
