@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from audit_workbench.core.rubric import Rubric
+if TYPE_CHECKING:  # a batch worker prints certificates without loading pydantic and the rubric models
+    from audit_workbench.core.rubric import Rubric
 
 STANDARD_LINE_ZH = "GB/T 27922-2011 商品售后服务评价体系"
 STANDARD_LINE_EN = "GB/T 27922-2011 Commodity after-sales service evaluation system"
