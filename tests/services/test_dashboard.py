@@ -116,6 +116,25 @@ def test_certificates_due_and_grades(services, team, make_case, clock) -> None: 
     assert board.certificates_due == ()
 
 
+def test_the_due_counts_are_totals_not_the_length_of_the_shortened_list(
+    services, team, make_case, clock
+) -> None:  # type: ignore[no-untyped-def]
+    # The card and the tab title must say how many certificates fall due, even when the list
+    # below them stops at its limit (the card showed the limit, 200, on a large register).
+    first = services.cases.get(make_case("certified")).certificate
+    second = services.cases.get(make_case("certified")).certificate
+    assert first is not None and second is not None
+    # 30 days before expiry both certificates are due for expiry and for their (missed) surveillance.
+    clock.now = datetime.combine(first.expires_on - timedelta(days=30), time(9), tzinfo=UTC)
+    board = DashboardService(services).overview(team.clerk, list_limit=3)
+    assert len(board.certificates_due) == 3
+    assert board.certificates_due_total == 4
+    assert board.certificates_due_certificates == 2
+    full = DashboardService(services).overview(team.clerk)
+    assert len(full.certificates_due) == full.certificates_due_total == 4
+    assert {d.number for d in full.certificates_due} == {first.number, second.number}
+
+
 def test_an_expired_certificate_is_neither_due_nor_in_force(services, team, make_case, clock) -> None:  # type: ignore[no-untyped-def]
     case_no = make_case("certified")
     cert = services.cases.get(case_no).certificate

@@ -90,7 +90,9 @@ class Dashboard:
     work_queue_total: int
     overdue_nonconformities: tuple[OverdueNonconformity, ...]
     overdue_total: int
-    certificates_due: tuple[CertificateDue, ...]
+    certificates_due: tuple[CertificateDue, ...]  # the first LIST_LIMIT entries
+    certificates_due_total: int  # all entries (a certificate may fall due for expiry and surveillance)
+    certificates_due_certificates: int  # the certificates those entries concern
     grade_distribution: tuple[tuple[str, int], ...]  # of certificates in force, highest grade first
     certificates_in_force: int
 
@@ -143,6 +145,7 @@ class DashboardService:
                 queue = self._queue_items(session, queue_stmt, roles, queue_limit)
             overdue, overdue_total = self._overdue(session, today, list_limit)
             due = self._certificates_due(session, today, horizon_days, list_limit)
+            due_entries, due_certificates = self._certificates_due_totals(session, today, horizon_days)
             grades = dict(
                 session.execute(
                     select(m.Certificate.grade, func.count())
@@ -160,6 +163,8 @@ class DashboardService:
             overdue_nonconformities=tuple(overdue),
             overdue_total=overdue_total,
             certificates_due=tuple(due),
+            certificates_due_total=due_entries,
+            certificates_due_certificates=due_certificates,
             grade_distribution=tuple((g, grades.get(g, 0)) for g in GRADES),
             certificates_in_force=sum(grades.values()),
         )
@@ -278,10 +283,9 @@ class DashboardService:
 
     # -- certificates expiring or due for surveillance --------------------------------------------
     @staticmethod
-    def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
-        """Certificates in force that expire, or whose next surveillance (stored in
-        `certificates.next_surveillance_on` by the certificate service) falls, by the horizon;
-        one entry per reason, soonest first, the first `limit` of them chosen and ordered in SQL."""
+    def _due_entries(today: date, horizon_days: int):  # type: ignore[no-untyped-def]
+        """One row (cert_id, reason, due_on, number) per certificate in force and reason it falls due
+        by the horizon: its expiry, its next surveillance (stored by the certificate service)."""
         horizon = today + timedelta(days=horizon_days)
         in_force = (m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
         expiry = select(
@@ -296,7 +300,24 @@ class DashboardService:
             m.Certificate.next_surveillance_on.label("due_on"),
             m.Certificate.number.label("number"),
         ).where(*in_force, m.Certificate.next_surveillance_on <= horizon)
-        entries = union_all(expiry, surveillance).subquery()
+        return union_all(expiry, surveillance).subquery()
+
+    @staticmethod
+    def _certificates_due_totals(session, today: date, horizon_days: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        """How many entries fall due by the horizon, and how many certificates they concern (the
+        listed entries stop at the list limit; these counts do not)."""
+        entries = DashboardService._due_entries(today, horizon_days)
+        row = session.execute(
+            select(func.count(), func.count(func.distinct(entries.c.cert_id))).select_from(entries)
+        ).one()
+        return int(row[0]), int(row[1])
+
+    @staticmethod
+    def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
+        """Certificates in force that expire, or whose next surveillance (stored in
+        `certificates.next_surveillance_on` by the certificate service) falls, by the horizon;
+        one entry per reason, soonest first, the first `limit` of them chosen and ordered in SQL."""
+        entries = DashboardService._due_entries(today, horizon_days)
         number: ColumnElement[str] = entries.c.number
         reason: ColumnElement[str] = entries.c.reason
         if session.get_bind().dialect.name == "postgresql":

@@ -211,7 +211,7 @@ class DashboardPage(QWidget):
         self.card_queue.set_value(board.work_queue_total, ACCENT if board.work_queue_total else None)
         self.card_overdue.set_value(board.overdue_total, BAD if board.overdue_total else None)
         self.card_due.set_value(
-            len({d.number for d in board.certificates_due}), WARN if board.certificates_due else None
+            board.certificates_due_certificates, WARN if board.certificates_due_certificates else None
         )
         self.card_in_force.set_value(board.certificates_in_force, OK if board.certificates_in_force else None)
 
@@ -227,7 +227,7 @@ class DashboardPage(QWidget):
         self.due_model.set_rows(board.certificates_due)
         self.tabs.setTabText(0, self.tr("待我处理 ({n})").format(n=board.work_queue_total))
         self.tabs.setTabText(1, self.tr("逾期不符合项 ({n})").format(n=board.overdue_total))
-        self.tabs.setTabText(2, self.tr("证书到期与监督 ({n})").format(n=len(board.certificates_due)))
+        self.tabs.setTabText(2, self.tr("证书到期与监督 ({n})").format(n=board.certificates_due_total))
         states = [c.state_label(s.value) for s in CaseState]
         fit_columns(
             self.queue_view,
