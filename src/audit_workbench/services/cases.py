@@ -102,6 +102,14 @@ class CaseQuery:
     order_by: str = "case_no"
     descending: bool = False
 
+    @property
+    def lone_search(self) -> str | None:
+        """The term of a type-ahead search with no other filter (what the search index serves
+        alone), or None."""
+        if not self.search or self.status or self.rubric_id or self.grade or self.team_member:
+            return None
+        return self.search.strip()
+
 
 # A search's count stops here: the case list shows "1,000+" rather than scanning for the exact number.
 SEARCH_COUNT_CAP = 1001
@@ -378,9 +386,9 @@ class CaseService:
         values: dict[str, str] = {}
         key: tuple[object, ...] | None = None
         stmt: Select[Any] | None = None
-        if query.search and not (query.status or query.rubric_id or query.grade or query.team_member):
+        term = query.lone_search
+        if term is not None:
             # A keystroke's page: the statement of its plan and order is built once, the term bound.
-            term = query.search.strip()
             plan = self._plan(session, term, most)
             values = _search_values(term, plan)
             key = (plan, query.order_by, query.descending, query.offset, query.limit)
@@ -413,10 +421,8 @@ class CaseService:
         """The capped count of a search with no other filter, read from the search index alone (it
         holds the name, credit code and case number of every case: the same LIKE conditions apply
         to its copy, no join), or None when the index does not narrow this search."""
-        if query.status or query.rubric_id or query.grade or query.team_member or not query.search:
-            return None
-        term = query.search.strip()
-        if not self._has_search_index(session) or CASE_NO_SHAPE.match(term):
+        term = query.lone_search
+        if term is None or not self._has_search_index(session) or CASE_NO_SHAPE.match(term):
             return None
         phrase = _search_phrase(term)
         if phrase is None or self._found_by_index(session, phrase) > SEARCH_CANDIDATES:
