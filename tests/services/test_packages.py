@@ -625,6 +625,36 @@ def _truncate(fraction: float) -> HostileBuilder:
     return build
 
 
+def _patch_users_json(
+    members: Members, local: int, central_at: int, value: Callable[[zipfile.ZipInfo], bytes]
+) -> bytes:
+    """The archive with value(users.json's ZipInfo) written at offset `local` of that member's local
+    header and at offset `central_at` of its central directory entry."""
+    data = bytearray(_zip_bytes(members))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("users.json")
+        central = zf.start_dir  # the first central directory entry
+    raw = value(info)
+    data[info.header_offset + local : info.header_offset + local + len(raw)] = raw
+    while central != -1:
+        name_len = int.from_bytes(data[central + 28 : central + 30], "little")
+        if data[central + 46 : central + 46 + name_len] == b"users.json":
+            data[central + central_at : central + central_at + len(raw)] = raw
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def _unknown_compression(members: Members) -> bytes:
+    """users.json stored with compression method 99 (WinZip AES), which the reader refuses up front."""
+    return _patch_users_json(members, 8, 10, lambda _: (99).to_bytes(2, "little"))
+
+
+def _patched_data(members: Members) -> bytes:
+    """users.json flagged as "compressed patched data" (general purpose bit 5), which zipfile
+    cannot read: it raises NotImplementedError while the member is read."""
+    return _patch_users_json(members, 6, 8, lambda info: (info.flag_bits | 0x20).to_bytes(2, "little"))
+
+
 def _flip_byte(members: Members) -> bytes:
     data = bytearray(_zip_bytes(members))
     name = case_doc(members).encode()
@@ -708,6 +738,8 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
     ("truncated", "package_corrupt", lambda p: b""),
     ("truncated", "package_corrupt", lambda p: b"PK\x03\x04 this is not a zip archive"),
     ("truncated", "package_corrupt", _flip_byte),
+    ("unknown compression", "package_bad_member", _unknown_compression),
+    ("unknown compression", "package_bad_member", _patched_data),
     # zip bombs (limits lowered by the test: 1 MiB a member, 3 MiB in all)
     (
         "zip bomb",

@@ -1465,8 +1465,12 @@ def _read_member(
                 steps.check()
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise _corrupt(f"{info.filename}: {exc}") from None
-    except NotImplementedError as exc:
-        raise Refused("package_bad_member", f"{info.filename}: {exc}") from None
+    except NotImplementedError as exc:  # a zip feature zipfile cannot read, e.g. patched data (flag bit 5)
+        raise Refused(
+            "package_bad_member",
+            f"member {info.filename!r} cannot be read: {exc}",
+            f"成员 {info.filename!r} 无法读取：{exc}",
+        ) from None
     return digest.hexdigest(), size, b"".join(parts)
 
 
