@@ -1,0 +1,168 @@
+"""The `audit-workbench` command: the GUI with no arguments, the headless CLI with a subcommand.
+
+The CLI is a thin layer over the services, like the GUI. It must not import Qt, so headless commands
+start fast. Refusals print one line on stderr (a JSON object under --json) and exit 2; internal
+errors exit 1. Each area's commands live in their own module and register themselves here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..core.errors import Refused, set_language
+from . import admin, audits, cases, certificates, packages, rubrics
+from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context
+
+__all__ = ["build_parser", "main"]
+
+
+def cmd_gui(ctx: Context) -> int:
+    try:
+        from ..ui.app import run_gui
+    except ImportError as exc:
+        raise CliError(f"the desktop window is not available in this build ({exc})", "no_gui") from None
+    return run_gui(ctx.args)
+
+
+def _no_command(parser: argparse.ArgumentParser) -> Callable[[Context], int]:
+    """No subcommand: make the demo database if asked, then open the window (or show help headless)."""
+
+    def run(ctx: Context) -> int:
+        from ..storage.db import exists
+
+        if ctx.args.demo and not exists(ctx.db):
+            admin.cmd_demo(ctx)
+        try:
+            import importlib.util
+
+            has_gui = importlib.util.find_spec("audit_workbench.ui.app") is not None
+        except ImportError:
+            has_gui = False
+        if has_gui:
+            return cmd_gui(ctx)
+        parser.print_help()
+        return EXIT_OK
+
+    return run
+
+
+def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db",
+        default=default,
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: audit-workbench.sqlite3 in the user data folder)",
+    )
+    parser.add_argument(
+        "--user",
+        default=default,
+        metavar="NAME",
+        help="act as this user (password from $AUDIT_WORKBENCH_PASSWORD)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="machine-readable output",
+    )
+    parser.add_argument("--lang", default=default, choices=["zh", "en"], help="language of messages")
+    if not suppress:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="with no subcommand: create the default database with demo data if it does not exist yet",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audit-workbench",
+        description="Audit Workbench — GB/T 27922 商品售后服务评价体系认证 workbench. "
+        "With no subcommand it opens the desktop window.",
+    )
+    _globals(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    _globals(common, suppress=True)
+
+    def add(
+        name: str, func: Callable[[Context], int], help: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help, parents=[common], description=help)
+        p.set_defaults(func=func)
+        return p
+
+    def group(name: str, help: str) -> Any:
+        p = sub.add_parser(name, help=help, description=help)
+        return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+    admin.register_setup(add, group)
+    p = add("gui", cmd_gui, "open the desktop window")
+    p.add_argument(
+        "--page",
+        default="dashboard",
+        help="dashboard, cases, register, settings, case:CASE_NO, "
+        "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
+    )
+    p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
+
+    admin.register_users(add, group)
+    rubrics.register(add, group)
+    cases.register(add, group)
+    audits.register(add, group)
+    certificates.register(add, group)
+    packages.register(add, group)
+    admin.register(add, group)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None) or os.environ.get("AUDIT_WORKBENCH_LANG")
+    if lang:
+        set_language(lang)
+    as_json = bool(getattr(args, "json", False))
+    ctx = Context(args)
+    if getattr(args, "command", None) is None:
+        args.func = _no_command(parser)
+        args.page = "dashboard"
+        args.screenshot = None
+    try:
+        return args.func(ctx)
+    except (Refused, CliError) as exc:
+        message = str(exc)
+        code = exc.code
+        if as_json:
+            print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
+        else:
+            print(f"audit-workbench: {message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
+    except Exception as exc:  # an internal error: say so plainly, with the type, and exit 1
+        if as_json:
+            print(
+                json.dumps({"error": f"internal error: {exc.__class__.__name__}: {exc}", "code": "internal"}),
+                file=sys.stderr,
+            )
+        else:
+            print(f"audit-workbench: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("AUDIT_WORKBENCH_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""What every command shares: the context (database, acting user, output), errors and small parsers."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+EXIT_OK, EXIT_INTERNAL, EXIT_REFUSED = 0, 1, 2
+PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
+NEW_PASSWORD_ENV = "AUDIT_WORKBENCH_NEW_PASSWORD"
+
+
+class Add(Protocol):
+    """Registers a command: `add(name, func, help, group)` returns its argument parser."""
+
+    def __call__(
+        self, name: str, func: Callable[[Context], int], help: str, parent: Any = ...
+    ) -> argparse.ArgumentParser: ...
+
+
+class Group(Protocol):
+    """Registers a command group (`case`, `score`, …) and returns where its actions are added."""
+
+    def __call__(self, name: str, help: str) -> Any: ...
+
+
+class CliError(Exception):
+    """Bad usage detected after parsing (exit 2)."""
+
+    def __init__(self, message: str, code: str = "usage") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)  # points and totals are 0.5 / 0.1 steps: exact as binary floats to print
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value") and isinstance(value.value, str):
+        return value.value
+    return value
+
+
+class Context:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json = bool(getattr(args, "json", False))
+        self._services: Any = None
+
+    @property
+    def db(self) -> str | None:
+        return getattr(self.args, "db", None)
+
+    def services(self) -> Any:
+        if self._services is None:
+            from ..services import Services
+
+            self._services = Services.open(self.db)
+        return self._services
+
+    def actor(self) -> Any:
+        name = getattr(self.args, "user", None)
+        if not name:
+            raise CliError(
+                "this command needs --user NAME (password from $AUDIT_WORKBENCH_PASSWORD or a prompt)"
+            )
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise CliError(f"no password: set ${PASSWORD_ENV} or run in a terminal")
+            password = getpass.getpass(f"password for {name}: ")
+        return self.services().users.login(name, password)
+
+    def out(self, data: Any, text: str | Callable[[], str]) -> None:
+        if self.json:
+            print(json.dumps(jsonable(data), ensure_ascii=False, indent=None, sort_keys=False))
+        else:
+            print(text() if callable(text) else text)
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+
+def new_password(prompt: str) -> str:
+    password = os.environ.get(NEW_PASSWORD_ENV) or os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError(f"no password: set ${NEW_PASSWORD_ENV} or run in a terminal")
+        password = getpass.getpass(prompt)
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    return password
+
+
+def num(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def write_output(path: str, data: bytes) -> None:
+    from ..services.documents import write_atomically
+
+    target = Path(path)
+    if not target.parent.exists():
+        raise CliError(f"folder {target.parent} does not exist")
+    write_atomically(target, data)
+
+
+def doc_lang(ctx: Context) -> str:
+    return getattr(ctx.args, "lang", None) or "zh"
