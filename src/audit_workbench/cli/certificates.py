@@ -16,7 +16,9 @@ from .common import (
     CliError,
     Context,
     Group,
+    check_output,
     doc_lang,
+    output_option,
     write_output,
 )
 
@@ -98,8 +100,9 @@ def cmd_certificate_follow_up(ctx: Context) -> int:
 
 
 def cmd_certificate_pdf(ctx: Context) -> int:
+    check_output(ctx, ctx.args.output)
     data = ctx.services().documents.certificate_pdf(ctx.args.number, doc_lang(ctx))
-    write_output(ctx.args.output, data)
+    write_output(ctx, ctx.args.output, data)
     ctx.out(
         {"file": ctx.args.output, "bytes": len(data)},
         f"certificate {ctx.args.number} written to {ctx.args.output}",
@@ -117,7 +120,7 @@ def cmd_certificate_print_batch(ctx: Context) -> int:
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
     result = ctx.services().documents.print_batch(
-        numbers, Path(ctx.args.output), lang=doc_lang(ctx), progress=progress
+        numbers, Path(ctx.args.output), lang=doc_lang(ctx), progress=progress, force=ctx.args.force
     )
     if not ctx.json:
         print(file=sys.stderr)
@@ -131,8 +134,10 @@ def cmd_certificate_print_batch(ctx: Context) -> int:
 
 def cmd_sheet_export(ctx: Context) -> int:
     s = ctx.services()
-    data = s.documents.score_sheet(ctx.actor(), ctx.args.case_no, doc_lang(ctx))
-    write_output(ctx.args.output, data)
+    actor = ctx.actor()
+    check_output(ctx, ctx.args.output)
+    data = s.documents.score_sheet(actor, ctx.args.case_no, doc_lang(ctx))
+    write_output(ctx, ctx.args.output, data)
     ctx.out(
         {"file": ctx.args.output, "bytes": len(data)},
         f"score sheet of {ctx.args.case_no} written to {ctx.args.output}",
@@ -152,8 +157,9 @@ def cmd_sheet_import(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
+    check_output(ctx, ctx.args.output)
     data = ctx.services().documents.audit_report(ctx.args.case_no, doc_lang(ctx))
-    write_output(ctx.args.output, data)
+    write_output(ctx, ctx.args.output, data)
     ctx.out(
         {"file": ctx.args.output, "bytes": len(data)},
         f"audit report of {ctx.args.case_no} written to {ctx.args.output}",
@@ -162,7 +168,9 @@ def cmd_report(ctx: Context) -> int:
 
 
 def cmd_register_export(ctx: Context) -> int:
-    count = ctx.services().documents.register_export(Path(ctx.args.output), doc_lang(ctx))
+    count = ctx.services().documents.register_export(
+        Path(ctx.args.output), doc_lang(ctx), force=ctx.args.force
+    )
     ctx.out(
         {"file": ctx.args.output, "certificates": count}, f"{count} certificates written to {ctx.args.output}"
     )
@@ -188,10 +196,10 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("target")
     p = add("pdf", cmd_certificate_pdf, "write the certificate PDF (--lang en for English)", g)
     p.add_argument("number")
-    p.add_argument("-o", "--output", required=True)
+    output_option(p)
     p = add("print-batch", cmd_certificate_print_batch, "write many certificate PDFs using both cores", g)
     p.add_argument("numbers", nargs="*", metavar="NUMBER", help="default: every valid certificate")
-    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    output_option(p, "DIR", "certificate file in the folder")
     p = add(
         "follow-up", cmd_certificate_follow_up, "open a surveillance or renewal audit of a certificate", g
     )
@@ -202,16 +210,14 @@ def register(add: Add, group: Group) -> None:
     g = group("sheet", "score sheets in Excel")
     p = add("export", cmd_sheet_export, "export the score sheet with live formulas", g)
     p.add_argument("case_no")
-    p.add_argument("-o", "--output", required=True)
+    output_option(p)
     p = add("import", cmd_sheet_import, "import an edited score sheet (all or nothing)", g)
     p.add_argument("case_no")
     p.add_argument("file")
 
     p = add("report", cmd_report, "write the audit report PDF")
     p.add_argument("case_no")
-    p.add_argument("-o", "--output", required=True)
+    output_option(p)
 
     g = group("register", "the certificate register")
-    add("export", cmd_register_export, "export the register as .xlsx or .csv", g).add_argument(
-        "-o", "--output", required=True
-    )
+    output_option(add("export", cmd_register_export, "export the register as .xlsx or .csv", g))

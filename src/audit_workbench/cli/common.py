@@ -120,13 +120,25 @@ def parse_date(text: str) -> date:
         raise CliError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def write_output(path: str, data: bytes) -> None:
-    from ..services.documents import write_atomically
+def output_option(parser: argparse.ArgumentParser, metavar: str = "FILE", what: str = "file") -> None:
+    """`-o/--output` and `--force`: every command that writes a file takes both, the same way."""
+    parser.add_argument("-o", "--output", required=True, metavar=metavar)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"replace an existing {what} (never the database or its attachments)",
+    )
 
-    target = Path(path)
-    if not target.parent.exists():
-        raise CliError(f"folder {target.parent} does not exist")
-    write_atomically(target, data)
+
+def check_output(ctx: Context, path: str) -> Path:
+    """Refuse a bad output path before any work is done (the write checks it again)."""
+    return ctx.services().outputs.check(path, force=bool(getattr(ctx.args, "force", False)))  # type: ignore[no-any-return]
+
+
+def write_output(ctx: Context, path: str, data: bytes) -> Path:
+    """Write an output file through the services' guard: not over an existing file without
+    --force, never over the database, its -wal/-shm/-journal or into its attachments folder."""
+    return ctx.services().outputs.write(path, data, force=bool(getattr(ctx.args, "force", False)))  # type: ignore[no-any-return]
 
 
 def doc_lang(ctx: Context) -> str:

@@ -14,13 +14,16 @@ from .common import (
     Context,
     Group,
     jsonable,
+    output_option,
 )
 
 
 def cmd_package_export(ctx: Context) -> int:
     from ..services.packages import export_package
 
-    summary = export_package(ctx.services(), ctx.actor(), list(ctx.args.case_no), Path(ctx.args.output))
+    summary = export_package(
+        ctx.services(), ctx.actor(), list(ctx.args.case_no), Path(ctx.args.output), force=ctx.args.force
+    )
     ctx.out(
         {
             "file": str(summary.path),
@@ -134,7 +137,7 @@ def register(add: Add, group: Group) -> None:
     g = group("package", "offline audit packages (.awp) to a laptop and back")
     p = add("export", cmd_package_export, "export cases for a laptop, or the laptop's results back", g)
     p.add_argument("case_no", nargs="+")
-    p.add_argument("-o", "--output", required=True)
+    output_option(p)
     for name, func, text in (
         ("inspect", cmd_package_inspect, "show what importing a package would change, and its conflicts"),
         (

@@ -112,11 +112,13 @@ def print_batch(
     cancel: CancelToken | None = None,
     workers: int = 2,
     font_path: str | os.PathLike[str] | None = None,
+    write: Callable[[Path, bytes], None] | None = None,
 ) -> BatchResult:
     """Render every job's certificate into ``out_dir``; returns what was written, failed or skipped.
 
     A job that cannot be rendered — or whose deferred document cannot be read — is reported in
-    ``failed`` and the batch goes on.
+    ``failed`` and the batch goes on. ``write(path, data)`` puts a finished file in place (the
+    services pass their output guard); by default a temporary file is renamed.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -136,7 +138,7 @@ def print_batch(
     def finish(index: int, outcome: Callable[[], bytes]) -> None:
         nonlocal done
         try:
-            _write(targets[index], outcome())
+            (write or _write)(targets[index], outcome())
             written.append(targets[index])
         except Exception as exc:  # one bad certificate must not stop the batch
             failed.append((jobs[index].number, f"{exc.__class__.__name__}: {exc}"))

@@ -209,6 +209,19 @@ class Services:
 
         return LogService(self)
 
+    @cached_property
+    def keys(self):  # type: ignore[no-untyped-def]
+        from .keys import KeyService
+
+        return KeyService(self)
+
+    @cached_property
+    def outputs(self):  # type: ignore[no-untyped-def]
+        """The guard every output file goes through (never the database, never a file unasked)."""
+        from .outputs import OutputGuard
+
+        return OutputGuard.for_database(self.db)
+
 
 def not_found(what: str, key: object, zh: str) -> NotFound:
     return NotFound(what, key, zh)

@@ -4,7 +4,6 @@ models, the renderers in `reports/` turn them into bytes. Dates and language are
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -82,10 +81,13 @@ class DocumentService:
         progress: Progress | None = None,
         cancel: Event | None = None,
         workers: int = 2,
+        force: bool = False,
     ):  # type: ignore[no-untyped-def]
         """Render many certificates on a process pool (both cores), with progress and cancel.
 
-        Every number is checked first (an unknown one is refused before anything is written); each
+        Every number is checked first (an unknown one is refused before anything is written), and so
+        is every file it would write: the folder is never the database's attachments folder, a file
+        there never the database, and an existing file is replaced only with `force`. Each
         certificate is then read from the store only when the pool is ready for it, so reading
         overlaps rendering.
         """
@@ -93,9 +95,39 @@ class DocumentService:
 
         numbers = list(numbers)
         self._require_certificates(numbers)
+        guard = self.s.outputs
+        folder = guard.check_folder(out_dir)
         jobs = [DeferredCertificateJob(n, functools.partial(self.certificate_doc, n), lang) for n in numbers]
+        targets = []
+        for job in jobs:
+            try:
+                targets.append(folder / job.target_name())
+            except ValueError as exc:
+                raise Refused("bad_file", str(exc), f"证书文件名无效：{exc}") from None
+        if folder.is_dir():
+            existing = [t for t in targets if t.exists() or t.is_symlink()]
+            if existing and not force:
+                names = ", ".join(t.name for t in existing[:5]) + (" …" if len(existing) > 5 else "")
+                raise Refused(
+                    "exists",
+                    f"{len(existing)} file(s) already exist in {folder} ({names}); choose another folder, "
+                    "or pass --force to replace them",
+                    f"{folder} 中已有 {len(existing)} 个同名文件（{names}）；请换一个文件夹（命令行可用 --force 覆盖）",
+                )
+            for target in targets:
+                guard.check(target, force=force)
+
+        def write(path: Path, data: bytes) -> None:
+            guard.write(path, data, force=force)
+
         return print_batch(
-            jobs, out_dir, progress=progress, cancel=cancel, workers=workers, font_path=_font_path(self.s)
+            jobs,
+            folder,
+            progress=progress,
+            cancel=cancel,
+            workers=workers,
+            font_path=_font_path(self.s),
+            write=write,
         )
 
     def _require_certificates(self, numbers: Sequence[str]) -> None:
@@ -322,27 +354,23 @@ class DocumentService:
             )
         return rows
 
-    def register_export(self, path: Path, lang: str = "zh") -> int:
+    def register_export(self, path: Path, lang: str = "zh", *, force: bool = False) -> int:
+        """Write the register to `path` (.xlsx or .csv) through the output guard."""
         from ..reports.register import render_register_csv, render_register_xlsx
 
-        rows = self.register_rows(lang)
         suffix = Path(path).suffix.lower()
-        if suffix == ".csv":
-            data = render_register_csv(rows, lang)
-        elif suffix == ".xlsx":
-            data = render_register_xlsx(rows, lang, generated_at=self.s.now())
-        else:
+        if suffix not in (".csv", ".xlsx"):
             raise Refused(
                 "bad_format", "the register is exported as .xlsx or .csv", "登记册只能导出为 .xlsx 或 .csv"
             )
-        write_atomically(Path(path), data)
+        self.s.outputs.check(path, force=force)  # before the work of rendering
+        rows = self.register_rows(lang)
+        if suffix == ".csv":
+            data = render_register_csv(rows, lang)
+        else:
+            data = render_register_xlsx(rows, lang, generated_at=self.s.now())
+        self.s.outputs.write(path, data, force=force)
         return len(rows)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _evidence_counts(detail: CaseDetail) -> dict[str, int]:

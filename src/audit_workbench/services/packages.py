@@ -980,8 +980,10 @@ def export_package(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    force: bool = False,
 ) -> PackageSummary:
-    """Write an `.awp` package of the given cases.
+    """Write an `.awp` package of the given cases (through the output guard: an existing file is
+    replaced only with `force`, the database and its attachments never).
 
     In the office this is a *checkout* (the cases must be in document review or on-site audit; the
     exporter is a clerk or on the audit team of every case). On a laptop holding checked-out cases it
@@ -995,8 +997,8 @@ def export_package(
         raise Refused(
             "bad_file", f"{out.name}: an audit package file ends in .awp", "审核包文件扩展名应为 .awp"
         )
-    if not out.parent.is_dir():
-        raise Refused("bad_file", f"folder {out.parent} does not exist", f"文件夹 {out.parent} 不存在")
+    guard = services.outputs
+    out = guard.check(out, force=force)
     steps = _Progress(progress, cancel)
     steps.check()
     package_id = uuid.uuid4().hex
@@ -1006,11 +1008,8 @@ def export_package(
         db_id = _database_id(session) or uuid.uuid4().hex
         plan = _export_plan(services, session, actor, case_nos, package_id, exported_at, db_id)
     steps.add(len(plan.documents) + len(plan.attachments))
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        members = _write_zip(tmp, plan, services.db.attachments, steps)
+    with guard.staged(out, force=force) as staged:
+        members = _write_zip(staged.path, plan, services.db.attachments, steps)
         with services.tx(actor) as tx:
             if _database_id(tx.session) is None:
                 _put_setting(tx.session, DATABASE_ID_KEY, db_id)
@@ -1035,10 +1034,7 @@ def export_package(
                 },
             )
             steps.check()
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            staged.commit()  # a package that cannot be put in place is not recorded as exported
     steps.finish()
     return PackageSummary(
         path=out,

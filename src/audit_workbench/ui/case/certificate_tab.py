@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import Refused
 from ...core.policy import Action
 from .. import workers
 from ..context import Messages, UiContext
@@ -260,8 +261,13 @@ class CertificateTab(QWidget):
             return make(documents)
 
         def write(data: bytes) -> None:
+            # The save dialog asked before replacing a file; the guard still never writes over the
+            # database or into its attachments folder.
             try:
-                path.write_bytes(data)
+                self.context.services.outputs.write(path, data, force=True)
+            except Refused as exc:
+                Messages.warning(self, title, self.context.refusal_text(exc))
+                return
             except OSError as exc:
                 Messages.warning(
                     self, title, self.tr("无法写入 {path}：{error}").format(path=path, error=exc.strerror)

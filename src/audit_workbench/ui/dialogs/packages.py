@@ -1067,14 +1067,15 @@ class PackageActions(QObject):
         path = PackageFile.ask_save(window, self.tr("保存审核包"), suggested)
         if path is None:
             return
-        path = with_awp_suffix(path)
+        chosen, path = path, with_awp_suffix(path)
+        replace = chosen == path  # the dialog asked before replacing that name, not one with .awp added
         services, actor = context.services, context.actor
         from ...services.packages import export_package
 
         def work(progress: workers.Progress, cancel: threading.Event) -> PackageSummary:
             progress(0, 0)
             return export_package(
-                services, actor, case_nos, path, progress=_reporting(progress), cancel=cancel
+                services, actor, case_nos, path, progress=_reporting(progress), cancel=cancel, force=replace
             )
 
         workers.runner().run(

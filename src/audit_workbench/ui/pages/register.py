@@ -399,12 +399,13 @@ class RegisterPage(QWidget):
             for v in self.shown_certificates()
         ]
         lang = c.lang
+        outputs = c.services.outputs
 
         def export(progress: workers.Progress, cancel: threading.Event) -> Path:
             progress(0, 2)
             data = render_register_csv(rows, lang)
             progress(1, 2)
-            path.write_bytes(data)
+            outputs.write(path, data, force=True)  # the dialog asked; never the database
             progress(2, 2)
             return path
 
