@@ -54,6 +54,12 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     # admin: "users and roles, settings …; does not score or vote"
     "manage_users": ({ADMIN}, ANY, "any"),
     "manage_settings": ({ADMIN}, ANY, "any"),
+    # admin: "signing key, … backups": keeping, restoring and rotating the key, replacing the database
+    "manage_keys": ({ADMIN}, ANY, "any"),
+    "restore_database": ({ADMIN}, ANY, "any"),
+    # whoever signs with the body's key — the clerk issuing certificates, the admin keeping it — may
+    # sign a checkpoint of the log
+    "sign_log": ({ADMIN, CLERK}, ANY, "any"),
 }
 
 ROLE_SETS = [
@@ -126,7 +132,14 @@ def test_actions_outside_a_case_need_only_the_role(action: str):
 
 
 # -- the rules a certification body is audited on --------------------------------------------------
-CASE_ACTIONS = [a for a in Action if a not in (Action.manage_users, Action.manage_settings)]
+BODY_ACTIONS = (
+    Action.manage_users,
+    Action.manage_settings,
+    Action.manage_keys,
+    Action.sign_log,
+    Action.restore_database,
+)
+CASE_ACTIONS = [a for a in Action if a not in BODY_ACTIONS]
 
 
 @pytest.mark.parametrize("action", CASE_ACTIONS, ids=str)

@@ -68,9 +68,13 @@ class Context:
         return getattr(self.args, "db", None)
 
     def services(self) -> Any:
+        """The services over --db. A database that is not there is refused, naming the path: only
+        `init`, `demo`, `restore` and a laptop's first `package import` make one, on purpose."""
         if self._services is None:
             from ..services import Services
+            from ..services.setup import require_database
 
+            require_database(self.db)
             self._services = Services.open(self.db)
         return self._services
 

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -181,11 +182,15 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     return key
 
 
+def raw_public_key(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The 32 raw bytes of the public key."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+
+
 def public_key_fingerprint(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """SHA-256 of the raw public key, hex, grouped by 4 for reading aloud over the phone."""
-    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    raw = public.public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256(raw_public_key(key)).hexdigest()
     return ":".join(digest[i : i + 4] for i in range(0, len(digest), 4))
 
 
@@ -240,3 +245,53 @@ def verify_payload(public_key: Ed25519PublicKey, payload: str | bytes) -> Certif
             "the signature does not match: the certificate data was altered or signed with another key"
         ) from None
     return claims
+
+
+def verify_payload_any(public_keys: Iterable[Ed25519PublicKey], payload: str | bytes) -> CertificateClaims:
+    """`verify_payload` against each of the body's keys (the current one and every earlier one): a
+    certificate signed before a key rotation stays valid."""
+    claims, data, signature = parse_payload(payload)
+    for key in public_keys:
+        try:
+            key.verify(signature, data)
+        except InvalidSignature:
+            continue
+        return claims
+    raise SignatureInvalid(
+        "the signature does not match: the certificate data was altered or signed with another key"
+    )
+
+
+_PEM_PUBLIC = re.compile(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
+
+
+def load_public_keys(text: bytes) -> list[Ed25519PublicKey]:
+    """Every Ed25519 public key (PEM SubjectPublicKeyInfo) in a file such as `keys export-public
+    --all` writes; KeyFileError when there is none or one is unreadable."""
+    blocks = _PEM_PUBLIC.findall(text)
+    if not blocks:
+        raise KeyFileError("no PEM public key (-----BEGIN PUBLIC KEY-----) in the file")
+    return [load_public_key(block) for block in blocks]
+
+
+# -- detached signatures (log checkpoints, backup manifests) --------------------------------------
+def sign_detached(private_key: Ed25519PrivateKey, data: bytes) -> str:
+    """The Ed25519 signature of `data`, base64url without padding."""
+    return b64url_encode(private_key.sign(data))
+
+
+def detached_valid(public_key: Ed25519PublicKey, data: bytes, signature: str) -> bool:
+    """Whether `signature` (base64url) is this key's signature of `data`; False for any malformed input."""
+    if not isinstance(signature, str):
+        return False
+    try:
+        raw = b64url_decode(signature, "signature")
+    except PayloadError:
+        return False
+    if len(raw) != SIGNATURE_LENGTH:
+        return False
+    try:
+        public_key.verify(raw, data)
+    except InvalidSignature:
+        return False
+    return True

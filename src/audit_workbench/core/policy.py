@@ -56,6 +56,9 @@ class Action(StrEnum):
     manage_certificate = "manage_certificate"  # suspend, restore, withdraw, surveillance, renewal
     manage_users = "manage_users"
     manage_settings = "manage_settings"
+    manage_keys = "manage_keys"  # back up, restore and rotate the body's signing key
+    sign_log = "sign_log"  # append a signed checkpoint of the event log
+    restore_database = "restore_database"  # replace the database with a backup
 
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -75,6 +78,9 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.manage_certificate: ("证书管理", "manage the certificate"),
     Action.manage_users: ("用户管理", "manage users"),
     Action.manage_settings: ("系统设置", "manage settings"),
+    Action.manage_keys: ("管理签名密钥", "manage the signing key"),
+    Action.sign_log: ("签署日志检查点", "sign a checkpoint of the log"),
+    Action.restore_database: ("恢复数据库", "restore the database"),
 }
 
 
@@ -117,6 +123,9 @@ POLICY: dict[Action, Rule] = {
     Action.manage_certificate: _r([Role.clerk], None),
     Action.manage_users: _r([Role.admin], None),
     Action.manage_settings: _r([Role.admin], None),
+    Action.manage_keys: _r([Role.admin], None),
+    Action.sign_log: _r([Role.admin, Role.clerk], None),
+    Action.restore_database: _r([Role.admin], None),
 }
 
 # Where an action leads. Actions not listed keep the state (or depend on values, see services).

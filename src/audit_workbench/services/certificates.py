@@ -1,20 +1,14 @@
-"""Certificates: issue with a signed QR payload, the register, suspension, restoration, withdrawal,
-and the certification body's signing key.
+"""Certificates: issue with a signed QR payload, the register, suspension, restoration, withdrawal.
 
-The Ed25519 private key is kept in the store encrypted with a passphrase that lives in a key file
-outside the database (in the user configuration folder), so a copy of the database alone cannot sign.
+Signing uses the certification body's key, kept by services/keys.py (a copy of the database alone
+cannot sign); each issue also appends a signed checkpoint of the event log.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from platformdirs import user_config_dir
 from sqlalchemy import func, select
 
 from ..core import certsig
@@ -22,18 +16,15 @@ from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
 from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
 from ..storage import models as m
-from .base import SYSTEM, Actor, Services, Tx
+from . import keys
+from .base import Actor, Services, Tx
 from .cases import _reason
 from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
 
-DATABASE_ID_KEY = "database_id"
-PRIVATE_KEY_KEY = "signing_private_key"
-PUBLIC_KEY_KEY = "signing_public_key"
-
-
-def keys_dir() -> Path:
-    override = os.environ.get("AUDIT_WORKBENCH_KEYS_DIR")
-    return Path(override) if override else Path(user_config_dir("audit-workbench", appauthor=False)) / "keys"
+# The signing key's custody lives in services/keys.py; these names stay importable from here.
+DATABASE_ID_KEY = keys.DATABASE_ID_KEY
+PRIVATE_KEY_KEY = keys.PRIVATE_KEY_KEY
+keys_dir = keys.keys_dir
 
 
 def add_years(day: date, years: int) -> date:
@@ -82,73 +73,17 @@ class CertificateService:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    # -- keys -------------------------------------------------------------------------------------
-    def _setting(self, session, key: str) -> str | None:  # type: ignore[no-untyped-def]
-        import json
-
-        row = session.get(m.Setting, key)
-        return None if row is None else json.loads(row.value)
-
-    def _put_setting(self, session, key: str, value: str) -> None:  # type: ignore[no-untyped-def]
-        import json
-
-        row = session.get(m.Setting, key)
-        if row is None:
-            session.add(m.Setting(key=key, value=json.dumps(value)))
-        else:
-            row.value = json.dumps(value)
-
+    # -- keys (kept in services/keys.py) -------------------------------------------------------------
     def ensure_keys(self, tx: Tx | None = None) -> None:
         """Make the body's key pair if it has none (done by `init` and `demo`)."""
-        if tx is None:
-            with self.s.tx(SYSTEM) as own:
-                self.ensure_keys(own)
-            return
-        if self._setting(tx.session, PRIVATE_KEY_KEY):
-            return
-        db_id = self._setting(tx.session, DATABASE_ID_KEY)
-        if db_id is None:
-            db_id = uuid.uuid4().hex
-            self._put_setting(tx.session, DATABASE_ID_KEY, db_id)
-        passphrase = secrets.token_hex(32).encode()
-        key = certsig.generate_private_key()
-        secret_file = keys_dir() / f"{db_id}.secret"
-        secret_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(passphrase)
-        self._put_setting(tx.session, PRIVATE_KEY_KEY, certsig.private_key_to_pem(key, passphrase).decode())
-        public = certsig.public_key_pem(key).decode()
-        self._put_setting(tx.session, PUBLIC_KEY_KEY, public)
-        tx.record("keys.generate", "keys", db_id, after={"fingerprint": certsig.public_key_fingerprint(key)})
+        self.s.keys.ensure(tx)
 
     def public_key_pem(self) -> bytes:
-        with self.s.read() as session:
-            pem = self._setting(session, PUBLIC_KEY_KEY)
-        if not pem:
-            raise Refused("no_keys", "this database has no signing key yet (run init)", "数据库尚无签名密钥")
-        return pem.encode()
+        """The body's current public key (PEM)."""
+        return self.s.keys.public_key_pem()  # type: ignore[no-any-return]
 
     def _private_key(self, session):  # type: ignore[no-untyped-def]
-        pem = self._setting(session, PRIVATE_KEY_KEY)
-        db_id = self._setting(session, DATABASE_ID_KEY)
-        if not pem or not db_id:
-            raise Refused("no_keys", "this database has no signing key yet", "数据库尚无签名密钥")
-        secret_file = keys_dir() / f"{db_id}.secret"
-        try:
-            passphrase = secret_file.read_bytes()
-        except OSError:
-            raise Refused(
-                "key_file_missing",
-                f"the signing key file {secret_file} is missing: this copy of the database cannot sign certificates",
-                f"签名密钥文件 {secret_file} 不存在：此数据库副本不能签发证书",
-            ) from None
-        try:
-            return certsig.private_key_from_pem(pem.encode(), passphrase)
-        except certsig.CertSigError as exc:
-            raise Refused(
-                "key_file_wrong", f"the signing key cannot be opened: {exc}", "签名密钥无法打开"
-            ) from None
+        return self.s.keys.private_key(session)
 
     # -- issue ------------------------------------------------------------------------------------
     def issue(self, actor: Actor, case_no: str) -> CertificateView:
@@ -257,6 +192,7 @@ class CertificateService:
                 before={"status": before},
                 after={"status": case.status, "certificate": number},
             )
+            self.s.log.append_checkpoint(tx)  # the log up to this issue, signed with the body's key
             return certificate_view(tx.session, cert, today)
 
     # -- register ---------------------------------------------------------------------------------
@@ -426,8 +362,8 @@ class CertificateService:
     def verify(self, payload: str) -> Verification:
         """Check a QR payload: the signature with this body's public key, then the register."""
         try:
-            public = certsig.load_public_key(self.public_key_pem())
-            claims = certsig.verify_payload(public, payload)
+            # every key the body signed with, so a certificate from before a key rotation still verifies
+            claims = certsig.verify_payload_any(self.s.keys.public_keys().values(), payload)
         except certsig.CertSigError as exc:
             return Verification(False, f"not valid: {exc}", None, None)
         with self.s.read() as session:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,22 +156,23 @@ class OutputGuard:
 
     # -- writes -----------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def staged(self, path: str | os.PathLike[str], *, force: bool) -> Iterator[StagedFile]:
+    def staged(
+        self, path: str | os.PathLike[str], *, force: bool, private: bool = False
+    ) -> Iterator[StagedFile]:
         """A temporary file beside `path` to write. It is moved into place by `commit()`, or when the
-        block ends without an error; on an error it is removed and `path` is untouched."""
+        block ends without an error; on an error it is removed and `path` is untouched. The file gets
+        the usual permissions (the umask's), or the owner's alone when `private`."""
         target = self.check(path, force=force)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        os.close(fd)
-        staged = StagedFile(self, Path(name), target, force)
+        staged = StagedFile(self, _new_temporary(target, 0o600 if private else 0o666), target, force)
         try:
             yield staged
             staged.commit()
         finally:
             staged.path.unlink(missing_ok=True)
 
-    def write(self, path: str | os.PathLike[str], data: bytes, *, force: bool) -> Path:
+    def write(self, path: str | os.PathLike[str], data: bytes, *, force: bool, private: bool = False) -> Path:
         """Write `data` to `path` whole (a temporary file moved into place) under the guard's rules."""
-        with self.staged(path, force=force) as staged, staged.path.open("wb") as fh:
+        with self.staged(path, force=force, private=private) as staged, staged.path.open("wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -193,6 +194,19 @@ class OutputGuard:
             if target.exists() or target.is_symlink():
                 raise exists_refusal(target) from None
             os.replace(temporary, target)
+
+
+def _new_temporary(target: Path, mode: int) -> Path:
+    """A new, empty file beside `target` under a name nobody else uses (created exclusively)."""
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+    raise FileExistsError(f"no free temporary name beside {target}")  # pragma: no cover
 
 
 @dataclass

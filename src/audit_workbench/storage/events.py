@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -125,12 +126,77 @@ def append(
     return Head(seq, digest)
 
 
+class EventRow(NamedTuple):
+    """One stored event, as read for verification (no ORM object per row)."""
+
+    seq: int
+    at: str
+    user_name: str
+    action: str
+    entity: str
+    entity_id: str
+    before: str
+    after: str
+    reason: str
+    prev_hash: str
+    hash: str
+
+
+_ROWS = select(
+    _EVENTS.c.seq,
+    _EVENTS.c.at,
+    _EVENTS.c.user_name,
+    _EVENTS.c.action,
+    _EVENTS.c.entity,
+    _EVENTS.c.entity_id,
+    _EVENTS.c.before,
+    _EVENTS.c.after,
+    _EVENTS.c.reason,
+    _EVENTS.c.prev_hash,
+    _EVENTS.c.hash,
+).order_by(_EVENTS.c.seq)
+
+
+def head(session: Session) -> Head | None:
+    """The last event of the log as stored (None when the log is empty)."""
+    last = session.execute(_TAIL).first()
+    return None if last is None else Head(int(last[0]), str(last[1]))
+
+
+def event_at(session: Session, seq: int) -> EventRow | None:
+    row = session.execute(_ROWS.where(_EVENTS.c.seq == seq)).first()
+    return None if row is None else EventRow(*row)
+
+
+def hashes_between(session: Session, first: int, last: int) -> list[tuple[int, str]]:
+    """(seq, hash) of the events first..last, in order."""
+    stmt = (
+        select(_EVENTS.c.seq, _EVENTS.c.hash)
+        .where(_EVENTS.c.seq >= first, _EVENTS.c.seq <= last)
+        .order_by(_EVENTS.c.seq)
+    )
+    return [(int(seq), str(digest)) for seq, digest in session.execute(stmt)]
+
+
+class Stop(Exception):
+    """Raised by a verification observer to end the walk with a problem at an event."""
+
+    def __init__(self, seq: int, problem: str, kind: str = "observer") -> None:
+        super().__init__(problem)
+        self.seq = seq
+        self.problem = problem
+        self.kind = kind
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
     events: int
     first_bad_seq: int | None
     problem: str
+    # what broke, for messages in other languages: missing, order, altered, truncated, no_head, or
+    # the observer's own kind
+    kind: str = ""
 
     def describe(self) -> str:
         if self.ok:
@@ -138,18 +204,31 @@ class ChainReport:
         return f"event log broken at event {self.first_bad_seq}: {self.problem}"
 
 
-def verify(session: Session) -> ChainReport:
+def verify(session: Session, observe: Callable[[EventRow], None] | None = None) -> ChainReport:
+    """Walk the chain from the first event: each must follow the one before and hash to its stored
+    hash, and the recorded head must be the last. `observe(event)` sees every event that passed
+    (in order) and may raise `Stop` to end the walk with a problem of its own."""
     prev = GENESIS
     expected_seq = 1
     count = 0
-    for event in session.execute(select(Event).order_by(Event.seq)).scalars():
+    rows = session.execute(_ROWS.execution_options(yield_per=2000))
+    for raw in rows:
+        event = EventRow(*raw)
         if event.seq != expected_seq:
             return ChainReport(
-                False, count, expected_seq, f"event {expected_seq} is missing (next is {event.seq})"
+                False,
+                count,
+                expected_seq,
+                f"event {expected_seq} is missing (next is {event.seq})",
+                "missing",
             )
         if event.prev_hash != prev:
             return ChainReport(
-                False, count, event.seq, "it does not follow the event before it (reordered, or one removed)"
+                False,
+                count,
+                event.seq,
+                "it does not follow the event before it (reordered, or one removed)",
+                "order",
             )
         digest = event_hash(
             event.seq,
@@ -169,20 +248,27 @@ def verify(session: Session) -> ChainReport:
                 count,
                 event.seq,
                 f"its content was altered ({event.action} {event.entity} {event.entity_id})",
+                "altered",
             )
+        if observe is not None:
+            try:
+                observe(event)
+            except Stop as stop:
+                return ChainReport(False, count, stop.seq, stop.problem, stop.kind)
         prev = event.hash
         expected_seq += 1
         count += 1
-    head = session.get(Setting, HEAD_KEY)
-    if head is not None:
-        recorded = json.loads(head.value)
+    recorded_head = session.get(Setting, HEAD_KEY)
+    if recorded_head is not None:
+        recorded = json.loads(recorded_head.value)
         if recorded["seq"] != count or recorded["hash"] != prev:
             return ChainReport(
                 False,
                 count,
                 count + 1 if recorded["seq"] > count else recorded["seq"],
                 f"the log ends at event {count} but {recorded['seq']} were recorded (events removed from the end)",
+                "truncated",
             )
     elif count:
-        return ChainReport(False, count, 1, "the record of the chain's head is missing")
+        return ChainReport(False, count, 1, "the record of the chain's head is missing", "no_head")
     return ChainReport(True, count, None, "")

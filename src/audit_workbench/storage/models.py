@@ -97,6 +97,24 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)  # JSON
 
 
+class SigningKey(Base):
+    """A public key of the certification body. Every key it ever signed with is kept, so certificates
+    and log checkpoints signed before a rotation — or before the private key was lost — still verify;
+    verifying never needs the private key. The private key of the current key (the one not retired)
+    is kept in the settings, encrypted with a passphrase that lives outside the database."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(80), unique=True)  # SHA-256 of the raw key, grouped
+    public_key: Mapped[str] = mapped_column(Text)  # PEM SubjectPublicKeyInfo
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    origin: Mapped[str] = mapped_column(String(16))  # generated, rotated, recovered
+    # The signature of this key's raw public bytes by the key it replaced (base64url), when that one
+    # could still sign: a chain from the first key to the current one.
+    endorsement: Mapped[str] = mapped_column(Text, default="")
+
+
 class Organization(Versioned, Base):
     __tablename__ = "organizations"
     id: Mapped[int] = mapped_column(primary_key=True)
