@@ -186,6 +186,7 @@ class AuditReportDoc:
     committee_decided_on: date | None = None
     committee_votes: tuple[CommitteeVoteRow, ...] = field(default=())
     rubric_sha256: str = ""
+    log_anchor: str = ""  # SEQ:HASH, the head of the event log when the report was made
 
 
 # -- register ---------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 TITLE = {"zh": "证书登记册", "en": "Certificate register"}
+ANCHOR_LABEL = {"zh": "事件日志锚点（序号:哈希）", "en": "Event log anchor (seq:hash)"}
 _WIDTHS = (17, 34, 22, 10, 44, 12, 12, 12, 14)
 _DATE_COLUMNS = (6, 7, 9)
 _STATUS_FILL = {
@@ -70,8 +71,9 @@ def _values(row: RegisterRow, lang: str) -> list[str | date | None]:
     ]
 
 
-def render_register_csv(rows: Iterable[RegisterRow], lang: str = "zh") -> bytes:
-    """The register as CSV bytes: UTF-8 with BOM, CRLF, a header row in the chosen language."""
+def render_register_csv(rows: Iterable[RegisterRow], lang: str = "zh", anchor: str = "") -> bytes:
+    """The register as CSV bytes: UTF-8 with BOM, CRLF, a header row in the chosen language; with an
+    `anchor` (the event log's head, SEQ:HASH), a last row after an empty one names it."""
     check_lang(lang)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -86,13 +88,17 @@ def render_register_csv(rows: Iterable[RegisterRow], lang: str = "zh") -> bytes:
             else:
                 cells.append(csv_safe(value))
         writer.writerow(cells)
+    if anchor:
+        writer.writerow([])
+        writer.writerow([ANCHOR_LABEL[lang], anchor])
     return out.getvalue().encode("utf-8-sig")
 
 
 def render_register_xlsx(
-    rows: Iterable[RegisterRow], lang: str = "zh", generated_at: datetime | None = None
+    rows: Iterable[RegisterRow], lang: str = "zh", generated_at: datetime | None = None, anchor: str = ""
 ) -> bytes:
-    """The register as XLSX bytes: one sheet, a filterable table, dates as real dates."""
+    """The register as XLSX bytes: one sheet, a filterable table, dates as real dates; with an
+    `anchor` (the event log's head, SEQ:HASH), a line under the table and in the page footer."""
     check_lang(lang)
     wb = Workbook()
     ws = wb.active
@@ -126,6 +132,9 @@ def render_register_xlsx(
                 cell.fill = PatternFill("solid", fgColor=fill)
     last = get_column_letter(len(_WIDTHS))
     ws.auto_filter.ref = f"A1:{last}{max(r, 1)}"
+    if anchor:
+        note = ws.cell(max(r, 1) + 2, 1, f"{ANCHOR_LABEL[lang]}: {anchor}")
+        note.font = Font(name=font, size=8, color="5A6472")
     ws.freeze_panes = "B2"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -134,4 +143,7 @@ def render_register_xlsx(
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页" if lang == "zh" else "Page &P of &N"
+    if anchor:
+        ws.oddFooter.left.text = f"{ANCHOR_LABEL[lang]}: {anchor[:24]}…"
+        ws.oddFooter.left.size = 7
     return save_workbook_bytes(wb, generated_at, creator="Audit Workbench", title=TITLE[lang])

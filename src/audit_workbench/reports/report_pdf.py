@@ -142,6 +142,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sig_body": "认证机构（盖章）",
         "sig_date": "日期",
         "rubric_hash": "评分规则 SHA-256",
+        "log_anchor": "事件日志锚点（序号:哈希）",
         "none": "无",
     },
     "en": {
@@ -219,6 +220,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sig_body": "Certification body (seal)",
         "sig_date": "Date",
         "rubric_hash": "Rubric SHA-256",
+        "log_anchor": "Event log anchor (seq:hash)",
         "none": "none",
     },
 }
@@ -825,12 +827,14 @@ class _Report:
                 ]
             )
         )
-        footer = (
-            self.p(f"{t['rubric_hash']}: {self.doc.rubric_sha256}", self.s_small)
-            if self.doc.rubric_sha256
-            else Spacer(1, 1)
-        )
-        return [*self.heading("s_signatures"), KeepTogether([grid, Spacer(1, 6 * mm), footer])]
+        lines = []
+        if self.doc.rubric_sha256:
+            lines.append(self.p(f"{t['rubric_hash']}: {self.doc.rubric_sha256}", self.s_small))
+        if self.doc.log_anchor:
+            # the head of the event log when the report was made: `log verify --anchor` proves it later
+            lines.append(self.p(f"{t['log_anchor']}: {self.doc.log_anchor}", self.s_small))
+        footer = lines or [Spacer(1, 1)]
+        return [*self.heading("s_signatures"), KeepTogether([grid, Spacer(1, 6 * mm), *footer])]
 
 
 class _SectionHeading(Flowable):

@@ -284,7 +284,13 @@ class DocumentService:
             committee_decided_on=decided_on,
             committee_votes=votes,
             rubric_sha256=detail.rubric_sha256,
+            log_anchor=self.anchor(),
         )
+
+    def anchor(self) -> str:
+        """The head of the event log as SEQ:HASH, printed on reports and register exports."""
+        head = self.s.log.head()
+        return "" if head is None else f"{head.seq}:{head.hash}"
 
     def _audit_dates(self, case_no: str) -> tuple[date | None, date | None]:
         """On-site audit dates as the log shows them: the first score saved and the conclusion."""
@@ -365,10 +371,11 @@ class DocumentService:
             )
         self.s.outputs.check(path, force=force)  # before the work of rendering
         rows = self.register_rows(lang)
+        anchor = self.anchor()
         if suffix == ".csv":
-            data = render_register_csv(rows, lang)
+            data = render_register_csv(rows, lang, anchor=anchor)
         else:
-            data = render_register_xlsx(rows, lang, generated_at=self.s.now())
+            data = render_register_xlsx(rows, lang, generated_at=self.s.now(), anchor=anchor)
         self.s.outputs.write(path, data, force=force)
         return len(rows)
 

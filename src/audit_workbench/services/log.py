@@ -171,6 +171,15 @@ class _Walk:
     signers: list[str] = field(default_factory=list)
     zh: str = ""
 
+    def held(self, seq: int) -> str | None:
+        """The hash of event `seq` if it is in the window (the events are contiguous)."""
+        if not self.window:
+            return None
+        index = seq - self.window[0][0]
+        if 0 <= index < len(self.window):
+            return self.window[index][1]
+        return None
+
     def stop(self, seq: int, en: str, zh: str) -> Stop:
         self.zh = zh
         return Stop(seq, en, "checkpoint")
@@ -212,7 +221,7 @@ class _Walk:
         if not isinstance(after, dict) or any(not isinstance(after.get(k), t) for k, t in fields.items()):
             raise self.stop(c, f"checkpoint event {c} is malformed", f"第 {c} 条检查点事件格式错误")
         first, seq, fingerprint = after["first"], after["seq"], after["key"]
-        if seq != c - 1 or not 1 <= first <= seq or len(after["hashes"]) != PREFIX * (seq - first + 1):
+        if not 1 <= first <= seq or len(after["hashes"]) != PREFIX * (seq - first + 1):
             raise self.stop(c, f"checkpoint event {c} is malformed", f"第 {c} 条检查点事件格式错误")
         key = self.keys.get(fingerprint)
         if key is None:
@@ -242,18 +251,26 @@ class _Walk:
                 "that point of the log",
                 f"第 {c} 条检查点的签名密钥 {fingerprint[:19]}… 当时并非机构的有效密钥",
             )
-        held = dict(self.window)
         listed = after["hashes"]
         for n, s in enumerate(range(first, seq + 1)):
-            actual = held.get(s)
-            if actual is not None and actual[:PREFIX] != listed[n * PREFIX : (n + 1) * PREFIX].lower():
+            actual = self.held(s)
+            if actual is None:
+                continue  # older than the window, or past the end: the head check below decides
+            if actual[:PREFIX] != listed[n * PREFIX : (n + 1) * PREFIX].lower():
                 raise self.stop(
                     s,
                     f"event {s} was changed after checkpoint event {c} signed it (rewritten, inserted or "
                     "removed, and the hash chain recomputed)",
                     f"第 {s} 条事件在第 {c} 条检查点签署后被改动（改写、插入或删除，并重算了哈希链）",
                 )
-        if held.get(seq) != after["hash"]:
+        if seq != c - 1:
+            raise self.stop(
+                min(seq, c - 1) + 1,
+                f"checkpoint event {c} signed event {seq} as the head of the log: events after it were "
+                "inserted or removed",
+                f"第 {c} 条检查点签署的日志头是第 {seq} 条事件：其后有事件被插入或删除",
+            )
+        if self.held(seq) != after["hash"]:
             raise self.stop(
                 first,
                 f"an event at or before event {seq} was changed after checkpoint event {c} signed the log",

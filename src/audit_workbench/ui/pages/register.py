@@ -400,10 +400,11 @@ class RegisterPage(QWidget):
         ]
         lang = c.lang
         outputs = c.services.outputs
+        anchor = c.services.documents.anchor()  # the log's head, printed under the register
 
         def export(progress: workers.Progress, cancel: threading.Event) -> Path:
             progress(0, 2)
-            data = render_register_csv(rows, lang)
+            data = render_register_csv(rows, lang, anchor=anchor)
             progress(1, 2)
             outputs.write(path, data, force=True)  # the dialog asked; never the database
             progress(2, 2)
