@@ -94,6 +94,10 @@
 <context>
     <name>App</name>
     <message>
+        <source>无法创建数据库</source>
+        <translation>Cannot create the database</translation>
+    </message>
+    <message>
         <source>正在创建示例数据…</source>
         <translation>Creating the demo data…</translation>
     </message>
@@ -338,10 +342,24 @@
     <message>
         <source>已备份到 {file}
 {events} 条事件记录，{attachments} 个附件，共 {size}。
-校验值 SHA-256：{sha}</source>
+校验值 SHA-256：{sha}
+日志锚点：{anchor}
+备份已用机构密钥签名（{key}）。</source>
         <translation>Backed up to {file}
 {events} events, {attachments} attachments, {size} in all.
-SHA-256 checksum: {sha}</translation>
+SHA-256: {sha}
+Log anchor: {anchor}
+Signed with the body&apos;s key ({key}).</translation>
+    </message>
+    <message>
+        <source>注意：机构的签名密钥不在数据库备份中。请另行保管：在命令行运行
+audit-workbench --user 管理员 keys backup -o 密钥备份.pem
+（以口令加密），把该文件与口令分开、离开本机保存。在另一台电脑上恢复数据库后，用
+audit-workbench --user 管理员 keys restore 密钥备份.pem 安装密钥，才能继续签发证书。</source>
+        <translation>Note: the body&apos;s signing key is not in the database backup. Keep it separately: on the command line run
+audit-workbench --user ADMIN keys backup -o body-key.pem
+(encrypted with a passphrase) and keep that file off this machine, apart from its passphrase. After restoring the database on another computer, install the key with
+audit-workbench --user ADMIN keys restore body-key.pem to issue certificates again.</translation>
     </message>
     <message>
         <source>备份已取消，未写入任何内容</source>
@@ -1058,6 +1076,16 @@ SHA-256 checksum: {sha}</translation>
     <message>
         <source>创建数据库</source>
         <translation>Create database</translation>
+    </message>
+    <message>
+        <source>数据库中还没有任何用户：
+{location}
+
+是否现在设置？</source>
+        <translation>The database has no users yet:
+{location}
+
+Set it up now?</translation>
     </message>
     <message>
         <source>尚未找到数据库：

@@ -52,6 +52,9 @@ def test_an_administrator_without_a_backup_is_reminded_and_backing_up_clears_it(
     assert not actions.reminder_shown
     title, text = messages.informations[-1]
     assert title == "备份完成" and str(written) in text
+    # it says that the signing key is not in the backup, and how to keep it
+    assert "签名密钥不在数据库备份中" in text and "keys backup" in text and "keys restore" in text
+    assert verify_backup(written)["anchor"] in text
     # the next start-up does not remind either
     assert not _window(qtbot, ui_context, team.admin).backup_actions.reminder_shown
 

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QAbstractButton
 
 from audit_workbench.core.errors import Refused
 from audit_workbench.core.policy import Action
+from audit_workbench.services import Services
 from audit_workbench.ui import app as app_module
+from audit_workbench.ui.context import Messages
 from audit_workbench.ui.dialogs.database import CreateDatabaseDialog, NewDatabase
 from audit_workbench.ui.dialogs.login import LoginDialog
 from audit_workbench.ui.main_window import MainWindow, UnknownPage
@@ -187,3 +189,42 @@ def test_switching_user_rebuilds_the_window_for_the_new_roles(
     log_in_as("")  # cancelled: the leader stays logged in
     assert not window.switch_user()
     assert window.context.actor.name == "leader" and window.pages["case"] is page
+
+
+def test_a_database_without_users_is_offered_for_setting_up(qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What a refused `init` of an earlier version left: tables, no user. No login for nobody: the
+    window offers to set it up, and a refused choice is explained and asked again."""
+    target = tmp_path / "left-empty.sqlite3"
+    Services.open(target).close()
+    offered: list[tuple[str, bool]] = []
+    answers = iter(
+        [
+            NewDatabase(demo=False, admin_name="boss", admin_password="x"),  # too short: refused, asked again
+            NewDatabase(demo=False, admin_name="boss", admin_password="boss-password"),
+        ]
+    )
+    warned: list[str] = []
+
+    def ask(cls, location, parent=None, empty=False):  # type: ignore[no-untyped-def]
+        offered.append((location, empty))
+        return next(answers)
+
+    monkeypatch.setattr(CreateDatabaseDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(
+        Messages, "warning", classmethod(lambda cls, parent, title, text: warned.append(text))
+    )
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", "boss-password")
+    window = app_module.build_app(["--db", str(target), "--user", "boss"])
+    qtbot.addWidget(window)
+    assert offered == [(str(target.resolve()), True)] * 2 and len(warned) == 1
+    assert window.context.actor.name == "boss"
+    window.close()
+    window.context.services.close()
+
+
+def test_an_unattended_start_on_a_missing_database_names_it_and_creates_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "missing.sqlite3"
+    with pytest.raises(Refused) as info:
+        app_module.build_app(["--db", str(target), "--screenshot", str(tmp_path / "shot.png")])
+    assert info.value.code == "no_database" and str(target) in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

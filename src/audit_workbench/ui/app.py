@@ -152,34 +152,45 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
 
 
 def _open_services(db: str | None, unattended: bool) -> Services | None:
-    if database_exists(db):
+    """The services over `db`; a database that is missing, or empty (no user: a first start that
+    stopped half-way), is created only when the user says so in the dialog."""
+    from ..services.setup import is_empty, missing_database
+
+    exists = database_exists(db)
+    if exists and not is_empty(db):
         return Services.open(db)
     location = database_location(db)
     if unattended:
-        raise Refused("no_database", f"there is no database at {location}", f"数据库 {location} 不存在")
+        raise missing_database(db)
     from .dialogs.database import CreateDatabaseDialog
 
-    choice = CreateDatabaseDialog.ask(location)
-    if choice is None:
-        return None
-    services = Services.open(db)
-    _fill_new_database(services, choice)
-    return services
+    while True:
+        choice = (
+            CreateDatabaseDialog.ask(location, empty=True) if exists else CreateDatabaseDialog.ask(location)
+        )
+        if choice is None:
+            return None
+        try:
+            _create_database(db, choice)
+        except Refused as exc:  # a name or password the rules refuse: say why, ask again
+            Messages.warning(None, QCoreApplication.translate("App", "无法创建数据库"), exc.message())
+            continue
+        return Services.open(db)
 
 
-def _fill_new_database(services: Services, choice: NewDatabase) -> None:
+def _create_database(db: str | None, choice: NewDatabase) -> None:
+    """Build the new database whole (services.setup) — nothing is left behind if it fails."""
+    from ..services import setup
+
     if not choice.demo:
-        services.users.create_first_admin(choice.admin_name, choice.admin_password)
-        services.certificates.ensure_keys()
+        setup.create_with_admin(db, choice.admin_name, choice.admin_password)
         return
-    from ..services.demo import build_demo
-
     loop = QEventLoop()
     failure: list[BaseException] = []
 
     def build(progress: workers.Progress, cancel: threading.Event) -> None:
         progress(0, 0)
-        build_demo(services)
+        setup.create_demo(db)
 
     def failed(exc: BaseException) -> None:
         failure.append(exc)

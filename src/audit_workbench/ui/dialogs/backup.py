@@ -1,8 +1,9 @@
 """Backing up the database from the window (administrators only) and the weekly reminder.
 
 文件 › 备份数据库… asks for a file (`BackupFile.ask`) and runs `services.backup.backup` in the
-background with a cancellable progress dialog: one checksummed file holding a consistent snapshot of
-the database and its attachments, taken while the window keeps working.
+background with a cancellable progress dialog: one signed file holding a consistent snapshot of the
+database and its attachments, taken while the window keeps working. The message that follows says
+that the body's signing key is not in the backup, and how to keep it (`keys backup`).
 
 When an administrator logs in and the database was never backed up, or not for more than
 `REMIND_AFTER`, a notice bar under the menu says so, with a button that starts the backup (and one
@@ -210,14 +211,19 @@ class BackupActions(QObject):
             self.window,
             self.tr("备份完成"),
             self.tr(
-                "已备份到 {file}\n{events} 条事件记录，{attachments} 个附件，共 {size}。\n校验值 SHA-256：{sha}"
+                "已备份到 {file}\n{events} 条事件记录，{attachments} 个附件，共 {size}。\n校验值 SHA-256：{sha}\n"
+                "日志锚点：{anchor}\n备份已用机构密钥签名（{key}）。"
             ).format(
                 file=summary.path,
                 events=summary.events,
                 attachments=summary.attachments,
                 size=_size(summary.bytes),
                 sha=summary.sha256,
-            ),
+                anchor=summary.anchor,
+                key=summary.signed_by[:19] + "…",
+            )
+            + "\n\n"
+            + key_custody_text(),
         )
 
     def _failed(self, exc: BaseException) -> None:
@@ -231,6 +237,17 @@ class BackupActions(QObject):
             Messages.warning(self.window, self.tr("无法备份数据库"), str(exc))
             return
         raise exc
+
+
+def key_custody_text() -> str:
+    """What the backup does not hold, and how to keep it: shown after every backup."""
+    return QCoreApplication.translate(
+        "BackupActions",
+        "注意：机构的签名密钥不在数据库备份中。请另行保管：在命令行运行\n"
+        "audit-workbench --user 管理员 keys backup -o 密钥备份.pem\n"
+        "（以口令加密），把该文件与口令分开、离开本机保存。在另一台电脑上恢复数据库后，用\n"
+        "audit-workbench --user 管理员 keys restore 密钥备份.pem 安装密钥，才能继续签发证书。",
+    )
 
 
 def _size(n: int) -> str:

@@ -1,4 +1,5 @@
-"""First start: no database yet — offer to create one, with demo data or with a first administrator."""
+"""First start: no database yet (or one without any user) — offer to create one, with demo data or
+with a first administrator."""
 
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ class NewDatabase:
 
 
 class CreateDatabaseDialog(QDialog):
-    def __init__(self, location: str, parent: QWidget | None = None) -> None:
+    def __init__(self, location: str, parent: QWidget | None = None, empty: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("创建数据库"))
         self.setMinimumWidth(520)
-        intro = QLabel(self.tr("尚未找到数据库：\n{location}\n\n是否现在创建？").format(location=location))
+        text = (
+            self.tr("数据库中还没有任何用户：\n{location}\n\n是否现在设置？")
+            if empty
+            else self.tr("尚未找到数据库：\n{location}\n\n是否现在创建？")
+        )
+        intro = QLabel(text.format(location=location))
         intro.setWordWrap(True)
         self.demo_radio = QRadioButton(self.tr("创建并填入示例数据（示例用户的密码均为 demo1234）"))
         self.empty_radio = QRadioButton(self.tr("创建空数据库，并设置第一位系统管理员"))
@@ -82,8 +88,8 @@ class CreateDatabaseDialog(QDialog):
         return NewDatabase(False, self.admin_edit.text().strip(), self.password_edit.text())
 
     @classmethod
-    def ask(cls, location: str, parent: QWidget | None = None) -> NewDatabase | None:
-        dialog = cls(location, parent)
+    def ask(cls, location: str, parent: QWidget | None = None, empty: bool = False) -> NewDatabase | None:
+        dialog = cls(location, parent, empty)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.choice()
         return None
