@@ -105,7 +105,9 @@ def test_a_key_restored_from_its_backup_signs_on_another_machine(
     other.close()
 
     monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(tmp_path / "new-machine-keys"))
-    restored = restore(backup_file, tmp_path / "restored.sqlite3", trusted_keys=trusted).db
+    summary = restore(backup_file, tmp_path / "restored.sqlite3", trusted_keys=trusted)
+    assert not summary.can_sign  # said after the restore: the key is not in the backup
+    restored = summary.db
     s = Services.open(restored)
     try:
         clerk, admin = s.users.login("clerk", PASSWORD), s.users.login("admin", PASSWORD)

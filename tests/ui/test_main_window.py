@@ -228,3 +228,20 @@ def test_an_unattended_start_on_a_missing_database_names_it_and_creates_nothing(
         app_module.build_app(["--db", str(target), "--screenshot", str(tmp_path / "shot.png")])
     assert info.value.code == "no_database" and str(target) in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_screenshot_never_replaces_a_file_unasked_nor_the_database(
+    monkeypatch, services, team, db_path, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
+    taken = tmp_path / "taken.png"
+    taken.write_bytes(b"an earlier picture")
+    for target, code in ((taken, "exists"), (db_path, "protected_output")):
+        for force in ([], ["--force"]) if target == db_path else ([],):
+            with pytest.raises(Refused) as info:
+                app_module.build_app(
+                    ["--db", str(db_path), "--user", "admin", "--screenshot", str(target), *force]
+                )
+            assert info.value.code == code
+    assert taken.read_bytes() == b"an earlier picture"
+    assert services.log.verify().ok

@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
+    p.add_argument("--force", action="store_true", help="replace an existing screenshot file")
 
     admin.register_users(add, group)
     rubrics.register(add, group)

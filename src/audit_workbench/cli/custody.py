@@ -248,11 +248,16 @@ def cmd_restore(ctx: Context) -> int:
             "signed_by": summary.signed_by,
             "trusted_by": summary.trusted_by,
             "anchor": summary.anchor,
+            "can_sign": summary.can_sign,
         },
         f"restored {summary.db}: {summary.events} events and {summary.checkpoints} signed checkpoint(s) "
         f"verified, {summary.attachments} attachments; signed by {summary.signed_by or 'nobody (unsigned)'}"
         + (f"; the previous database was kept whole as {summary.replaced}" if summary.replaced else "")
-        + "\nto sign on this machine, install the body's key: `keys restore KEYFILE`",
+        + (
+            ""
+            if summary.can_sign
+            else "\nthis machine has no key file for it: to sign, install the body's key with `keys restore KEYFILE`"
+        ),
     )
     return EXIT_OK
 

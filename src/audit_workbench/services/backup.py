@@ -89,6 +89,7 @@ class RestoreSummary:
     trusted_by: str = ""  # public_key, replaced_database, fingerprint, unsigned
     anchor: str = ""
     checkpoints: int = 0
+    can_sign: bool = False  # the body's key file for this database is on this machine
 
 
 def _sha256_file(path: Path) -> str:
@@ -590,8 +591,28 @@ def restore(
         replaced = _put_in_place(db_file, dest, replacing=present)
         count = _move_attachments(staging / "attachments", dest.with_name(dest.name + ".attachments"))
     return RestoreSummary(
-        dest, log.events, count, replaced, signer, trusted_by, contents.anchor, log.checkpoints
+        dest,
+        log.events,
+        count,
+        replaced,
+        signer,
+        trusted_by,
+        contents.anchor,
+        log.checkpoints,
+        _can_sign(dest),
     )
+
+
+def _can_sign(db: Path) -> bool:
+    services = Services.open(db)
+    try:
+        with services.read() as session:
+            services.keys.private_key(session)
+        return True
+    except Refused:
+        return False
+    finally:
+        services.close()
 
 
 def _check_restored(

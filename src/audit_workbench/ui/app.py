@@ -7,8 +7,8 @@ loop, so tests build the whole application without blocking (Anki's `_run(argv, 
 Order of start-up: open the database (offer to create it when it does not exist), pick the
 language (`--lang`, else the `language` setting), log in (`--user` with the password in
 $AUDIT_WORKBENCH_PASSWORD skips the dialog), then show the main window at `--page`. With
-`--screenshot FILE.png` the window is rendered to the file once it has been painted, and the
-process exits 0.
+`--screenshot FILE.png` the window is rendered to the file once it has been painted (through the
+output guard: an existing file only with `--force`), and the process exits 0.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ..services import Actor, Services
 from ..services.base import database_exists, database_location
 
 # isort: split
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEventLoop, QIODevice, QTimer
 from PySide6.QtWidgets import QApplication
 
 from . import i18n, refcount_guard, theme, workers
@@ -55,6 +55,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=["zh", "en"])
     parser.add_argument("--page", default="dashboard")
     parser.add_argument("--screenshot")
+    parser.add_argument("--force", action="store_true")
     args, rest = parser.parse_known_args([a for a in argv if a != "gui"])
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
@@ -109,6 +110,14 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     services = _open_services(db, unattended=bool(screenshot))
     if services is None:
         return 0
+    if screenshot:
+        try:  # the picture is an output file like any other: never the database, never a file unasked
+            folder = services.outputs.check_folder(Path(screenshot).parent)
+            folder.mkdir(parents=True, exist_ok=True)
+            services.outputs.check(screenshot, force=bool(getattr(args, "force", False)))
+        except Refused:
+            services.close()
+            raise
     lang = i18n.normalize(lang_arg or str(services.settings.get("language")))
     i18n.install(lang, app)
     set_language(lang)
@@ -139,7 +148,7 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
         ) from None
     app.aboutToQuit.connect(services.close)
     if screenshot:
-        return _screenshot(app, window, Path(screenshot), services)
+        return _screenshot(app, window, Path(screenshot), services, bool(getattr(args, "force", False)))
     window.show()
     if not exec:
         return window
@@ -218,7 +227,7 @@ def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
     return LoginDialog.ask(services, lang, user or "", body)
 
 
-def _screenshot(app: QApplication, window: MainWindow, path: Path, services: Services) -> int:
+def _screenshot(app: QApplication, window: MainWindow, path: Path, services: Services, force: bool) -> int:
     """Show the window, wait until it is exposed and painted, save `window.grab()` as PNG."""
     window.resize(*SCREENSHOT_SIZE)
     window.show()
@@ -237,10 +246,17 @@ def _screenshot(app: QApplication, window: MainWindow, path: Path, services: Ser
     window.repaint()
     app.processEvents()
     image = window.grab()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = not image.isNull() and image.save(str(path), "PNG")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = not image.isNull() and image.save(buffer, "PNG")
+    buffer.close()
     window.close()
-    services.close()
+    try:
+        if ok:
+            services.outputs.write(path, bytes(data.data()), force=force)
+    finally:
+        services.close()
     if not ok:
         print(f"audit-workbench: could not write the screenshot {path}", file=sys.stderr)
         return 1
