@@ -74,9 +74,10 @@ def is_empty(db: str | Path | None) -> bool:
                 return True
             if not {"users", "events"} <= tables:
                 return False  # not ours: never treat it as empty
-            users = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
-            events = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
-        return users == 0 and events == 0
+            # one row is enough to know (a count would read all of a large log at every start)
+            user = conn.execute(text("SELECT 1 FROM users LIMIT 1")).first()
+            event = conn.execute(text("SELECT 1 FROM events LIMIT 1")).first()
+        return user is None and event is None
     except DBAPIError:
         return False  # unreadable: not empty, never replaced
     finally:
