@@ -314,9 +314,11 @@ def _parse_members(manifest: dict[str, Any]) -> tuple[_Member, ...]:
     return tuple(out)
 
 
-def read_backup(path: Path) -> BackupContents:
-    """Open a backup and check its structure and every member's checksum; a `bad_backup` refusal for
-    any defect (damage, a foreign or hostile archive, an unknown version)."""
+def read_backup(path: Path, *, members: bool = True) -> BackupContents:
+    """Open a backup and check its structure and (with `members`) every member's checksum; a
+    `bad_backup` refusal for any defect (damage, a foreign or hostile archive, an unknown version).
+    `restore` reads the members only once the signature is trusted: sizes claimed by a manifest
+    nobody vouches for are never decompressed."""
     path = Path(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -354,9 +356,9 @@ def read_backup(path: Path) -> BackupContents:
                     f"unknown format {str(manifest.get('format'))[:40]!r} version {str(version)[:10]!r}",
                     f"未知的格式 {str(manifest.get('format'))[:40]!r} 版本 {str(version)[:10]!r}",
                 )
-            members = _parse_members(manifest)
+            listed = _parse_members(manifest)
             signature: str | None = None
-            expected = {m.name for m in members} | {"manifest.json"}
+            expected = {m.name for m in listed} | {"manifest.json"}
             if version == FORMAT_VERSION:
                 sig_info = by_name.get(SIGNATURE_MEMBER)
                 if sig_info is None:
@@ -365,8 +367,9 @@ def read_backup(path: Path) -> BackupContents:
                 expected.add(SIGNATURE_MEMBER)
             if set(names) != expected:
                 raise _bad("the archive's members differ from its manifest", "压缩包成员与清单不符")
-            for member in members:
-                _check_member(archive, by_name[member.name], member)
+            if members:
+                for member in listed:
+                    _check_member(archive, by_name[member.name], member)
         except Refused:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
@@ -374,7 +377,7 @@ def read_backup(path: Path) -> BackupContents:
             raise _bad(
                 f"the archive is damaged ({exc.__class__.__name__}: {exc})", f"压缩包已损坏（{exc}）"
             ) from None
-    return BackupContents(manifest, manifest_bytes, members, signature)
+    return BackupContents(manifest, manifest_bytes, listed, signature)
 
 
 def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -559,7 +562,7 @@ def restore(
                 f"{dest} 不存在，但其 -wal 或 -journal 文件还在：请先移走",
             )
         replaced_keys = _replaced_keys(dest, login)
-    contents = read_backup(Path(backup_file))
+    contents = read_backup(Path(backup_file), members=False)
     if trusted_keys is not None:
         trusted: dict[str, Ed25519PublicKey] | None = {
             certsig.public_key_fingerprint(k): k for k in trusted_keys
@@ -570,6 +573,7 @@ def restore(
     else:
         trusted, source = None, ""
     signer, trusted_by = _authenticate(contents, trusted, source, trust_signer, accept_unsigned)
+    read_backup(Path(backup_file))  # now every member against its (trusted) checksum
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".awb-restore-", dir=dest.parent) as tmp:
         staging = Path(tmp)
@@ -580,7 +584,10 @@ def restore(
                     target_path = staging / member.name
                     target_path.parent.mkdir(parents=True, exist_ok=True)
                     with archive.open(member.name) as src, target_path.open("wb") as dst:
-                        shutil.copyfileobj(src, dst)
+                        left = member.size + 1  # never more than the manifest says
+                        while left > 0 and (block := src.read(min(left, 1 << 20))):
+                            dst.write(block)
+                            left -= len(block)
                     if _sha256_file(target_path) != member.sha256:  # changed since it was checked
                         raise _bad(f"member {member.name} does not match its checksum")
                     if progress:

@@ -169,6 +169,7 @@ class _Walk:
     checkpoints: int = 0
     last_checkpoint: int | None = None
     signers: list[str] = field(default_factory=list)
+    issued: set[str] = field(default_factory=set)  # certificate numbers with an issue event
     zh: str = ""
 
     def held(self, seq: int) -> str | None:
@@ -202,6 +203,8 @@ class _Walk:
                 self.introduced.setdefault(after["fingerprint"], event.seq)
             if isinstance(before, dict) and isinstance(before.get("fingerprint"), str):
                 self.retired.setdefault(before["fingerprint"], event.seq)
+        if event.action == "certificate.issue":
+            self.issued.add(event.entity_id)
         if event.action == CHECKPOINT_ACTION:
             self.check_checkpoint(event)
         self.window.append((event.seq, event.hash))
@@ -387,7 +390,7 @@ class LogService:
                     f"没有第 {wanted.seq} 条事件，事件被删除",
                 )
             try:
-                self._records_have_events(session, chain.events)
+                self._records_have_events(session, chain.events, walk)
             except _Broken as broken:
                 return report(broken.seq, broken.en, broken.zh)
         return LogReport(
@@ -404,7 +407,7 @@ class LogService:
             trusted_keys=trusted_keys is not None,
         )
 
-    def _records_have_events(self, session: Session, count: int) -> None:
+    def _records_have_events(self, session: Session, count: int, walk: _Walk) -> None:
         """Records that exist only because events happened must still have those events."""
         last = read_setting(session, LAST_CHECKPOINT_KEY)
         if isinstance(last, dict):
@@ -422,21 +425,14 @@ class LogService:
                     f"the log's last signed checkpoint, event {seq}, is gone: events were removed",
                     f"日志最后一个签名检查点（第 {seq} 条事件）已不存在：事件被删除",
                 )
-        issued = set(
-            session.scalars(select(m.Event.entity_id).where(m.Event.action == "certificate.issue").distinct())
-        )
         for number in session.scalars(select(m.Certificate.number).order_by(m.Certificate.id)):
-            if number not in issued:
+            if number not in walk.issued:
                 raise _Broken(
                     count + 1,
                     f"certificate {number} has no issue event in the log: events were removed",
                     f"证书 {number} 在日志中没有颁发事件：事件被删除",
                 )
-        made: set[str] = set()
-        for text in session.scalars(select(m.Event.after).where(m.Event.action.in_(KEY_ACTIONS))):
-            after = _json(text)
-            if isinstance(after, dict) and isinstance(after.get("fingerprint"), str):
-                made.add(after["fingerprint"])
+        made = set(walk.introduced)
         for row in session.scalars(select(m.SigningKey).order_by(m.SigningKey.id)):
             try:
                 actual = certsig.public_key_fingerprint(certsig.load_public_key(row.public_key.encode()))
