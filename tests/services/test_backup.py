@@ -374,6 +374,11 @@ import os, signal, sys
 from audit_workbench.services import Services
 db, case_no, password, mode = sys.argv[1:5]
 services = Services.open(db)
+if mode == "read":  # a window that only shows the case: an idle reader
+    services.cases.get(case_no)
+    print("saved", flush=True)
+    sys.stdin.read()
+    sys.exit(0)
 leader = services.users.login("leader", password)
 for code, points in (("1.1", "1"), ("1.2", "1.5"), ("1.3", "2")):
     services.audits.set_points(leader, case_no, code, points)  # acknowledged: committed
@@ -486,3 +491,23 @@ def test_replacing_needs_an_administrator_of_the_database_being_replaced(
     result = restore(summary.path, db, force=True, login=ADMIN_LOGIN)
     assert result.replaced is not None and result.replaced.exists()
     assert os.path.exists(db)
+
+
+def test_an_idle_reader_elsewhere_also_blocks_a_restore(
+    services: Services, team: Team, make_case: CaseMaker, tmp_path: Path
+) -> None:
+    case_no = make_case("submitted")
+    summary = backup(services, team.admin, tmp_path / "b.awb")
+    db = _db(services)
+    services.close()
+    before = dump(db)
+    holder = _hold(db, case_no, "read")
+    try:
+        with pytest.raises(Refused) as info:
+            restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+        assert info.value.code == "database_in_use"
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert dump(db) == before and not list(tmp_path.glob("*.replaced-*"))
