@@ -163,6 +163,7 @@ class _Walk:
     keys: dict[str, Ed25519PublicKey]
     database_id: str | None
     anchor: Head | None
+    trusted: bool = False  # the keys are the verifier's own, not the database's
     window: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=MAX_LISTED + 1))
     introduced: dict[str, int] = field(default_factory=dict)  # key fingerprint -> event that made it
     retired: dict[str, int] = field(default_factory=dict)  # key fingerprint -> event that retired it
@@ -228,10 +229,17 @@ class _Walk:
             raise self.stop(c, f"checkpoint event {c} is malformed", f"第 {c} 条检查点事件格式错误")
         key = self.keys.get(fingerprint)
         if key is None:
+            if self.trusted:
+                raise self.stop(
+                    c,
+                    f"checkpoint event {c} was signed by key {fingerprint[:19]}…, which is not among the keys "
+                    "you gave (`keys export-public --all` writes every key the body has used)",
+                    f"第 {c} 条检查点由密钥 {fingerprint[:19]}… 签署，不在您提供的公钥中"
+                    "（`keys export-public --all` 可导出机构用过的全部公钥）",
+                )
             raise self.stop(
                 c,
-                f"checkpoint event {c} was signed by key {fingerprint[:19]}…, which is not one of the "
-                "body's keys",
+                f"checkpoint event {c} was signed by key {fingerprint[:19]}…, which is not one of the body's keys",
                 f"第 {c} 条检查点由密钥 {fingerprint[:19]}… 签署，它不是本机构的密钥",
             )
         if not certsig.detached_valid(key, checkpoint_message(after), after["signature"]):
@@ -365,7 +373,7 @@ class LogService:
             else:
                 keys = self.s.keys.public_keys(session)
             db_id = read_setting(session, DATABASE_ID_KEY)
-            walk = _Walk(keys, None if db_id is None else str(db_id), wanted)
+            walk = _Walk(keys, None if db_id is None else str(db_id), wanted, trusted_keys is not None)
             chain = events.verify(session, walk.observe)
             head = events.head(session)
 
