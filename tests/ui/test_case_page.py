@@ -429,6 +429,33 @@ def test_certificate_documents_are_saved_and_printed(
     assert printed.read_bytes().startswith(b"%PDF")
 
 
+def test_a_document_saved_over_the_database_is_refused_in_chinese(
+    qtbot,
+    ui_context,
+    services: Services,
+    team: Team,
+    make_case: CaseMaker,
+    monkeypatch,
+    messages,
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    """The save dialog asked "replace?"; the output guard still never writes over the database."""
+    case_no = make_case("certified")
+    db = Path(str(services.db.url).removeprefix("sqlite:///"))
+    link = tmp_path / "证书.pdf"
+    link.symlink_to(db)
+    page = open_page(qtbot, ui_context, team.clerk, case_no, "certificate")
+    before = db.read_bytes()
+    for target in (db, link):
+        monkeypatch.setattr(dialogs.Files, "save_file", classmethod(lambda cls, *a, _t=target, **k: _t))
+        click(qtbot, page.certificate_tab.save_pdf_button)
+        qtbot.waitUntil(lambda: len(messages.warnings) > 0)
+        _title, text = messages.warnings.pop()
+        assert "数据库文件" in text and "未写入任何内容" in text
+    assert db.read_bytes() == before and link.is_symlink()
+    assert services.log.verify().ok
+
+
 # -- models ---------------------------------------------------------------------------------------
 def test_models_pass_the_model_tester(qtmodeltester, services: Services, make_case: CaseMaker) -> None:  # type: ignore[no-untyped-def]
     detail = services.cases.get(make_case("submitted"))
