@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -125,6 +125,10 @@ def team(services: Services) -> Team:
     for name, roles in spec.items():
         services.users.add(admin, name, PASSWORD, roles)
     login = {name: services.users.login(name, PASSWORD) for name in spec}
+    for name, roles in spec.items():
+        if "auditor" in roles:
+            qualify(services, admin, name)
+        services.impartiality.sign(login[name])
     return Team(
         admin,
         login["clerk"],
@@ -135,6 +139,34 @@ def team(services: Services) -> Team:
         login["comm2"],
         login["dual"],
     )
+
+
+def qualify(
+    services: Services,
+    admin: Actor,
+    name: str,
+    qualification: str = "auditor",
+    areas: tuple[str, ...] = ("production", "sales"),
+    valid_until: date = date(2030, 12, 31),
+) -> None:
+    """Give a user a qualification valid for years, competent in both enterprise types."""
+    services.people.set(
+        admin,
+        name,
+        qualification=qualification,
+        registration_no=f"2024-N1SC-{abs(hash(name)) % 10**7:07d}",
+        valid_until=valid_until,
+        areas=areas,
+    )
+
+
+def sign_this_year(services: Services, *actors: Actor) -> None:
+    """Each actor signs the impartiality declaration for the services' year (after the clock moved
+    into a new year), unless they already have."""
+    year = services.today().year
+    for actor in actors:
+        if year not in services.people.get(actor, actor.name).declared_years:
+            services.impartiality.sign(actor)
 
 
 CREDIT_CODES = [

@@ -66,7 +66,29 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     assert main(["--db", str(c.db), "init", "--admin", "admin"]) == 0
     for name, role in (("clerk", "clerk"), ("lead", "auditor"), ("aud", "auditor"), ("comm", "committee")):
         c.ok("admin", "user", "add", name, "--role", role, new_password=PASSWORDS[name])
+    for name in ("lead", "aud"):  # qualified auditors, competent for both enterprise types
+        qualify_by_cli(c, name)
+    for name in ("lead", "aud", "comm"):
+        c.ok(name, "declaration", "sign")
     return c
+
+
+def qualify_by_cli(c: Cli, name: str, qualification: str = "auditor") -> None:
+    c.ok(
+        "admin",
+        "person",
+        "set",
+        name,
+        "--qualification",
+        qualification,
+        "--registration",
+        f"2024-N1SC-{len(name):07d}",
+        "--valid-until",
+        "2099-12-31",
+        "--area",
+        "production",
+        "sales",
+    )
 
 
 @pytest.mark.parametrize(
@@ -190,6 +212,8 @@ def test_conflicted_committee_member_is_refused(cli: Cli, tmp_path: Path) -> Non
         "admin", "user", "add", "both", "--role", "auditor", "--role", "committee", new_password="both-pass-1"
     )
     PASSWORDS["both"] = "both-pass-1"
+    qualify_by_cli(cli, "both")
+    cli.ok("both", "declaration", "sign")
     case_no = cli.ok(
         "clerk",
         "case",

@@ -8,13 +8,19 @@ Denials are expected in this order: the role first, then the case state, then th
 from __future__ import annotations
 
 import re
+from datetime import date
 from itertools import product
 
 import pytest
 
 from audit_workbench.core.errors import Refused
+from audit_workbench.core.people import Standing
 from audit_workbench.core.policy import Action, CaseRelation, Role, explain, policy_markdown, require
 from audit_workbench.core.workflow import CaseState
+
+# A person with nothing against them (declared this year, no interests): the grid below is about
+# roles, states and relations; the person checks have their own tests (test_people_policy.py).
+CLEAR = Standing("someone", date(2026, 3, 2), declared=True)
 
 CLERK, AUDITOR, COMMITTEE, ADMIN = "clerk", "auditor", "committee", "admin"
 ALL_STATES = [s.value for s in CaseState]
@@ -60,6 +66,17 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     # whoever signs with the body's key — the clerk issuing certificates, the admin keeping it — may
     # sign a checkpoint of the log
     "sign_log": ({ADMIN, CLERK}, ANY, "any"),
+    # people and impartiality (accreditation.md): the admin keeps people's records; clerks, who
+    # assign teams, may read them; everyone declares their own interests and signs their own
+    # annual declaration; a mitigation is approved by management or the committee; identity
+    # numbers leave masked except for the regulator's report, which the clerk files.
+    "manage_people": ({ADMIN}, ANY, "any"),
+    "view_people": ({ADMIN, CLERK}, ANY, "any"),
+    "declare_interest": ({ADMIN, CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
+    "record_interest": ({ADMIN}, ANY, "any"),
+    "approve_mitigation": ({ADMIN, COMMITTEE}, ANY, "any"),
+    "sign_declaration": ({ADMIN, CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
+    "disclose_identity": ({CLERK}, ANY, "any"),
 }
 
 ROLE_SETS = [
@@ -108,16 +125,16 @@ def test_every_role_state_and_relation(action: str):
     mismatches = []
     for roles, state, (rel_name, relation) in product(ROLE_SETS, ALL_STATES, RELATIONS.items()):
         want = expected_code(action, roles, state, relation)
-        denial = explain(Action(action), roles, CaseState(state), relation)
+        denial = explain(Action(action), roles, CaseState(state), relation, person=CLEAR)
         got = None if denial is None else denial.code
         if got != want:
             mismatches.append(f"{sorted(roles)} {state} {rel_name}: expected {want}, got {got}")
         # require() agrees with explain()
         if want is None:
-            require(Action(action), roles, CaseState(state), relation)
+            require(Action(action), roles, CaseState(state), relation, person=CLEAR)
         else:
             with pytest.raises(Refused) as info:
-                require(Action(action), roles, CaseState(state), relation)
+                require(Action(action), roles, CaseState(state), relation, person=CLEAR)
             if info.value.code != want:
                 mismatches.append(f"require {sorted(roles)} {state} {rel_name}: {info.value.code}")
     assert not mismatches, "\n".join(mismatches)
@@ -127,17 +144,25 @@ def test_every_role_state_and_relation(action: str):
 def test_actions_outside_a_case_need_only_the_role(action: str):
     allowed_roles, _, _ = EXPECTED[action]
     for roles in ROLE_SETS:
-        denial = explain(Action(action), roles)
+        denial = explain(Action(action), roles, person=CLEAR)
         assert (denial is None) == bool(roles & allowed_roles), (action, roles)
 
 
 # -- the rules a certification body is audited on --------------------------------------------------
+# An administrator keeps users, settings, the signing key and people's records, and is a person of
+# the body who declares interests and signs a declaration like everyone; none of that is a case action.
 BODY_ACTIONS = (
     Action.manage_users,
     Action.manage_settings,
     Action.manage_keys,
     Action.sign_log,
     Action.restore_database,
+    Action.manage_people,
+    Action.view_people,
+    Action.declare_interest,
+    Action.record_interest,
+    Action.approve_mitigation,
+    Action.sign_declaration,
 )
 CASE_ACTIONS = [a for a in Action if a not in BODY_ACTIONS]
 
@@ -146,9 +171,9 @@ CASE_ACTIONS = [a for a in Action if a not in BODY_ACTIONS]
 def test_admin_can_do_no_case_action_at_all(action: Action):
     # No bypass: not even as team leader, independent, in any state.
     for state, relation in product(CaseState, RELATIONS.values()):
-        denial = explain(action, [Role.admin], state, relation)
+        denial = explain(action, [Role.admin], state, relation, person=CLEAR)
         assert denial is not None and denial.code == "wrong_role", (action, state)
-    assert explain(action, [Role.admin]) is not None
+    assert explain(action, [Role.admin], person=CLEAR) is not None
 
 
 def test_admin_manages_users_and_settings():
@@ -196,18 +221,21 @@ def test_only_the_team_leader_concludes():
 )
 def test_committee_members_who_took_part_cannot_vote(relation: CaseRelation, part: str):
     roles = [Role.auditor, Role.committee]
-    denial = explain(Action.vote, roles, CaseState.committee_review, relation)
+    denial = explain(Action.vote, roles, CaseState.committee_review, relation, person=CLEAR)
     assert denial is not None
     assert denial.code == "conflict_of_interest"
     assert part in denial.en
     assert "表决" in denial.zh
     with pytest.raises(Refused) as info:
-        require(Action.vote, roles, CaseState.committee_review, relation)
+        require(Action.vote, roles, CaseState.committee_review, relation, person=CLEAR)
     assert info.value.code == "conflict_of_interest"
 
 
 def test_an_independent_committee_member_votes():
-    assert explain(Action.vote, [Role.committee], CaseState.committee_review, CaseRelation()) is None
+    assert (
+        explain(Action.vote, [Role.committee], CaseState.committee_review, CaseRelation(), person=CLEAR)
+        is None
+    )
     assert explain(Action.vote, ["committee"], CaseState.onsite_audit, CaseRelation()).code == "wrong_state"
 
 
@@ -218,7 +246,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def test_every_denial_has_a_chinese_and_an_english_message():
     seen_codes = set()
     for action, roles, state, relation in product(Action, ROLE_SETS, CaseState, RELATIONS.values()):
-        denial = explain(action, roles, state, relation)
+        denial = explain(action, roles, state, relation, person=CLEAR)
         if denial is None:
             continue
         seen_codes.add(denial.code)

@@ -15,7 +15,7 @@ from audit_workbench.core.creditcode import complete
 from audit_workbench.services import Actor, Services
 from audit_workbench.storage.db import sqlite_path, to_url
 
-from ..conftest import PASSWORD, dump
+from ..conftest import PASSWORD, dump, qualify
 
 Members = dict[str, bytes]
 
@@ -112,6 +112,9 @@ def build_office_case(services: Services, folder: Path) -> tuple[str, Actor]:
         admin = services.users.login("admin", PASSWORD)
         for name, roles in {"clerk": ["clerk"], "leader": ["auditor"], "member": ["auditor"]}.items():
             services.users.add(admin, name, PASSWORD, roles)
+        for name in ("leader", "member"):  # qualified, with this year's impartiality declaration
+            qualify(services, admin, name)
+            services.impartiality.sign(services.users.login(name, PASSWORD))
     clerk = services.users.login("clerk", PASSWORD)
     leader = services.users.login("leader", PASSWORD)
     licence = folder / "营业执照.pdf"

@@ -11,7 +11,7 @@ import pytest
 from audit_workbench.core.errors import Conflict, Refused
 from audit_workbench.services import Services
 
-from ..conftest import CREDIT_CODES, CaseMaker, Clock, Team, dump
+from ..conftest import CREDIT_CODES, CaseMaker, Clock, Team, dump, sign_this_year
 
 
 def refused(code: str, db_path: Path, call, *args, **kwargs) -> Refused:  # type: ignore[no-untyped-def]
@@ -277,6 +277,7 @@ def test_renewal_supersedes_the_old_certificate(
     assert detail.kind == "renewal" and detail.status == "accepted"
     # renewal on-site days: ⅔ of 7 = 4.67 → rounded up to the half day = 5
     assert detail.onsite_days == Decimal(5)
+    sign_this_year(services, team.leader, team.committee)  # three years on: this year's declarations
     services.cases.assign_team(team.clerk, renewal, "leader")
     services.cases.record_review(team.leader, renewal, outcome="pass", note="ok")
     rubric = services.rubrics.get(detail.rubric_id).rubric

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.errors import Refused, set_language
-from . import admin, audits, cases, certificates, custody, packages, rubrics
+from . import admin, audits, cases, certificates, custody, packages, people, rubrics
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context
 
 __all__ = ["build_parser", "main"]
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificates.register(add, group)
     packages.register(add, group)
     custody.register(add, group)
+    people.register(add, group)
     admin.register(add, group)
     return parser
 

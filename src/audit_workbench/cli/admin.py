@@ -89,6 +89,8 @@ def cmd_policy(ctx: Context) -> int:
                 "roles": sorted(r.value for r in rule.roles),
                 "states": None if rule.states is None else sorted(s.value for s in rule.states),
                 "relation": rule.relation.value,
+                "actor_checks": sorted(c.value for c in rule.actor_checks),
+                "assignee_checks": sorted(c.value for c in rule.assignee_checks),
             }
             for a, rule in POLICY.items()
         },

@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import Refused
+from .people import (
+    INTEREST_KIND_LABELS,
+    MAY_LEAD,
+    NEEDS_AREA,
+    QUALIFICATION_LABELS,
+    REGISTERED,
+    Qualification,
+    Risk,
+    Standing,
+)
 from .workflow import STATE_LABELS, CaseState
 
 
@@ -59,6 +69,15 @@ class Action(StrEnum):
     manage_keys = "manage_keys"  # back up, restore and rotate the body's signing key
     sign_log = "sign_log"  # append a signed checkpoint of the event log
     restore_database = "restore_database"  # replace the database with a backup
+    # People and impartiality (ISO/IEC 17065 §4.2, §6.1; CNAS-CC02)
+    # qualifications, registration, identity, areas, training, witnessed audits
+    manage_people = "manage_people"
+    view_people = "view_people"  # other people's records and declared interests (one's own: always)
+    declare_interest = "declare_interest"  # one's own declared interests: add, end
+    record_interest = "record_interest"  # declared interests on someone else's behalf: add, end
+    approve_mitigation = "approve_mitigation"  # a medium risk's mitigation (never one's own)
+    sign_declaration = "sign_declaration"  # one's own annual impartiality declaration
+    disclose_identity = "disclose_identity"  # unmasked identity numbers, for the regulator's report only
 
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -81,7 +100,30 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.manage_keys: ("管理签名密钥", "manage the signing key"),
     Action.sign_log: ("签署日志检查点", "sign a checkpoint of the log"),
     Action.restore_database: ("恢复数据库", "restore the database"),
+    Action.manage_people: ("人员资格管理", "manage people's qualifications"),
+    Action.view_people: ("查看人员资格与利益申报", "view people's records and declared interests"),
+    Action.declare_interest: ("申报利益关系", "declare an interest"),
+    Action.record_interest: ("代为登记利益关系", "record someone else's declared interest"),
+    Action.approve_mitigation: ("批准风险应对措施", "approve a mitigation"),
+    Action.sign_declaration: ("签署公正性声明", "sign the impartiality declaration"),
+    Action.disclose_identity: ("报送人员证件号码", "disclose identity numbers to the regulator"),
 }
+
+# Every role of the body: each person declares their own interests and signs their own declaration.
+EVERY_ROLE = (Role.admin, Role.clerk, Role.auditor, Role.committee)
+
+
+class PersonCheck(StrEnum):
+    """What a person must be, beyond the role and the relation to the case: checked for the actor
+    (`Rule.actor_checks`) or for each person the action puts on the case (`Rule.assignee_checks`)."""
+
+    # No declared high-risk interest in the case's organisation, no consultancy to it lasting or
+    # ended within the cooling period (setting `consultancy_cooling_years`, default 2), a medium risk
+    # only with a mitigation approved by another person, and this year's impartiality declaration.
+    impartial = "impartial"
+    # A qualification valid on the day, holding the case's area (its rubric id or enterprise type;
+    # a trainee audits under a leader who holds it); only a senior auditor or auditor may lead.
+    competent = "competent"
 
 
 @dataclass(frozen=True)
@@ -89,10 +131,25 @@ class Rule:
     roles: frozenset[Role]
     states: frozenset[CaseState] | None  # None: not tied to a case state
     relation: Relation = Relation.any
+    actor_checks: frozenset[PersonCheck] = frozenset()  # the acting person's standing toward the case
+    assignee_checks: frozenset[PersonCheck] = frozenset()  # each person the action puts on the case
 
 
-def _r(roles: Iterable[Role], states: Iterable[CaseState] | None, relation: Relation = Relation.any) -> Rule:
-    return Rule(frozenset(roles), None if states is None else frozenset(states), relation)
+def _r(
+    roles: Iterable[Role],
+    states: Iterable[CaseState] | None,
+    relation: Relation = Relation.any,
+    *,
+    actor: Iterable[PersonCheck] = (),
+    assignees: Iterable[PersonCheck] = (),
+) -> Rule:
+    return Rule(
+        frozenset(roles),
+        None if states is None else frozenset(states),
+        relation,
+        frozenset(actor),
+        frozenset(assignees),
+    )
 
 
 S = CaseState
@@ -113,12 +170,18 @@ POLICY: dict[Action, Rule] = {
     Action.accept: _r([Role.clerk], [S.submitted]),
     Action.reject: _r([Role.clerk], [S.submitted]),
     Action.withdraw: _r([Role.clerk], _OPEN_BEFORE_CERTIFIED),
-    Action.assign_team: _r([Role.clerk], [S.accepted, S.document_review, S.onsite_audit]),
+    Action.assign_team: _r(
+        [Role.clerk],
+        [S.accepted, S.document_review, S.onsite_audit],
+        assignees=[PersonCheck.impartial, PersonCheck.competent],
+    ),
     Action.record_review: _r([Role.auditor], [S.document_review], Relation.team_member),
     Action.score: _r([Role.auditor], [S.onsite_audit], Relation.team_member),
     Action.manage_nonconformity: _r([Role.auditor], [S.onsite_audit], Relation.team_member),
     Action.conclude: _r([Role.auditor], [S.onsite_audit], Relation.team_leader),
-    Action.vote: _r([Role.committee], [S.committee_review], Relation.independent),
+    Action.vote: _r(
+        [Role.committee], [S.committee_review], Relation.independent, actor=[PersonCheck.impartial]
+    ),
     Action.issue_certificate: _r([Role.clerk], [S.approved]),
     Action.manage_certificate: _r([Role.clerk], None),
     Action.manage_users: _r([Role.admin], None),
@@ -126,6 +189,13 @@ POLICY: dict[Action, Rule] = {
     Action.manage_keys: _r([Role.admin], None),
     Action.sign_log: _r([Role.admin, Role.clerk], None),
     Action.restore_database: _r([Role.admin], None),
+    Action.manage_people: _r([Role.admin], None),
+    Action.view_people: _r([Role.admin, Role.clerk], None),
+    Action.declare_interest: _r(EVERY_ROLE, None),
+    Action.record_interest: _r([Role.admin], None),
+    Action.approve_mitigation: _r([Role.admin, Role.committee], None),
+    Action.sign_declaration: _r(EVERY_ROLE, None),
+    Action.disclose_identity: _r([Role.clerk], None),
 }
 
 # Where an action leads. Actions not listed keep the state (or depend on values, see services).
@@ -176,8 +246,15 @@ def explain(
     roles: Iterable[Role | str],
     state: CaseState | None = None,
     relation: CaseRelation | None = None,
+    *,
+    person: Standing | None = None,
 ) -> Denial | None:
-    """Why `action` is not allowed, or None when it is."""
+    """Why `action` is not allowed, or None when it is.
+
+    `person` is the actor's standing toward the case (impartiality, competence): needed when the
+    action's rule has actor checks (a vote), else ignored. Who an action puts on a case (a team) is
+    checked with `assignment_denial`.
+    """
     rule = POLICY[action]
     held = {Role(r) for r in roles}
     zh_action, en_action = ACTION_LABELS[action]
@@ -217,6 +294,10 @@ def explain(
             f"you {part} this case, so you may not {en_action} on it",
             f"您{zh_part}，不能参与表决",
         )
+    if rule.actor_checks:
+        if person is None:
+            raise ValueError(f"{action.value} depends on the actor's standing toward the case: pass person")
+        return person_denial(action, rule.actor_checks, person, you=True)
     return None
 
 
@@ -225,21 +306,251 @@ def require(
     roles: Iterable[Role | str],
     state: CaseState | None = None,
     relation: CaseRelation | None = None,
+    *,
+    person: Standing | None = None,
 ) -> None:
-    denial = explain(action, roles, state, relation)
+    denial = explain(action, roles, state, relation, person=person)
     if denial is not None:
         raise denial.refused()
+
+
+# -- the person checks: impartiality and competence --------------------------------------------------
+#
+# Kept apart from the relation rules above (which say what someone is to the case): these say what a
+# person's own records allow — declared interests in the case's organisation, the annual declaration,
+# the qualification and its areas. `explain` applies a rule's actor checks; `assignment_denial` its
+# assignee checks to a whole team (or panel).
+
+# How a refusal names what an assignee may not be, by action ("… so wang may not be on the audit team").
+ASSIGNED_AS: dict[Action, tuple[str, str]] = {
+    Action.assign_team: ("进入评审组", "be on the audit team"),
+}
+
+
+def _who(standing: Standing, you: bool) -> tuple[str, str, str, str]:
+    """(English subject, its possessive, "has"/"have", Chinese subject) for a message."""
+    if you:
+        return "you", "your", "have", "您"
+    label = standing.label or standing.name
+    return label, f"{label}'s", "has", label
+
+
+def _tail(action: Action, standing: Standing, you: bool) -> tuple[str, str]:
+    zh_action, en_action = ACTION_LABELS[action]
+    if you:
+        return f", so you may not {en_action}", "，不能" + (
+            "参与表决" if action is Action.vote else zh_action
+        )
+    zh_as, en_as = ASSIGNED_AS.get(action, (zh_action, en_action))
+    label = standing.label or standing.name
+    return f", so {label} may not {en_as}", f"，不能{zh_as}"
+
+
+def impartiality_denial(action: Action, standing: Standing, *, you: bool) -> Denial | None:
+    """Why `standing`'s person is not impartial toward the case's organisation on the day, or None."""
+    who, _, has, zh_who = _who(standing, you)
+    tail_en, tail_zh = _tail(action, standing, you)
+    day = standing.on
+    for interest in sorted(standing.interests, key=lambda i: (i.start, i.id)):
+        zh_kind, en_kind = INTEREST_KIND_LABELS[interest.kind]
+        if interest.bars_on(day, standing.cooling_years):
+            until = interest.cooling_until(standing.cooling_years)
+            if interest.end is None or interest.end >= day:
+                en = f"{who} declared a consultancy to this organisation that still lasts (since {interest.start})"
+                zh = f"{zh_who}申报了正在为该组织提供咨询（{interest.start} 起）"
+            else:
+                en = (
+                    f"{who} gave consultancy to this organisation until {interest.end}: no evaluation "
+                    f"or decision on it before {until}"
+                )
+                zh = f"{zh_who}为该组织提供咨询至 {interest.end}，{until} 前不得参与对其的评审或认证决定"
+            return Denial("consultancy_cooling", en + tail_en, zh + tail_zh)
+        if not interest.active_on(day):
+            continue
+        if interest.risk is Risk.high:
+            return Denial(
+                "interest_high_risk",
+                f"{who} declared a high-risk interest in this organisation ({en_kind}, since {interest.start})"
+                + tail_en,
+                f"{zh_who}申报了与该组织的高风险利益关系（{zh_kind}，{interest.start} 起）" + tail_zh,
+            )
+        if interest.risk is Risk.medium and not (interest.mitigation and interest.approved_by):
+            return Denial(
+                "interest_not_mitigated",
+                f"{who} declared a medium-risk interest in this organisation ({en_kind}) whose mitigation "
+                "nobody else has approved yet" + tail_en,
+                f"{zh_who}申报的与该组织的中风险利益关系（{zh_kind}）尚无经他人批准的应对措施" + tail_zh,
+            )
+    if not standing.declared:
+        return Denial(
+            "no_impartiality_declaration",
+            f"{who} {has} not signed the impartiality declaration for {day.year}" + tail_en,
+            f"{zh_who}尚未签署 {day.year} 年度公正性声明" + tail_zh,
+        )
+    return None
+
+
+def competence_denial(action: Action, standing: Standing, *, you: bool) -> Denial | None:
+    """Why `standing`'s person is not competent for the case on the day, or None."""
+    who, whose, has, zh_who = _who(standing, you)
+    tail_en, tail_zh = _tail(action, standing, you)
+    q = standing.qualification
+    if q is None:
+        return Denial(
+            "no_qualification",
+            f"{who} {has} no qualification on record" + tail_en,
+            f"{zh_who}没有登记审核资格" + tail_zh,
+        )
+    zh_q, en_q = QUALIFICATION_LABELS[q]
+    day = standing.on
+    if standing.valid_until is None and q in REGISTERED:
+        return Denial(
+            "qualification_undated",
+            f"{whose} {en_q} registration has no expiry date on record" + tail_en,
+            f"{zh_who}的{zh_q}注册没有登记有效期" + tail_zh,
+        )
+    if standing.valid_until is not None and standing.valid_until < day:
+        return Denial(
+            "qualification_expired",
+            f"{whose} {en_q} qualification expired on {standing.valid_until}" + tail_en,
+            f"{zh_who}的{zh_q}资格已于 {standing.valid_until} 过期" + tail_zh,
+        )
+    if standing.valid_from is not None and standing.valid_from > day:
+        return Denial(
+            "qualification_not_yet_valid",
+            f"{whose} {en_q} qualification is valid only from {standing.valid_from}" + tail_en,
+            f"{zh_who}的{zh_q}资格自 {standing.valid_from} 起才有效" + tail_zh,
+        )
+    if q in NEEDS_AREA and not (standing.areas & standing.case_areas):
+        needed = " / ".join(sorted(standing.case_areas))
+        return Denial(
+            "missing_area",
+            f"{who} {has} no competence area for this case ({needed})" + tail_en,
+            f"{zh_who}不具备本案的专业能力范围（{needed}）" + tail_zh,
+        )
+    return None
+
+
+_CHECKS = {
+    PersonCheck.impartial: impartiality_denial,
+    PersonCheck.competent: competence_denial,
+}
+
+
+def person_denial(
+    action: Action, checks: Iterable[PersonCheck], standing: Standing, *, you: bool
+) -> Denial | None:
+    """The first of `checks` that `standing` fails (impartiality first), or None."""
+    for check in PersonCheck:
+        if check in checks:
+            denial = _CHECKS[check](action, standing, you=you)
+            if denial is not None:
+                return denial
+    return None
+
+
+def leader_denial(action: Action, standing: Standing) -> Denial | None:
+    """Why `standing`'s person may not lead the team: only a senior auditor or an auditor leads."""
+    q = standing.qualification
+    if q is None or q in MAY_LEAD:
+        return None
+    label = standing.label or standing.name
+    if q is Qualification.trainee:
+        return Denial(
+            "trainee_cannot_lead",
+            f"{label} is a trainee auditor and may not lead the team: a trainee needs a qualified leader",
+            f"{label}是实习审核员，不能担任组长：实习审核员须在有资格的组长带领下评审",
+        )
+    zh_q, en_q = QUALIFICATION_LABELS[q]
+    return Denial(
+        "leader_not_qualified",
+        f"{label} is a {en_q} and may not lead the team: only a senior auditor or an auditor leads",
+        f"{label}是{zh_q}，不能担任组长：组长须为高级审核员或审核员",
+    )
+
+
+def assignee_denial(action: Action, standing: Standing, *, leader: bool = False) -> Denial | None:
+    """Why this person may not be put on the case by `action` (as its leader, with `leader`)."""
+    rule = POLICY[action]
+    denial = person_denial(action, rule.assignee_checks, standing, you=False)
+    if denial is None and leader and PersonCheck.competent in rule.assignee_checks:
+        denial = leader_denial(action, standing)
+    return denial
+
+
+def assignment_denial(action: Action, leader: Standing, members: Iterable[Standing] = ()) -> Denial | None:
+    """Why this team (a leader and members) may not be put on the case by `action`, or None."""
+    denial = assignee_denial(action, leader, leader=True)
+    if denial is not None:
+        return denial
+    for member in members:
+        denial = assignee_denial(action, member)
+        if denial is not None:
+            return denial
+    return None
+
+
+def require_assignment(action: Action, leader: Standing, members: Iterable[Standing] = ()) -> None:
+    denial = assignment_denial(action, leader, members)
+    if denial is not None:
+        raise denial.refused()
+
+
+PERSON_CHECK_TEXT: dict[PersonCheck, str] = {
+    PersonCheck.impartial: (
+        "no declared interest in the case's organisation (by its credit code) that is high risk, a "
+        "consultancy lasting or ended less than `consultancy_cooling_years` (a setting, default 2) before "
+        "the day, or medium risk without a mitigation approved by another person; and the annual "
+        "impartiality declaration signed for the day's year"
+    ),
+    PersonCheck.competent: (
+        "a qualification on record (senior auditor, auditor, trainee, technical expert) valid on the "
+        "day (a registered one — senior, auditor, trainee — needs its expiry date); a senior auditor, "
+        "auditor or technical expert holds one of the case's competence areas (its rubric id or "
+        "enterprise type), a trainee audits under a leader who does; only a senior auditor or an "
+        "auditor leads the team"
+    ),
+}
+
+
+def _checks_text(rule: Rule) -> str:
+    parts = []
+    if rule.actor_checks:
+        parts.append("actor: " + ", ".join(c.value for c in PersonCheck if c in rule.actor_checks))
+    if rule.assignee_checks:
+        parts.append("assignees: " + ", ".join(c.value for c in PersonCheck if c in rule.assignee_checks))
+    return "; ".join(parts) or "—"
 
 
 def policy_markdown() -> str:
     """The policy table as Markdown (docs/policy.md is generated from this)."""
     lines = [
-        "| action | roles | case states | relation to the case |",
-        "|---|---|---|---|",
+        "| action | roles | case states | relation to the case | person checks |",
+        "|---|---|---|---|---|",
     ]
     for action, rule in POLICY.items():
         states = "any" if rule.states is None else ", ".join(s.value for s in CaseState if s in rule.states)
         lines.append(
-            f"| `{action.value}` | {', '.join(sorted(r.value for r in rule.roles))} | {states} | {rule.relation.value} |"
+            f"| `{action.value}` | {', '.join(sorted(r.value for r in rule.roles))} | {states} "
+            f"| {rule.relation.value} | {_checks_text(rule)} |"
         )
+    lines += [
+        "",
+        "Person checks (`core/policy.py`, facts from `core/people.py`), applied to the acting person",
+        "(`actor`) or to every person the action puts on the case (`assignees`), on the day of the action:",
+        "",
+    ]
+    lines += [f"- `{check.value}`: {text}." for check, text in PERSON_CHECK_TEXT.items()]
+    lines += [
+        "",
+        "People and their declarations:",
+        "",
+        "- `declare_interest` is for one's own declared interests; `record_interest` for someone else's.",
+        "  Ending one is the same action as adding it.",
+        "- `approve_mitigation`: never by the person who declared the interest, nor by whoever recorded it.",
+        "- `sign_declaration`: one's own annual declaration, for this year or the next.",
+        "- `view_people`: other people's records and declared interests; everyone sees their own.",
+        "- Identity numbers are shown masked everywhere; `disclose_identity` reads them whole, for the",
+        "  regulator's report only, and every such read is a recorded event.",
+    ]
     return "\n".join(lines) + "\n"

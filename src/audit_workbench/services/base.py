@@ -19,6 +19,7 @@ from ..core.audit_time import AuditTimeTable, load_audit_time_table
 from ..core.datafiles import resources_dir
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.materials import MaterialsChecklist, load_materials
+from ..core.people import DeclarationText, IdType, load_declaration_text, load_id_types
 from ..core.policy import Role
 from ..core.rubric import RubricRegistry, installed_registry
 from ..storage import events
@@ -138,6 +139,14 @@ class Services:
     def audit_time(self) -> AuditTimeTable:
         return load_audit_time_table(resources_dir() / "audit-time.yaml")
 
+    @cached_property
+    def id_types(self) -> dict[str, IdType]:
+        return load_id_types(resources_dir() / "id-types.yaml")
+
+    @cached_property
+    def declaration_text(self) -> DeclarationText:
+        return load_declaration_text(resources_dir() / "impartiality-declaration.yaml")
+
     @contextmanager
     def tx(self, actor: Actor) -> Iterator[Tx]:
         """A write transaction; any exception rolls everything back."""
@@ -202,6 +211,18 @@ class Services:
         from .documents import DocumentService
 
         return DocumentService(self)
+
+    @cached_property
+    def people(self):  # type: ignore[no-untyped-def]
+        from .people import PeopleService
+
+        return PeopleService(self)
+
+    @cached_property
+    def impartiality(self):  # type: ignore[no-untyped-def]
+        from .impartiality import ImpartialityService
+
+        return ImpartialityService(self)
 
     @cached_property
     def log(self):  # type: ignore[no-untyped-def]

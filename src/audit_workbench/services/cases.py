@@ -30,12 +30,13 @@ from sqlalchemy.sql._typing import _ColumnsClauseArgument
 
 from ..core import creditcode
 from ..core.errors import Conflict, NotFound, Refused
-from ..core.policy import Action, Role, require
+from ..core.policy import Action, Role, require, require_assignment
 from ..core.rubric import EnterpriseType
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
 from ..storage import models as m
 from ..storage.models import CASE_SEARCH
 from .base import Actor, Services
+from .people import standings
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -857,6 +858,8 @@ class CaseService:
                         "not_an_auditor", f"{name} is not an active auditor", f"{name} 不是在职评审员"
                     )
                 users.append(user)
+            found = standings(self.s, tx.session, users, case, tx.now.date())
+            require_assignment(Action.assign_team, found[users[0].id], [found[u.id] for u in users[1:]])
             before = [
                 {"user": t.user.name, "leader": t.is_leader}
                 for t in tx.session.scalars(select(m.TeamMember).where(m.TeamMember.case_id == case.id))

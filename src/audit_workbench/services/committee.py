@@ -13,6 +13,7 @@ from ..core.workflow import CaseState, VoteDecision
 from ..storage import models as m
 from .base import Actor, Services
 from .cases import _text
+from .people import standing
 from .views import CaseDetail, detail_view, get_case_row, relation
 
 OUTCOME = {
@@ -58,7 +59,14 @@ class CommitteeService:
         comment = _text(comment, "a comment", "表决意见")
         with self.s.tx(actor) as tx:
             case = get_case_row(tx.session, case_no, lock=True)
-            require(Action.vote, tx.roles(), CaseState(case.status), relation(tx.session, case, actor.id))
+            voter = tx.session.get(m.User, actor.id)
+            require(
+                Action.vote,
+                tx.roles(),
+                CaseState(case.status),
+                relation(tx.session, case, actor.id),
+                person=standing(self.s, tx.session, voter, case, tx.now.date()) if voter else None,
+            )
             already = tx.session.scalar(
                 select(m.CommitteeVote.id).where(
                     m.CommitteeVote.case_id == case.id,

@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "validity_years": 3,
     "nonconformity_days": 30,
     "font_path": "",
+    # Years after a consultancy ended before its consultant may evaluate or decide on the organisation
+    # again (the IAF rule is 2; a body may be stricter, never laxer).
+    "consultancy_cooling_years": 2,
 }
 
 
@@ -38,6 +41,18 @@ def _check(key: str, value: Any) -> Any:
             raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
         if number < 1 or number > 99:
             raise Refused("bad_setting", f"{key} must be between 1 and 99", f"{key} 必须在 1 到 99 之间")
+        return number
+    if key == "consultancy_cooling_years":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 2 or number > 10:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be between 2 (the IAF rule) and 10",
+                f"{key} 必须在 2（IAF 规则）到 10 之间",
+            )
         return number
     if key == "certificate_number_pattern":
         text = str(value)

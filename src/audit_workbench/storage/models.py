@@ -315,6 +315,97 @@ class Certificate(Versioned, Base):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
+# -- people and impartiality (ISO/IEC 17065 §4.2, §6.1) ---------------------------------------------
+
+
+class Person(Versioned, Base):
+    """A user's record as a certification person: qualification, registration, identity, validity.
+
+    The identity number is kept whole (the regulator's report needs it) and shown masked everywhere
+    else; events record it masked."""
+
+    __tablename__ = "people"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    qualification: Mapped[str] = mapped_column(String(16))  # core.people.Qualification
+    registration_no: Mapped[str | None] = mapped_column(String(64), nullable=True)  # CCAA 注册号
+    id_type: Mapped[str | None] = mapped_column(String(8), nullable=True)  # resources/id-types.yaml code
+    id_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    full_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class PersonArea(Base):
+    """A competence area of a person: a rubric id or an enterprise type."""
+
+    __tablename__ = "person_areas"
+    __table_args__ = (UniqueConstraint("user_id", "area"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("people.user_id", ondelete="CASCADE"), index=True)
+    area: Mapped[str] = mapped_column(String(64))
+
+
+class TrainingRecord(Base):
+    __tablename__ = "training_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text)
+    hours: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WitnessedAudit(Base):
+    """An audit at which a competent evaluator observed the person (17021-1 §7.2.4)."""
+
+    __tablename__ = "witnessed_audits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    witnessed_on: Mapped[date] = mapped_column(Date)
+    witness: Mapped[str] = mapped_column(String(128))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # core.people.WitnessOutcome
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ImpartialityDeclaration(Base):
+    """A person's signed annual impartiality declaration, pointing at the text that was signed."""
+
+    __tablename__ = "impartiality_declarations"
+    __table_args__ = (UniqueConstraint("user_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class DeclaredInterest(Versioned, Base):
+    """A person's declared interest in an organisation, by its credit code (it may not be a client
+    yet): kind, period, risk, and for a medium risk the mitigation and who approved it."""
+
+    __tablename__ = "declared_interests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # core.people.InterestKind
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    risk: Mapped[str] = mapped_column(String(8))  # core.people.Risk
+    mitigation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
 class Event(Base):
     """One entry of the append-only, hash-chained audit trail."""
 
