@@ -205,3 +205,112 @@ def test_second_build_is_refused_and_changes_nothing(demo: tuple[Services, DemoR
     assert refused.value.code == "not_empty"
     assert (services.log.verify().events, services.users.count(), services.cases.count()) == before
     assert before[2] == len(result.cases)
+
+
+def _copy(services: Services, target: Path) -> Services:
+    """A copy of the demo database to take cases forward in, leaving the module's demo as built."""
+    import sqlite3
+
+    source = sqlite3.connect(services.db.url.removeprefix("sqlite:///"))
+    copy = sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return Services.open(target)
+
+
+@pytest.mark.sqlite_only
+def test_every_open_case_can_be_taken_forward_by_the_demo_people(
+    demo: tuple[Services, DemoResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's people records, declarations and declared interests leave every open case a way
+    forward: a team that may be assigned, a committee member who may vote; and the declared
+    conflicts bar exactly whom they should."""
+    original, result = demo
+    demo_folder = Path(original.db.url.removeprefix("sqlite:///")).parent
+    monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(demo_folder / "keys"))  # the demo's signing key
+    services = _copy(original, tmp_path / "forward.sqlite3")
+    people = {u.name: services.users.login(u.name, u.password) for u in result.users}
+    clerk, committee = people["zhangwei"], ("zhouqiang", "zhaolei", "sunli")
+    by_org = {c.case_no: services.cases.get(c.case_no).organization.name for c in result.cases}
+    barred: dict[str, set[tuple[str, str]]] = {}
+    voted: dict[str, set[tuple[str, str]]] = {}
+    cannot_lead: dict[str, set[tuple[str, str]]] = {}
+    open_cases = [
+        c.case_no
+        for c in result.cases
+        if c.status not in ("certified", "not_certified", "rejected", "withdrawn")
+    ]
+    assert len(open_cases) >= 8
+    for case_no in open_cases:
+        for _ in range(12):
+            detail = services.cases.get(case_no)
+            status = detail.status
+            if status == "draft":
+                for m in detail.materials:
+                    if m.status == "missing":
+                        services.cases.mark_material_not_applicable(
+                            clerk, case_no, m.item_no, "演示：纸质材料已归档"
+                        )
+                services.cases.submit(clerk, case_no)
+            elif status == "submitted":
+                services.cases.accept(clerk, case_no, contract_no=f"DEMO-{case_no}", fee="30000")
+            elif status == "accepted":
+                candidates = services.people.team_candidates(clerk, case_no)
+                cannot_lead[by_org[case_no]] = {
+                    (c.user_name, c.leader_denial.code) for c in candidates if c.leader_denial
+                }
+                barred[by_org[case_no]] = {
+                    (c.user_name, c.member_denial.code) for c in candidates if c.member_denial
+                }
+                leaders = [c.user_name for c in candidates if c.leader_denial is None]
+                members = [
+                    c.user_name for c in candidates if c.member_denial is None and c.user_name != leaders[0]
+                ]
+                services.cases.assign_team(clerk, case_no, leaders[0], members[:1])
+            elif status == "document_review":
+                leader = people[detail.team_leader or ""]
+                services.cases.record_review(leader, case_no, outcome="pass", note="体系文件已按要求修改")
+            elif status == "onsite_audit":
+                leader = people[detail.team_leader or ""]
+                rubric = services.rubrics.get(detail.rubric_id).rubric
+                for _, indicator in rubric.indicators():
+                    if indicator.code not in detail.entries:
+                        services.audits.set_points(leader, case_no, indicator.code, indicator.max_points)
+                for nc in detail.nonconformities:
+                    if nc.status == "open":
+                        services.audits.close_nonconformity(leader, case_no, nc.id, "已整改并验证")
+                services.audits.conclude(leader, case_no, "评审组推荐")
+            elif status == "committee_review":
+                outcomes = set()
+                for name in committee:
+                    try:
+                        services.committee.vote(people[name], case_no, "approve", "同意")
+                    except Refused as refusal:
+                        outcomes.add((name, refusal.code))
+                    else:
+                        outcomes.add((name, "voted"))
+                        break
+                voted[by_org[case_no]] = outcomes
+            elif status == "approved":
+                services.certificates.issue(clerk, case_no)
+            else:
+                break
+        assert services.cases.get(case_no).status == "certified", case_no
+    # the declared conflicts bar whom they name, for the organisations they name
+    assert ("chenjing", "consultancy_cooling") in barred["合肥皖能热水器有限公司"]
+    assert ("liuyang", "interest_not_mitigated") in barred["北京智联家电连锁有限公司"]
+    assert not any(
+        name == "huangmin" for name, _ in barred["北京智联家电连锁有限公司"]
+    )  # a trainee may be a member
+    assert ("huangmin", "trainee_cannot_lead") in cannot_lead[
+        "北京智联家电连锁有限公司"
+    ]  # … and may not lead
+    assert voted["广州粤厨厨电科技有限公司"] == {
+        ("zhouqiang", "interest_high_risk"),  # holds shares in it
+        ("zhaolei", "conflict_of_interest"),  # audited it
+        ("sunli", "voted"),  # a medium risk, its mitigation approved by the administrator
+    }
+    assert services.log.verify().ok
+    services.close()

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..core import creditcode
 from ..core.datafiles import resources_dir
 from ..core.errors import Refused
+from ..core.people import resident_id_check_character
 from ..core.policy import Role
 from ..core.rubric import Indicator, Rubric
 from ..core.scoring import points_from_sample
@@ -73,7 +74,92 @@ USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("zhaolei", "赵磊", ("auditor", "committee")),
     ("zhouqiang", "周强", ("auditor", "committee")),
     ("sunli", "孙丽", ("committee",)),
+    ("huangmin", "黄敏", ("auditor",)),
 )
+
+
+@dataclass(frozen=True)
+class _Person:
+    """A demo auditor's record: qualification, CCAA registration, resident identity number (the first
+    17 digits, fictitious; the check character is computed), full-time or not, how long the
+    registration runs (days from today) and the competence areas."""
+
+    qualification: str
+    registration: str
+    id17: str
+    full_time: bool
+    valid_from: int
+    valid_until: int
+    areas: tuple[str, ...]
+
+
+PEOPLE: dict[str, _Person] = {
+    "wangfang": _Person(
+        "senior", "2014-N1SC-1102358", "11010819780514262", True, -1400, 820, ("production", "sales")
+    ),
+    "liuyang": _Person(
+        "auditor", "2018-N2SC-1205417", "37021219850923151", True, -1300, 640, ("production", "sales")
+    ),
+    "chenjing": _Person(
+        "senior",
+        "2012-N1SC-1009862",
+        "31011519790302244",
+        True,
+        -1500,
+        1010,
+        ("production", "sales", "gbt27922-2011"),
+    ),
+    "zhaolei": _Person(
+        "auditor", "2017-N2SC-1187730", "51010719830611293", True, -1350, 560, ("production", "sales")
+    ),
+    "zhouqiang": _Person(
+        "senior", "2011-N1SC-0995174", "44030319751108357", False, -1600, 75, ("production", "sales")
+    ),
+    "huangmin": _Person("trainee", "2025-N3SC-1466021", "32050619980217342", True, -200, 530, ()),
+}
+
+# Trainings (person, days from today, title, hours, provider) and the audit at which the trainee's
+# leader observed the trainee is recorded with the case (see _Plan.witness).
+TRAININGS: tuple[tuple[str, int, str, str, str], ...] = (
+    (
+        "wangfang",
+        -1110,
+        "GB/T 27922-2011《商品售后服务评价体系》标准及认证实施规则",
+        "16",
+        "中国认证认可协会",
+    ),
+    (
+        "chenjing",
+        -1110,
+        "GB/T 27922-2011《商品售后服务评价体系》标准及认证实施规则",
+        "16",
+        "中国认证认可协会",
+    ),
+    (
+        "zhouqiang",
+        -1110,
+        "GB/T 27922-2011《商品售后服务评价体系》标准及认证实施规则",
+        "16",
+        "中国认证认可协会",
+    ),
+    ("liuyang", -1110, "GB/T 27922-2011《商品售后服务评价体系》标准及认证实施规则", "16", "中国认证认可协会"),
+    ("zhaolei", -1110, "GB/T 27922-2011《商品售后服务评价体系》标准及认证实施规则", "16", "中国认证认可协会"),
+    ("wangfang", -420, "认证机构公正性管理与利益冲突识别", "4", "本机构质量部"),
+    ("chenjing", -420, "认证机构公正性管理与利益冲突识别", "4", "本机构质量部"),
+    ("huangmin", -190, "服务认证审核员实习培训", "40", "中国认证认可协会"),
+)
+
+# Declared interests (person, credit code's first 17, kind, from, to (days from today), risk,
+# mitigation, approved by, declared on (day)): a consultancy that bars a consultant from an
+# applicant's case, a medium risk awaiting approval, an approved one, and a high-risk shareholding.
+INTERESTS: tuple[tuple[str, str, str, int, int | None, str, str, str, int], ...] = (
+    ("chenjing", "91340104MA2U6RD1H", "consultant", -1000, -420, "high", "", "", -1120),
+    ("liuyang", "91110108MA01G7XK3", "financial", -700, None, "medium",
+     "本人配偶持有该公司0.5%股份，已书面承诺在本人参与评审期间不增持、不减持，并由质量部门监督", "", -13),
+    ("sunli", "91440113MA9W3G6K8", "family", -2000, None, "medium",
+     "表姐在该公司生产部门任技术员，不涉及售后服务管理；表决前向评审委员会主任书面说明", "admin", -40),
+    ("zhouqiang", "91440113MA9W3G6K8", "financial", -1500, None, "high", "", "", -40),
+)  # fmt: skip
 
 
 # -- what the auditors saw: notes by indicator name ----------------------------------------------------
@@ -395,6 +481,7 @@ class _Plan:
     open_nc: bool = False  # on site: a nonconformity is still open (awaiting rectification)
     suspend: tuple[int, str] | None = None  # certificate: (day, reason)
     withdraw_certificate: tuple[int, str] | None = None
+    witness: tuple[str, str] | None = None  # on site: (the person observed, by whom) — a witnessed audit
 
 
 S = CaseState
@@ -418,6 +505,7 @@ PLANS: tuple[_Plan, ...] = (
         bonus="被评为省级“售后服务示范企业”，并建立覆盖全省的废旧家电回收网络",
         override=("12", "多场所组织，按抽样方案抽取总部及4个服务中心，经技术负责人批准核减现场审查人日"),
         votes=(("zhouqiang", "approve", "服务体系完善，特别加分项证据充分，同意五星级", None),),
+        witness=("zhaolei", "陈静（高级审核员，组内见证）"),
     ),
     _Plan(
         _Company("上海申凉空调安装维修服务有限公司", "91310115MA1H8LQ3X", "sales", 85, 2012,
@@ -513,7 +601,7 @@ PLANS: tuple[_Plan, ...] = (
         _Company("成都蓉城汽车销售服务有限公司", "91510107MA6C4JT9R", "sales", 95, 2010,
                  "乘用车", "乘用车销售的售后服务（维修保养、配件供应、客户服务）",
                  "四川省成都市武侯区武侯大道顺江段77号", DOC_OFFICE),
-        S.document_review, -20, clerk="zhangwei", team=("liuyang",), revise=True,
+        S.document_review, -20, clerk="zhangwei", team=("liuyang", "huangmin"), revise=True,
     ),
     _Plan(
         _Company("北京智联家电连锁有限公司", "91110108MA01G7XK3", "sales", 45, 2016,
@@ -655,7 +743,86 @@ class _Builder:
         for name, display, roles in USERS[1:]:
             self.clock.tick(5)
             self._actor(self.s.users.add(admin, name, DEMO_PASSWORD, roles, display))
+        for name, p in PEOPLE.items():
+            self.clock.tick(4)
+            self.s.people.set(
+                admin,
+                name,
+                qualification=p.qualification,
+                registration_no=p.registration,
+                id_type="01",
+                id_number=p.id17 + resident_id_check_character(p.id17),
+                full_time=p.full_time,
+                valid_from=self.day(p.valid_from),
+                valid_until=self.day(p.valid_until),
+                areas=p.areas,
+            )
+        # Everyone signs this year's impartiality declaration (and next year's, in late December).
+        for year in self.declaration_years(self.clock.now):
+            for name, _, _ in USERS:
+                self.clock.tick(1)
+                self.s.impartiality.sign(self.actors[name], year)
         return tuple(DemoUser(name, roles, DEMO_PASSWORD) for name, _, roles in USERS)
+
+    def day(self, offset: int) -> date:
+        """The calendar date `offset` days from today."""
+        return (self.anchor + timedelta(days=offset)).date()
+
+    @staticmethod
+    def declaration_years(when: datetime) -> tuple[int, ...]:
+        """The years whose declaration is signed at `when`: its own, and from 15 December the next."""
+        local = (when + BEIJING).date()
+        return (local.year, local.year + 1) if (local.month, local.day) >= (12, 15) else (local.year,)
+
+    def staff(self) -> Iterator[datetime]:
+        """The people's year: trainings, declared interests and their approval, and each December
+        every person signs the next year's impartiality declaration."""
+        admin = self.actors["admin"]
+        steps: list[tuple[datetime, int, object]] = []
+        for n, (name, day, title, hours, provider) in enumerate(TRAININGS):
+            steps.append((self.at(day, 16, 0), n, ("training", name, day, title, hours, provider)))
+        for n, entry in enumerate(INTERESTS):
+            steps.append((self.at(entry[8], 9, 15), 100 + n, ("interest", n)))
+            if entry[7]:
+                steps.append((self.at(entry[8] + 2, 11, 30), 200 + n, ("approve", n)))
+        start = (self.clock.now + BEIJING).date()
+        for year in range(start.year + 1, self.anchor.year + 2):
+            when = datetime(year - 1, 12, 15, 9, 30, tzinfo=UTC) - BEIJING
+            while (when + BEIJING).weekday() >= 5:
+                when += timedelta(days=1)
+            if self.clock.now < when <= self.anchor:
+                steps.append((when, 300 + year, ("sign", year)))
+        interest_ids: dict[int, int] = {}
+        for when, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
+            yield when
+            kind, *args = step  # type: ignore[misc]
+            if kind == "training":
+                name, day, title, hours, provider = args
+                self.s.people.add_training(
+                    admin, name, taken_on=self.day(day - 3), title=title, hours=hours, provider=provider
+                )
+            elif kind == "interest":
+                (n,) = args
+                name, code17, what, start_day, end_day, risk, mitigation, _, _ = INTERESTS[n]
+                declared = self.s.impartiality.declare(
+                    self.actors[name],
+                    name,
+                    credit_code=creditcode.complete(code17),
+                    kind=what,
+                    starts_on=self.day(start_day),
+                    ends_on=None if end_day is None else self.day(end_day),
+                    risk=risk,
+                    mitigation=mitigation or None,
+                )
+                interest_ids[n] = declared.id
+            elif kind == "approve":
+                (n,) = args
+                self.s.impartiality.approve(self.actors[INTERESTS[n][7]], interest_ids[n])
+            else:
+                (year,) = args
+                for name, _, _ in USERS:
+                    self.clock.tick(1)
+                    self.s.impartiality.sign(self.actors[name], year)
 
     def _actor(self, view: UserView) -> Actor:
         actor = Actor(view.id, view.name, view.display_name, frozenset(Role(r) for r in view.roles))
@@ -870,6 +1037,18 @@ class _Builder:
         weak_codes = yield from self.score(p, case_no, rubric, day, rng)
         if p.partial:
             return
+        if p.witness:  # the person's on-site work was observed by a competent evaluator
+            observed, by = p.witness
+            self.clock.tick(5)
+            self.s.people.add_witnessed_audit(
+                self.actors["admin"],
+                observed,
+                witnessed_on=(self.at(day + 1, 9, 10) + BEIJING).date(),
+                witness=by,
+                outcome="competent",
+                case_no=case_no,
+                note="现场见证其独立完成服务体系、维修服务类指标的评价，证据收集和判定符合要求",
+            )
         # the close of the second day on site: special items and nonconformities
         self.clock.tick(20)
         if p.bonus:
@@ -951,6 +1130,8 @@ def build_demo(services: Services, *, today: date | None = None) -> DemoResult:
     with tempfile.TemporaryDirectory(prefix="aw-demo-") as files:
         builder = _Builder(services, today or datetime.now(UTC).date(), Path(files))
         users = builder.people()
-        _run_interleaved(builder.clock, [builder.story(p, n) for n, p in enumerate(PLANS)])
+        _run_interleaved(
+            builder.clock, [builder.staff(), *(builder.story(p, n) for n, p in enumerate(PLANS))]
+        )
     cases = tuple(DemoCase(c.case_no, c.status) for c in services.cases.list())
     return DemoResult(users, cases)
