@@ -1329,6 +1329,103 @@ Create it now?</translation>
     </message>
 </context>
 <context>
+    <name>DeclarationDialog</name>
+    <message>
+        <source>本人已阅读并签署</source>
+        <translation>I have read and sign it</translation>
+    </message>
+    <message>
+        <source>{year} 年度</source>
+        <translation>{year}</translation>
+    </message>
+    <message>
+        <source>声明年度</source>
+        <translation>Year</translation>
+    </message>
+</context>
+<context>
+    <name>DeclareInterestDialog</name>
+    <message>
+        <source>申报利益关系</source>
+        <translation>Declare an interest</translation>
+    </message>
+    <message>
+        <source>申报</source>
+        <translation>Declare</translation>
+    </message>
+    <message>
+        <source>至今仍存在</source>
+        <translation>Still holds</translation>
+    </message>
+    <message>
+        <source>如何避免该利益关系影响认证工作（中风险必填，须经他人批准）</source>
+        <translation>How the interest is kept from affecting certification work (required for a medium risk; approved by someone else)</translation>
+    </message>
+    <message>
+        <source>高风险：不得参与该组织的评审与表决。中风险：应对措施经他人批准后方可参与。提供咨询：咨询结束后 {years} 年内不得参与。</source>
+        <translation>High risk: no evaluation of, or vote on, the organisation. Medium risk: only once someone else has approved the mitigation. Consultancy: not for {years} years after it ended.</translation>
+    </message>
+    <message>
+        <source>申报人</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <source>关系类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>起始日期</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>风险等级</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>应对措施</source>
+        <translation>Mitigation</translation>
+    </message>
+    <message>
+        <source>结束日期不能早于起始日期</source>
+        <translation>The end cannot be before the start</translation>
+    </message>
+    <message>
+        <source>中风险须说明应对措施</source>
+        <translation>A medium risk needs a mitigation</translation>
+    </message>
+    <message>
+        <source>请输入统一社会信用代码</source>
+        <translation>Enter the unified social credit code</translation>
+    </message>
+</context>
+<context>
+    <name>EndInterestDialog</name>
+    <message>
+        <source>利益关系结束</source>
+        <translation>Interest ended</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>Ended on</translation>
+    </message>
+    <message>
+        <source>结束日期不能早于起始日期（{day}）</source>
+        <translation>The end cannot be before the start ({day})</translation>
+    </message>
+</context>
+<context>
     <name>EvidenceDialog</name>
     <message>
         <source>添加证据</source>
@@ -1485,6 +1582,10 @@ Create it now?</translation>
     <message>
         <source>证书登记册</source>
         <translation>Certificate register</translation>
+    </message>
+    <message>
+        <source>人员与公正性</source>
+        <translation>People</translation>
     </message>
     <message>
         <source>系统设置</source>
@@ -2099,6 +2200,392 @@ Take this file to the office and import it with File › Bring results back….<
     <message>
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <source>人员与公正性</source>
+        <translation>People and impartiality</translation>
+    </message>
+    <message>
+        <source>人员资格与专业能力、培训与见证评价、利益冲突申报和年度公正性声明</source>
+        <translation>Qualifications and competence, training and witnessed audits, declared interests and the annual impartiality declaration</translation>
+    </message>
+    <message>
+        <source>签署年度公正性声明…</source>
+        <translation>Sign the impartiality declaration…</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>培训名称</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>学时</source>
+        <translation>Hours</translation>
+    </message>
+    <message>
+        <source>培训机构</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>添加培训…</source>
+        <translation>Add a training…</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>添加见证评价…</source>
+        <translation>Add a witnessed audit…</translation>
+    </message>
+    <message>
+        <source>资格信息</source>
+        <translation>Qualification</translation>
+    </message>
+    <message>
+        <source>培训记录</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>见证评价</source>
+        <translation>Witnessed audits</translation>
+    </message>
+    <message>
+        <source>人员资格</source>
+        <translation>Qualifications</translation>
+    </message>
+    <message>
+        <source>全部申报</source>
+        <translation>All declarations</translation>
+    </message>
+    <message>
+        <source>当前有效</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <source>待批准应对措施</source>
+        <translation>Mitigation awaiting approval</translation>
+    </message>
+    <message>
+        <source>申报利益关系…</source>
+        <translation>Declare an interest…</translation>
+    </message>
+    <message>
+        <source>登记结束…</source>
+        <translation>Ended…</translation>
+    </message>
+    <message>
+        <source>批准应对措施</source>
+        <translation>Approve the mitigation</translation>
+    </message>
+    <message>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>利益冲突申报</source>
+        <translation>Declared interests</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>资格</source>
+        <translation>Qualification</translation>
+    </message>
+    <message>
+        <source>资格有效期</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>专业能力范围</source>
+        <translation>Competence areas</translation>
+    </message>
+    <message>
+        <source>本年度声明</source>
+        <translation>Declaration</translation>
+    </message>
+    <message>
+        <source>已签署</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>未签署</source>
+        <translation>Not signed</translation>
+    </message>
+    <message>
+        <source>长期有效</source>
+        <translation>No expiry</translation>
+    </message>
+    <message>
+        <source>{n} 天后到期</source>
+        <translation>Expires in {n} days</translation>
+    </message>
+    <message>
+        <source>至 {day}</source>
+        <translation>Until {day}</translation>
+    </message>
+    <message>
+        <source>未登记资格</source>
+        <translation>No qualification</translation>
+    </message>
+    <message>
+        <source>已于 {day} 过期</source>
+        <translation>Expired on {day}</translation>
+    </message>
+    <message>
+        <source>{day} 起生效</source>
+        <translation>From {day}</translation>
+    </message>
+    <message>
+        <source>未登记有效期</source>
+        <translation>No expiry date</translation>
+    </message>
+    <message>
+        <source>申报人</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>组织</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>关系类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>批准</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <source>待批准</source>
+        <translation>Awaiting</translation>
+    </message>
+    <message>
+        <source>应对措施</source>
+        <translation>Mitigation</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>至今</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>回避至 {day}</source>
+        <translation>Stands aside until {day}</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>尚未开始</source>
+        <translation>Not yet begun</translation>
+    </message>
+    <message>
+        <source>回避</source>
+        <translation>Stands aside</translation>
+    </message>
+    <message>
+        <source>待批准，回避</source>
+        <translation>Awaiting approval: stands aside</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <source>（{n} 项待批准）</source>
+        <translation> ({n} awaiting approval)</translation>
+    </message>
+    <message>
+        <source>高风险或提供咨询（结束后 {years} 年内）：不得参与该组织的评审与评审委员会表决；中风险：应对措施经申报人和登记人以外的人员批准后方可参与；低风险：记录在案。</source>
+        <translation>High risk, or consultancy (until {years} years after it ended): no evaluation of, or committee vote on, the organisation. Medium risk: only once someone other than the person and the one who recorded it has approved the mitigation. Low risk: on record.</translation>
+    </message>
+    <message>
+        <source>签署 {year} 年度公正性声明</source>
+        <translation>Sign the impartiality declaration for {year}</translation>
+    </message>
+    <message>
+        <source>您已签署 {year} 年度和下一年度的公正性声明</source>
+        <translation>You have signed the declarations for {year} and the next year</translation>
+    </message>
+    <message>
+        <source>您尚未签署 {year} 年度公正性声明：签署前不能被指派到评审组，也不能参与评审委员会表决。</source>
+        <translation>You have not signed the impartiality declaration for {year}: until you do, you cannot be put on an audit team or vote in the committee.</translation>
+    </message>
+    <message>
+        <source>请先选择一位人员</source>
+        <translation>Select a person first</translation>
+    </message>
+    <message>
+        <source>已保存 {name} 的资格信息。</source>
+        <translation>The record of {name} is saved.</translation>
+    </message>
+    <message>
+        <source>已签署 {year} 年度公正性声明。</source>
+        <translation>The impartiality declaration for {year} is signed.</translation>
+    </message>
+    <message>
+        <source>请先选择一项申报</source>
+        <translation>Select a declaration first</translation>
+    </message>
+    <message>
+        <source>申报本人与某组织的利益关系</source>
+        <translation>Declare your interest in an organisation</translation>
+    </message>
+    <message>
+        <source>该利益关系已登记于 {day} 结束</source>
+        <translation>This interest is recorded as ended on {day}</translation>
+    </message>
+    <message>
+        <source>登记该利益关系结束的日期</source>
+        <translation>Record the day this interest ended</translation>
+    </message>
+    <message>
+        <source>批准所选中风险申报的应对措施</source>
+        <translation>Approve the mitigation of the selected medium risk</translation>
+    </message>
+    <message>
+        <source>{person} 与 {org} 的利益关系（{kind}，{start} 起）</source>
+        <translation>The interest of {person} in {org} ({kind}, since {start})</translation>
+    </message>
+</context>
+<context>
+    <name>PersonEditor</name>
+    <message>
+        <source>CCAA 注册号；技术专家可填本机构人员编号</source>
+        <translation>CCAA registration number; for a technical expert the body&apos;s staff number</translation>
+    </message>
+    <message>
+        <source>（未登记）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>专职（仅在本机构执业）</source>
+        <translation>Full-time (practises in this body only)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>撤销修改</source>
+        <translation>Revert</translation>
+    </message>
+    <message>
+        <source>资格类型</source>
+        <translation>Qualification</translation>
+    </message>
+    <message>
+        <source>注册号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>ID document</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>有效期自</source>
+        <translation>Valid from</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>专业能力范围</source>
+        <translation>Competence areas</translation>
+    </message>
+    <message>
+        <source>—（不限）</source>
+        <translation>— (none)</translation>
+    </message>
+    <message>
+        <source>请先在左侧选择一位人员</source>
+        <translation>Select a person on the left</translation>
+    </message>
+    <message>
+        <source>已登记 {masked}；输入新号码以更改</source>
+        <translation>On record: {masked}; type a new number to change it</translation>
+    </message>
+    <message>
+        <source>证件号码（保存后只显示部分）</source>
+        <translation>ID number (shown masked once saved)</translation>
+    </message>
+    <message>
+        <source>只读：{reason}</source>
+        <translation>Read only: {reason}</translation>
+    </message>
+    <message>
+        <source>请选择资格类型</source>
+        <translation>Choose the qualification</translation>
+    </message>
+    <message>
+        <source>高级审核员、审核员和实习审核员须登记 CCAA 注册号</source>
+        <translation>A senior auditor, auditor or trainee needs the CCAA registration number</translation>
+    </message>
+    <message>
+        <source>请选择证件类型</source>
+        <translation>Choose the ID document type</translation>
+    </message>
+    <message>
+        <source>请输入证件号码</source>
+        <translation>Enter the ID number</translation>
+    </message>
+    <message>
+        <source>更改证件类型时请重新输入证件号码</source>
+        <translation>Enter the number again for the new document type</translation>
+    </message>
+    <message>
+        <source>有效期截止日期不能早于起始日期</source>
+        <translation>The qualification cannot end before it starts</translation>
+    </message>
+    <message>
+        <source>注册资格须登记有效期截止日期</source>
+        <translation>A registered qualification needs its expiry date</translation>
+    </message>
+    <message>
+        <source>未选择专业能力范围：不能被指派到任何案件</source>
+        <translation>No competence area: cannot be assigned to any case</translation>
+    </message>
+    <message>
+        <source>资格已过期：不能被指派</source>
+        <translation>The qualification has expired: cannot be assigned</translation>
+    </message>
+    <message>
+        <source>没有修改</source>
+        <translation>Nothing changed</translation>
     </message>
 </context>
 <context>
@@ -3034,6 +3521,53 @@ Record the corrective action and how it was verified</translation>
         <source>组员</source>
         <translation>Members</translation>
     </message>
+    <message>
+        <source>灰色的人员不能进入本案评审组（利益冲突、未签署年度公正性声明、资格过期或不具备专业能力范围），将鼠标悬停可查看原因。</source>
+        <translation>People in grey may not be on this case&apos;s team (a declared interest, no impartiality declaration this year, an expired qualification or a missing competence area); hover to see why.</translation>
+    </message>
+    <message>
+        <source> · 无资格登记</source>
+        <translation> · no qualification on record</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingDialog</name>
+    <message>
+        <source>添加培训记录 — {who}</source>
+        <translation>Add a training — {who}</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>例如 GB/T 27922-2011 标准培训</source>
+        <translation>e.g. GB/T 27922-2011 training</translation>
+    </message>
+    <message>
+        <source>学时，如 16</source>
+        <translation>Hours, e.g. 16</translation>
+    </message>
+    <message>
+        <source>培训机构</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>培训日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>培训名称</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>学时</source>
+        <translation>Hours</translation>
+    </message>
+    <message>
+        <source>请填写培训名称</source>
+        <translation>Enter the training&apos;s title</translation>
+    </message>
 </context>
 <context>
     <name>UiContext</name>
@@ -3044,6 +3578,56 @@ Record the corrective action and how it was verified</translation>
 </context>
 <context>
     <name>UserDialogs</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>WitnessedAuditDialog</name>
+    <message>
+        <source>添加见证评价 — {who}</source>
+        <translation>Add a witnessed audit — {who}</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>见证人姓名及资格</source>
+        <translation>The witness&apos;s name and qualification</translation>
+    </message>
+    <message>
+        <source>本系统中的案件编号（可不填）</source>
+        <translation>Case number in this database (optional)</translation>
+    </message>
+    <message>
+        <source>见证日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>请填写见证人</source>
+        <translation>Enter the witness</translation>
+    </message>
+</context>
+<context>
+    <name>_Dialog</name>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>

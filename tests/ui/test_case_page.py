@@ -206,7 +206,7 @@ def test_clerk_takes_an_application_from_draft_to_document_review(
     # assign the team among the active auditors
     calls = answer(monkeypatch, dialogs.TeamDialog, TeamChoice("leader", ("member",)))
     click(qtbot, page.action_buttons[Action.assign_team])
-    auditors = [name for name, _ in calls[0][0][1]]
+    auditors = [c.user_name for c in calls[0][0][1]]
     assert set(auditors) == {"leader", "member", "outsider", "dual"}
     detail = services.cases.get(case_no)
     assert detail.status == "document_review" and detail.team_leader == "leader"

@@ -205,6 +205,24 @@ def mask_id_number(number: str | None) -> str:
     return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
+_REGISTRATION = re.compile(r"[A-Z0-9][A-Z0-9/-]{2,63}")
+
+
+def check_registration_no(text: str | None) -> str | None:
+    """A CCAA registration number (or an expert's staff number) normalised — no spaces, upper case —
+    None when empty, or a refusal."""
+    value = re.sub(r"\s+", "", text or "").upper()
+    if not value:
+        return None
+    if not _REGISTRATION.fullmatch(value):
+        raise Refused(
+            "bad_registration_no",
+            "a registration number is 3–64 letters, digits, '-' or '/'",
+            "注册号应为 3–64 位字母、数字、“-”或“/”",
+        )
+    return value
+
+
 # -- dates -------------------------------------------------------------------------------------------
 def add_years(day: date, years: int) -> date:
     try:

@@ -496,6 +496,57 @@ def require_assignment(action: Action, leader: Standing, members: Iterable[Stand
         raise denial.refused()
 
 
+# -- declared interests: who adds, ends and approves them -----------------------------------------------
+
+
+def interest_action(actor_name: str, person_name: str) -> Action:
+    """The action of adding or ending a declared interest: one's own, or someone else's."""
+    return Action.declare_interest if actor_name == person_name else Action.record_interest
+
+
+def approval_denial(
+    roles: Iterable[Role | str],
+    actor_name: str,
+    *,
+    interest_id: int,
+    person: str,
+    recorded_by: str,
+    risk: Risk,
+    approved_by: str | None,
+) -> Denial | None:
+    """Why `actor_name` may not approve the mitigation of this declared interest, or None: the role,
+    a medium risk not yet approved, and another person than the one who declared or recorded it."""
+    denial = explain(Action.approve_mitigation, roles)
+    if denial is not None:
+        return denial
+    if risk is not Risk.medium:
+        zh_risk = {Risk.low: "低", Risk.high: "高"}.get(risk, "")
+        return Denial(
+            "not_medium_risk",
+            f"declared interest {interest_id} is {risk.value} risk: only a medium risk's mitigation is approved",
+            f"利益申报 {interest_id} 为{zh_risk}风险：只有中风险的应对措施需要批准",
+        )
+    if approved_by is not None:
+        return Denial(
+            "already_approved",
+            f"the mitigation of declared interest {interest_id} is already approved (by {approved_by})",
+            f"利益申报 {interest_id} 的应对措施已由 {approved_by} 批准",
+        )
+    if actor_name == person:
+        return Denial(
+            "own_interest",
+            "you may not approve the mitigation of your own interest",
+            "不能批准本人利益关系的应对措施",
+        )
+    if actor_name == recorded_by:
+        return Denial(
+            "recorded_it",
+            "you recorded this declaration: another person approves its mitigation",
+            "本申报由您登记，应对措施须由他人批准",
+        )
+    return None
+
+
 PERSON_CHECK_TEXT: dict[PersonCheck, str] = {
     PersonCheck.impartial: (
         "no declared interest in the case's organisation (by its credit code) that is high risk, a "

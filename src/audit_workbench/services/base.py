@@ -163,6 +163,13 @@ class Services:
         with self.db.reading() as session:
             yield session
 
+    @contextmanager
+    def read_as(self, actor: Actor) -> Iterator[Tx]:
+        """A read for `actor` (whose stored roles decide what they may see): no write lock taken,
+        nothing recorded."""
+        with self.db.reading() as session:
+            yield Tx(self, session, actor)
+
     # -- the use-case areas ---------------------------------------------------------------------
     @cached_property
     def users(self):  # type: ignore[no-untyped-def]

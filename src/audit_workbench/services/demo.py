@@ -778,51 +778,48 @@ class _Builder:
         """The people's year: trainings, declared interests and their approval, and each December
         every person signs the next year's impartiality declaration."""
         admin = self.actors["admin"]
-        steps: list[tuple[datetime, int, object]] = []
-        for n, (name, day, title, hours, provider) in enumerate(TRAININGS):
-            steps.append((self.at(day, 16, 0), n, ("training", name, day, title, hours, provider)))
+        # (when, order, what, which): a training or an interest by its index, or a year to sign
+        steps: list[tuple[datetime, int, str, int]] = []
+        for n, training in enumerate(TRAININGS):
+            steps.append((self.at(training[1], 16, 0), n, "training", n))
         for n, entry in enumerate(INTERESTS):
-            steps.append((self.at(entry[8], 9, 15), 100 + n, ("interest", n)))
+            steps.append((self.at(entry[8], 9, 15), 100 + n, "interest", n))
             if entry[7]:
-                steps.append((self.at(entry[8] + 2, 11, 30), 200 + n, ("approve", n)))
+                steps.append((self.at(entry[8] + 2, 11, 30), 200 + n, "approve", n))
         start = (self.clock.now + BEIJING).date()
         for year in range(start.year + 1, self.anchor.year + 2):
             when = datetime(year - 1, 12, 15, 9, 30, tzinfo=UTC) - BEIJING
             while (when + BEIJING).weekday() >= 5:
                 when += timedelta(days=1)
             if self.clock.now < when <= self.anchor:
-                steps.append((when, 300 + year, ("sign", year)))
+                steps.append((when, 300 + year, "sign", year))
         interest_ids: dict[int, int] = {}
-        for when, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
+        for when, _, what, which in sorted(steps):
             yield when
-            kind, *args = step  # type: ignore[misc]
-            if kind == "training":
-                name, day, title, hours, provider = args
+            if what == "training":
+                name, day, title, hours, provider = TRAININGS[which]
                 self.s.people.add_training(
                     admin, name, taken_on=self.day(day - 3), title=title, hours=hours, provider=provider
                 )
-            elif kind == "interest":
-                (n,) = args
-                name, code17, what, start_day, end_day, risk, mitigation, _, _ = INTERESTS[n]
+            elif what == "interest":
+                name, code17, kind, start_day, end_day, risk, mitigation, _, _ = INTERESTS[which]
                 declared = self.s.impartiality.declare(
                     self.actors[name],
                     name,
                     credit_code=creditcode.complete(code17),
-                    kind=what,
+                    kind=kind,
                     starts_on=self.day(start_day),
                     ends_on=None if end_day is None else self.day(end_day),
                     risk=risk,
                     mitigation=mitigation or None,
                 )
-                interest_ids[n] = declared.id
-            elif kind == "approve":
-                (n,) = args
-                self.s.impartiality.approve(self.actors[INTERESTS[n][7]], interest_ids[n])
+                interest_ids[which] = declared.id
+            elif what == "approve":
+                self.s.impartiality.approve(self.actors[INTERESTS[which][7]], interest_ids[which])
             else:
-                (year,) = args
                 for name, _, _ in USERS:
                     self.clock.tick(1)
-                    self.s.impartiality.sign(self.actors[name], year)
+                    self.s.impartiality.sign(self.actors[name], which)
 
     def _actor(self, view: UserView) -> Actor:
         actor = Actor(view.id, view.name, view.display_name, frozenset(Role(r) for r in view.roles))

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from ..core import creditcode
 from ..core.errors import NotFound, Refused
-from ..core.people import RISK_LABELS, Risk, parse_interest_kind, parse_risk
-from ..core.policy import Action, explain, require
+from ..core.people import Risk, parse_interest_kind, parse_risk
+from ..core.policy import Action, approval_denial, explain, interest_action, require
 from ..storage import models as m
 from .base import Actor, Services, Tx
 from .people import text_value, user_row
@@ -80,8 +80,8 @@ class ImpartialityService:
     # -- declared interests ------------------------------------------------------------------------
     def _own_or_recorded(self, tx: Tx, person_id: int) -> None:
         """One's own interests need `declare_interest`; someone else's `record_interest`."""
-        roles = tx.roles()
-        require(Action.declare_interest if person_id == tx.actor.id else Action.record_interest, roles)
+        person = tx.session.get(m.User, person_id)
+        require(interest_action(tx.actor.name, person.name if person else ""), tx.roles())
 
     def declare(
         self,
@@ -159,32 +159,19 @@ class ImpartialityService:
     def approve(self, actor: Actor, interest_id: int) -> InterestView:
         """Approve a medium risk's mitigation: by someone other than the person and the recorder."""
         with self.s.tx(actor) as tx:
-            require(Action.approve_mitigation, tx.roles())
             row = self._row(tx.session, interest_id)
-            if row.risk != Risk.medium.value:
-                raise Refused(
-                    "not_medium_risk",
-                    f"declared interest {interest_id} is {row.risk} risk: only a medium risk's mitigation is approved",
-                    f"利益申报 {interest_id} 为{RISK_LABELS[Risk(row.risk)][0]}风险：只有中风险的应对措施需要批准",
-                )
-            if row.approved_by is not None:
-                raise Refused(
-                    "already_approved",
-                    f"the mitigation of declared interest {interest_id} is already approved",
-                    f"利益申报 {interest_id} 的应对措施已批准",
-                )
-            if row.user_id == actor.id:
-                raise Refused(
-                    "own_interest",
-                    "you may not approve the mitigation of your own interest",
-                    "不能批准本人利益关系的应对措施",
-                )
-            if row.recorded_by == actor.id:
-                raise Refused(
-                    "recorded_it",
-                    "you recorded this declaration: another person approves its mitigation",
-                    "本申报由您登记，应对措施须由他人批准",
-                )
+            names = dict(tx.session.execute(select(m.User.id, m.User.name)).all())
+            denial = approval_denial(
+                tx.roles(),
+                actor.name,
+                interest_id=row.id,
+                person=names[row.user_id],
+                recorded_by=names[row.recorded_by],
+                risk=Risk(row.risk),
+                approved_by=names.get(row.approved_by) if row.approved_by else None,
+            )
+            if denial is not None:
+                raise denial.refused()
             row.approved_by = actor.id
             row.approved_at = tx.now
             tx.session.flush()
@@ -195,7 +182,7 @@ class ImpartialityService:
         self, actor: Actor, person: str | None = None, credit_code: str | None = None
     ) -> builtins.list[InterestView]:
         """Declared interests, newest first: anyone's with `view_people`, otherwise one's own."""
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             roles = tx.roles()
             query = select(m.DeclaredInterest).order_by(
                 m.DeclaredInterest.starts_on.desc(), m.DeclaredInterest.id.desc()
@@ -212,7 +199,7 @@ class ImpartialityService:
             return [self._view(tx.session, row) for row in tx.session.scalars(query)]
 
     def get(self, actor: Actor, interest_id: int) -> InterestView:
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             row = self._row(tx.session, interest_id)
             if row.user_id != actor.id:
                 require(Action.view_people, tx.roles())
@@ -290,7 +277,7 @@ class ImpartialityService:
 
     def declarations(self, actor: Actor, year: int | None = None) -> builtins.list[DeclarationView]:
         """Signed declarations (of `year`, default all): everyone's with `view_people`, else one's own."""
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             query = (
                 select(m.ImpartialityDeclaration, m.User)
                 .join(m.User, m.User.id == m.ImpartialityDeclaration.user_id)

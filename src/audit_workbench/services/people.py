@@ -11,7 +11,6 @@ recorded event every time it is used.
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from ..core.people import (
     Risk,
     Standing,
     check_id_number,
+    check_registration_no,
     mask_id_number,
     parse_qualification,
     parse_witness_outcome,
@@ -44,7 +44,6 @@ from .base import Actor, Services
 from .views import get_case_row
 
 MAX_TEXT = 2000
-_REGISTRATION = re.compile(r"[A-Z0-9][A-Z0-9/-]{2,63}")
 
 
 class _Keep:
@@ -254,13 +253,13 @@ class PeopleService:
 
     def get(self, actor: Actor, name: str) -> PersonView:
         """One person's record: their own for anyone, others' with `view_people`."""
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             self._may_read(tx.roles(), actor, name)
             return self._view(tx.session, user_row(tx.session, name))
 
     def list(self, actor: Actor) -> builtins.list[PersonView]:
         """Every user's record with `view_people`; otherwise only one's own."""
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             roles = tx.roles()
             query = select(m.User).order_by(m.User.name)
             if not _allowed(Action.view_people, roles):
@@ -368,14 +367,8 @@ class PeopleService:
         changed meanwhile is refused instead of overwritten."""
         q = parse_qualification(qualification)
         new_areas: tuple[str, ...] | None = None if areas is KEEP else self._areas(areas)
-        if registration_no is not KEEP and registration_no is not None:
-            registration_no = re.sub(r"\s+", "", registration_no).upper() or None
-            if registration_no is not None and not _REGISTRATION.fullmatch(registration_no):
-                raise Refused(
-                    "bad_registration_no",
-                    "a registration number is 3–64 letters, digits, '-' or '/'",
-                    "注册号应为 3–64 位字母、数字、“-”或“/”",
-                )
+        if registration_no is not KEEP:
+            registration_no = check_registration_no(registration_no)
         if full_time is not KEEP and not isinstance(full_time, bool):
             raise Refused("bad_value", "full-time must be yes or no", "是否专职必须为是或否")
         with self.s.tx(actor) as tx:
@@ -626,7 +619,7 @@ class PeopleService:
         """The active auditors, each with why they may not be on the case's team or lead it today.
 
         For whoever may assign the team (the clerk): the reasons name declared interests."""
-        with self.s.tx(actor) as tx:
+        with self.s.read_as(actor) as tx:
             case = get_case_row(tx.session, case_no)
             require(Action.assign_team, tx.roles(), CaseState(case.status))
             users = [

@@ -4,8 +4,9 @@
 login and hands it to each page, and tests build their own. It also owns the two habits every
 action in the window follows:
 
-- a disabled action says why: `explain()` asks the policy table (core.policy) with the case's state
-  and this user's relation to the case, and returns the reason in the UI language;
+- a disabled action says why: `explain()` asks the policy table (core.policy) with the case's state,
+  this user's relation to the case and, for a vote, their standing toward it (declared interests,
+  this year's impartiality declaration), and returns the reason in the UI language;
 - a refused service call never crashes the window: `run_service()` shows the refusal's message in a
   warning box and returns None. Message boxes go through `Messages`, whose classmethods tests replace
   so that nothing ever blocks on `exec()`.
@@ -22,6 +23,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.errors import Refused, set_language
+from ..core.people import Standing
 from ..core.policy import ACTION_LABELS, POLICY, ROLE_LABELS, Action, CaseRelation, Relation, Role, explain
 from ..core.rubric import Grade
 from ..core.workflow import CERTIFICATE_STATE_LABELS, STATE_LABELS, CaseState, CertificateState
@@ -107,7 +109,13 @@ class UiContext:
             relation = _relation_that_satisfies(rule.relation)
         else:
             state, relation = None, None
-        denial = explain(action, self.actor.roles, state, relation)
+        # The person checks (a voter's impartiality) read the store: only once the role, the state
+        # and the relation allow the action, and only with a case to be impartial towards.
+        person = Standing.unchecked(self.actor.name, self.services.today())
+        denial = explain(action, self.actor.roles, state, relation, person=person)
+        if denial is None and rule.actor_checks and getattr(case_detail, "case_no", None):
+            person = self.services.people.standing_for(self.actor.name, case_detail.case_no)
+            denial = explain(action, self.actor.roles, state, relation, person=person)
         if denial is None:
             return None
         return denial.zh if self.lang == "zh" else denial.en

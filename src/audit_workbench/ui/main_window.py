@@ -1,7 +1,8 @@
 """The main window: a navigation side bar and the pages, built for one logged-in user.
 
-Pages: 工作台 (dashboard), 案件 (case list), 证书登记册 (certificate register), 系统设置 (settings
-and users, administrators only), and the case page when a case is opened. The window opens at its
+Pages: 工作台 (dashboard), 案件 (case list), 证书登记册 (certificate register), 人员与公正性 (people,
+their qualifications and declared interests; everyone signs their own impartiality declaration
+there), 系统设置 (settings and users, administrators only), and the case page when a case is opened. The window opens at its
 start page (the dashboard unless `--page` says otherwise), and only that page is built before the
 first paint: every page is built (and its module imported) on first use. When a case changes, the
 other pages are marked stale and reload when next shown (Anki's habit of refreshing only what is on
@@ -36,7 +37,7 @@ from . import workers
 from .context import Messages, UiContext
 from .widgets.common import SP, std_icon
 
-PAGES = ("dashboard", "cases", "register", "settings")
+PAGES = ("dashboard", "cases", "register", "people", "settings")
 CASE_TABS = {"case": "", "scoring": "scoring", "committee": "committee", "certificate": "certificate"}
 
 
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             ("cases", self.tr("案件"), SP.SP_FileDialogDetailedView, "Ctrl+2"),
             ("case", self.tr("当前案件"), SP.SP_FileIcon, "Ctrl+3"),
             ("register", self.tr("证书登记册"), SP.SP_DialogApplyButton, "Ctrl+4"),
+            ("people", self.tr("人员与公正性"), SP.SP_DirHomeIcon, "Ctrl+6"),
             ("settings", self.tr("系统设置"), SP.SP_FileDialogInfoView, "Ctrl+5"),
         ]
         for key, text, icon, shortcut in entries:
@@ -228,6 +230,11 @@ class MainWindow(QMainWindow):
 
             return SettingsPage(self.context)
 
+        def people() -> QWidget:
+            from .pages.people import PeoplePage
+
+            return PeoplePage(self.context)
+
         def dashboard() -> QWidget:
             from .pages.dashboard import DashboardPage
 
@@ -254,6 +261,7 @@ class MainWindow(QMainWindow):
             "cases": cases,
             "register": register,
             "settings": settings,
+            "people": people,
             "case": case,
         }
 
@@ -266,7 +274,7 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def show_page(self, spec: str) -> None:
-        """Go to a page: dashboard, cases, register, settings, or case/scoring/committee/certificate:CASE_NO.
+        """Go to a page: dashboard, cases, register, people, settings, or case/scoring/committee/certificate:CASE_NO.
 
         Raises UnknownPage for a name that is no page, and Refused (core.errors) for a case that
         does not exist or a page this user may not see, so that `--page` fails loudly.

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import Refused
-from ...core.policy import Action, Role
+from ...core.policy import Action
 from ...services.cases import MAX_HEADCOUNT
 from ..context import Messages, UiContext
 from ..widgets.credit_code import CreditCodeChecker
@@ -765,13 +765,11 @@ class ApplicationTab(QWidget):
 
     def assign_team(self) -> bool:
         ctx, detail = self.context, self.detail
-        auditors = [
-            (u.name, u.display_name or u.name)
-            for u in ctx.services.users.list()
-            if u.active and Role.auditor.value in u.roles
-        ]
+        candidates = ctx.run_service(ctx.services.people.team_candidates, ctx.actor, detail.case_no)
+        if candidates is None:
+            return False
         members = [t.user_name for t in detail.team if not t.is_leader]
-        choice = TeamDialog.ask(self, auditors, detail.team_leader, members)
+        choice = TeamDialog.ask(self, candidates, detail.team_leader, members, ctx.lang)
         if choice is None:
             return False
         return self._done(

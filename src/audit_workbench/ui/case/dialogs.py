@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.people import QUALIFICATION_LABELS, Qualification
+from ...core.policy import Denial
+from ...services.people import TeamCandidate
 from .common import fmt_points
 
 
@@ -186,31 +189,76 @@ class TeamChoice:
 
 
 class TeamDialog(_FormDialog):
-    """The team leader and the members, chosen among the active auditors."""
+    """The team leader and the members, chosen among the active auditors.
+
+    Each candidate is shown with their qualification; one who may not be on this case's team (a
+    declared interest, no declaration this year, an expired qualification, a missing area) or may
+    not lead it (a trainee, a technical expert) is shown disabled with the reason as tooltip —
+    the services refuse such a team anyway."""
 
     def __init__(
         self,
-        auditors: Sequence[tuple[str, str]],
+        candidates: Sequence[TeamCandidate],
         leader: str | None,
         members: Sequence[str],
+        lang: str = "zh",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(self.tr("指派评审组"), parent)
+        self.setMinimumWidth(560)
+        self.lang = lang
         self.leader_combo = QComboBox(self)
-        for name, display in auditors:
-            self.leader_combo.addItem(f"{display}（{name}）" if display != name else name, name)
-        if leader:
-            self.leader_combo.setCurrentIndex(max(0, self.leader_combo.findData(leader)))
+        model = QStandardItemModel(self.leader_combo)
+        for c in candidates:
+            item = QStandardItem(self._text(c))
+            item.setData(c.user_name, Qt.ItemDataRole.UserRole)
+            if c.leader_denial is not None:
+                item.setEnabled(False)
+                item.setToolTip(self._reason(c.leader_denial))
+            model.appendRow(item)
+        self.leader_combo.setModel(model)
+        chosen = self.leader_combo.findData(leader) if leader else -1
+        if chosen < 0 or not model.item(chosen).isEnabled():
+            chosen = next((n for n in range(model.rowCount()) if model.item(n).isEnabled()), -1)
+        self.leader_combo.setCurrentIndex(chosen)
         self.members_list = QListWidget(self)
-        for name, display in auditors:
-            item = QListWidgetItem(f"{display}（{name}）" if display != name else name)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in members else Qt.CheckState.Unchecked)
+        for c in candidates:
+            item = QListWidgetItem(self._text(c))
+            item.setData(Qt.ItemDataRole.UserRole, c.user_name)
+            if c.member_denial is None:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                state = Qt.CheckState.Checked if c.user_name in members else Qt.CheckState.Unchecked
+            else:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip(self._reason(c.member_denial))
+                state = Qt.CheckState.Unchecked
+            item.setCheckState(state)
             self.members_list.addItem(item)
         self.form.addRow(self.tr("组长"), self.leader_combo)
         self.form.addRow(self.tr("组员"), self.members_list)
+        blocked = sum(1 for c in candidates if c.member_denial is not None)
+        self.note = QLabel(
+            self.tr(
+                "灰色的人员不能进入本案评审组（利益冲突、未签署年度公正性声明、资格过期或不具备专业能力范围），将鼠标悬停可查看原因。"
+            )
+            if blocked
+            else ""
+        )
+        self.note.setObjectName("pageSubtitle")
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(blocked))
+        self.outer.addWidget(self.note)
         self.finish()
+
+    def _text(self, c: TeamCandidate) -> str:
+        name = f"{c.display_name}（{c.user_name}）" if c.display_name != c.user_name else c.user_name
+        if c.qualification is None:
+            return name + self.tr(" · 无资格登记")
+        zh, en = QUALIFICATION_LABELS[Qualification(c.qualification)]
+        return f"{name} · {en if self.lang == 'en' else zh}"
+
+    def _reason(self, denial: Denial) -> str:
+        return denial.en if self.lang == "en" else denial.zh
 
     def choice(self) -> TeamChoice:
         leader = self.leader_combo.currentData() or ""
@@ -226,11 +274,12 @@ class TeamDialog(_FormDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        auditors: Sequence[tuple[str, str]],
+        candidates: Sequence[TeamCandidate],
         leader: str | None = None,
         members: Sequence[str] = (),
+        lang: str = "zh",
     ) -> TeamChoice | None:
-        dialog = cls(auditors, leader, members, parent)
+        dialog = cls(candidates, leader, members, lang, parent)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
