@@ -28,7 +28,9 @@ from audit_workbench.core.datafiles import rubrics_dir
 from audit_workbench.core.errors import Refused
 from audit_workbench.core.rubric import RubricRegistry
 from audit_workbench.services import Services
-from audit_workbench.services import packages as pk
+from audit_workbench.services.packages import apply as pk_apply
+from audit_workbench.services.packages import archive as pk_archive
+from audit_workbench.services.packages import store as pk_store
 from audit_workbench.services.packages import (
     PackageConflicts,
     export_package,
@@ -840,9 +842,9 @@ def test_hostile_packages_are_refused_and_change_nothing(
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pk, "MAX_MEMBER_BYTES", 1024 * 1024)
-    monkeypatch.setattr(pk, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
-    monkeypatch.setattr(pk, "MAX_JSON_BYTES", 256 * 1024)
+    monkeypatch.setattr(pk_archive, "MAX_MEMBER_BYTES", 1024 * 1024)
+    monkeypatch.setattr(pk_archive, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(pk_archive, "MAX_JSON_BYTES", 256 * 1024)
     built = build(baseline)
     path = tmp_path / "hostile.awp"
     if isinstance(built, bytes):
@@ -902,7 +904,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> Returned:
         export_package(office, leader, [case_no], out)
         other_nc = office.cases.get(other).nonconformities[0].id
         with office.read() as session:
-            db_id = pk._database_id(session)
+            db_id = pk_store._database_id(session)
     finally:
         office.close()
     laptop_path = folder / "laptop.sqlite3"
@@ -1157,15 +1159,15 @@ def test_cancelled_while_writing_takes_the_new_files_away(
     returned: Returned, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installed: list[str] = []
-    install = pk._Files.install
+    install = pk_apply._Files.install
 
-    def spy(self: pk._Files, store: object, sha: str, staged: Path) -> bool:
+    def spy(self: pk_apply._Files, store: object, sha: str, staged: Path) -> bool:
         added = install(self, store, sha, staged)  # type: ignore[arg-type]
         if added:
             installed.append(sha)
         return added
 
-    monkeypatch.setattr(pk._Files, "install", spy)
+    monkeypatch.setattr(pk_apply._Files, "install", spy)
     office = tmp_path / "office" / returned.office.name
     office.parent.mkdir()
     shutil.copy(returned.office, office)

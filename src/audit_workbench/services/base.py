@@ -10,7 +10,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,10 +20,11 @@ from ..core.errors import Conflict, NotFound, Refused
 from ..core.materials import MaterialsChecklist, load_materials
 from ..core.people import DeclarationText, IdType, load_declaration_text, load_id_types
 from ..core.policy import Role
-from ..core.rubric import RubricRegistry, installed_registry
+from ..core.rubric import RubricRegistry
 from ..storage import events
 from ..storage.db import Database, open_database
-from ..storage.models import Setting, User
+from ..storage.models import User
+from .rubrics import registry_for
 
 
 @dataclass(frozen=True)
@@ -90,20 +90,6 @@ class Tx:
         )
 
 
-def _registry_for(database: Database) -> RubricRegistry:
-    """The installed rubrics, plus any that an audit package brought into this database."""
-    installed = installed_registry()
-    with database.reading() as session:
-        packaged = session.scalar(
-            select(func.count()).select_from(Setting).where(Setting.key.like("rubric:%"))
-        )
-    if not packaged:
-        return installed
-    from .packages import packaged_rubrics
-
-    return installed.with_extra(packaged_rubrics(database))
-
-
 class Services:
     """All use cases over one database. Build one per process (or per test)."""
 
@@ -115,7 +101,7 @@ class Services:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.db = database
-        self.rubrics = rubrics or _registry_for(database)
+        self.rubrics = rubrics or registry_for(database)
         self._clock = clock or (lambda: datetime.now(UTC))
 
     @classmethod

@@ -1,0 +1,82 @@
+"""Offline audit packages (`.awp`): take cases to a laptop, bring the results back to the office.
+
+An `.awp` file is a zip archive:
+
+    manifest.json           format and version, package id and kind, who exported it and when, the
+                            source and origin databases, each case with its rubric id and SHA-256, the
+                            accounts, and every other member with its SHA-256 and size
+    cases/<case_no>.json    a checkout: the whole case; a return: every record the laptop scores with
+                            its base (version and content at checkout) and its current content
+    rubrics/<id>.yaml       the rubric file each case is pinned to (its hash is the case's rubric hash)
+    users.json              (checkout only) the audit team's accounts: name, roles, argon2 hash
+    attachments/<sha256>    material and evidence files, named by their content hash
+
+Direction. A *checkout* (office → laptop) creates the cases, their team's accounts and files on the
+laptop (a new database is made when the target does not exist yet). A *return* (laptop → office)
+carries scores, notes, evidence, special items, nonconformities, document reviews and the conclusion.
+
+Identity. Records without a natural key (reviews, evidence, nonconformities, special items) travel
+under the key they were first created with, `<type>:<database id>:<row id>`; each database keeps, per
+case, the links from foreign keys to its own rows (a JSON setting `package:<case_no>`), so a record
+keeps one identity however often it travels, and importing the same record twice never duplicates it.
+
+Versions. The office records the version of every versioned row (case, score, nonconformity) at
+checkout; the laptop keeps it and the content as the *base*. A return lists every record the laptop
+scores with its base and its current content. A record the laptop changed applies only if the office
+row is still at the base version (or at the version an earlier return from the same laptop left it
+at; unversioned records compare content); otherwise nothing at all is applied and every conflict is
+listed with the base, the office's value and the package's. The caller may settle conflicts one by one
+(`resolve={conflict.id: "office" | "package"}`); a declined laptop value is remembered, so the next
+return does not ask again. Returns are numbered per case and laptop: the same package twice, or an
+older one after a newer, is refused; a newer one carrying what an older one brought duplicates nothing.
+
+Safety. Every member is checked before anything is written: names inside the archive root (no `..`,
+no absolute paths, no links), listed in the manifest with the right size and SHA-256, sizes capped
+while streaming (zip bombs), the format version known, and every value validated with the core rules
+against the packaged rubric. Attachments are staged in a temporary folder and moved into the
+content-addressed store inside the transaction; files this import created are removed again if it
+fails, and a database this import created is deleted, so a refused import leaves no trace.
+
+Each side appends its own events (`package.export`, `package.import` and one event per applied
+change); no event is ever copied between databases, so `log verify` holds on both.
+
+Not covered: the hashes prove a package undamaged, not who made it. Someone who can write a return
+package by hand can claim any base version (an honest laptop never does); signing returns with a
+secret issued at checkout would close that.
+
+The stages, each calling only those before it: `archive` (zip guards, manifest) → `wire` (the value
+models) ← `validate` ← `plan` ← `apply`; `store` reads a case in package form, `export` plans an
+export, and `operations` runs the three operations.
+"""
+
+from ..rubrics import packaged_rubrics, rubric_registry_for
+from .operations import export_package, import_package, inspect_package
+from .results import (
+    ImportResult,
+    PackageCase,
+    PackageChange,
+    PackageConflict,
+    PackageConflicts,
+    PackagePreview,
+    PackageSummary,
+)
+from .steps import CancelToken, ProgressFn
+from .wire import COMPARE
+
+__all__ = [
+    "COMPARE",
+    "CancelToken",
+    "ImportResult",
+    "PackageCase",
+    "PackageChange",
+    "PackageConflict",
+    "PackageConflicts",
+    "PackagePreview",
+    "PackageSummary",
+    "ProgressFn",
+    "export_package",
+    "import_package",
+    "inspect_package",
+    "packaged_rubrics",
+    "rubric_registry_for",
+]

@@ -1,0 +1,426 @@
+"""Every value of a package checked against the core rules and the packaged rubric."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...core.datafiles import resources_dir
+from ...core.errors import Refused
+from ...core.materials import MaterialsChecklist, load_materials
+from ...core.policy import Role
+from ...core.rubric import (
+    LoadedRubric,
+    Rubric,
+    RubricError,
+    RubricRegistry,
+    installed_registry,
+    parse_rubric,
+)
+from ...core.scoring import (
+    IndicatorEntry,
+    ScoringError,
+    check_points,
+    compute,
+    points_from_sample,
+)
+from .archive import MANIFEST, USERS_MEMBER, _read_archive
+from .steps import _Progress
+from .wire import (
+    CHECKOUT_STATES,
+    CREATE_ONLY,
+    NO_EDIT,
+    RETURN_STATES,
+    VERSIONED_TYPES,
+    CheckoutCase,
+    EvidenceValue,
+    Manifest,
+    MaterialValue,
+    NonconformityValue,
+    ReturnCase,
+    ReviewValue,
+    ScoreValue,
+    SpecialValue,
+    TeamValue,
+    UsersDoc,
+    _files_in,
+    _key_ok,
+    _parse_json,
+    _record_key_ok,
+    _same,
+    _users_in,
+    _Wire,
+)
+
+
+@dataclass
+class _Package:
+    manifest: Manifest
+    cases: dict[str, CheckoutCase | ReturnCase]
+    rubrics: dict[str, LoadedRubric]
+    rubric_bytes: dict[str, bytes]
+    users: UsersDoc | None
+    attachments: dict[str, int]  # sha256 -> size
+    staging: Path | None
+    expanded: int
+
+
+_PARSED: dict[
+    tuple[str, str], Rubric
+] = {}  # (id, SHA-256 of the file) -> its rubric; same bytes, same rubric
+
+
+def _parsed_rubric(data: bytes, member: str, rubric_id: str, sha256: str) -> Rubric:
+    cached = _PARSED.get((rubric_id, sha256))
+    if cached is not None:
+        return cached
+    try:
+        rubric = parse_rubric(data, member, expected_id=rubric_id)
+    except RubricError as exc:
+        raise Refused("bad_rubric", str(exc), f"审核包中的评价规则无效：{exc}") from None
+    _PARSED[(rubric_id, sha256)] = rubric
+    return rubric
+
+
+def _installed_rubrics() -> RubricRegistry:
+    return installed_registry()
+
+
+def _tampered(detail: str) -> Refused:
+    return Refused(
+        "package_manifest",
+        f"the manifest does not agree with the package ({detail})",
+        f"清单与审核包内容不一致（{detail}）",
+    )
+
+
+def _parse_contents(
+    manifest: Manifest,
+    contents: Mapping[str, bytes],
+    attachments: Mapping[str, int],
+    staging: Path | None,
+    expanded: int,
+) -> _Package:
+    rubrics: dict[str, LoadedRubric] = {}
+    rubric_bytes: dict[str, bytes] = {}
+    expected = {MANIFEST}
+    for rubric_entry in manifest.rubrics:
+        if rubric_entry.member != f"rubrics/{rubric_entry.id}.yaml" or rubric_entry.member not in contents:
+            raise _tampered(f"rubric {rubric_entry.id} is not at {rubric_entry.member}")
+        data = contents[rubric_entry.member]
+        if hashlib.sha256(data).hexdigest() != rubric_entry.sha256:
+            raise _tampered(f"rubric {rubric_entry.id} has another hash than the manifest says")
+        if rubric_entry.id in rubrics:
+            raise _tampered(f"rubric {rubric_entry.id} listed twice")
+        rubric = _parsed_rubric(data, rubric_entry.member, rubric_entry.id, rubric_entry.sha256)
+        rubrics[rubric_entry.id] = LoadedRubric(
+            rubric=rubric, sha256=rubric_entry.sha256, path=Path(rubric_entry.member)
+        )
+        rubric_bytes[rubric_entry.id] = data
+        expected.add(rubric_entry.member)
+    cases: dict[str, CheckoutCase | ReturnCase] = {}
+    model: type[_Wire] = CheckoutCase if manifest.kind == "checkout" else ReturnCase
+    for entry in manifest.cases:
+        if entry.member != f"cases/{entry.case_no}.json" or entry.member not in contents:
+            raise _tampered(f"case {entry.case_no} is not at {entry.member}")
+        if entry.case_no in cases:
+            raise _tampered(f"case {entry.case_no} listed twice")
+        raw = contents[entry.member]
+        try:
+            kind = json.loads(raw).get("kind")
+        except (ValueError, AttributeError):
+            kind = None  # not JSON: the model below says what is wrong
+        if isinstance(kind, str) and kind != manifest.kind:
+            raise _tampered(f"{entry.member} is a {kind!r} record in a {manifest.kind} package")
+        doc = _parse_json(model, raw, entry.member)
+        if doc.case_no != entry.case_no:
+            raise _tampered(f"{entry.member} holds case {doc.case_no}")
+        loaded = rubrics.get(entry.rubric_id)
+        if loaded is None or loaded.sha256 != entry.rubric_sha256:
+            raise _tampered(f"case {entry.case_no} is pinned to a rubric the package does not carry")
+        if isinstance(doc, CheckoutCase) and (
+            doc.case.rubric_id != entry.rubric_id or doc.case.rubric_sha256 != entry.rubric_sha256
+        ):
+            raise _tampered(f"case {entry.case_no} names another rubric than the manifest")
+        if isinstance(doc, ReturnCase) and entry.return_seq != doc.return_seq:
+            raise _tampered(f"case {entry.case_no} has another return number than the manifest")
+        cases[entry.case_no] = doc
+        expected.add(entry.member)
+    if {e.id for e in manifest.rubrics} != {e.rubric_id for e in manifest.cases}:
+        raise _tampered("the rubrics listed are not those of the cases")
+    users: UsersDoc | None = None
+    if manifest.kind == "checkout":
+        if USERS_MEMBER not in contents:
+            raise _tampered("a checkout package needs users.json")
+        users = _parse_json(UsersDoc, contents[USERS_MEMBER], USERS_MEMBER)
+        expected.add(USERS_MEMBER)
+        if users is not None and tuple(sorted(a.name for a in users.accounts)) != tuple(
+            sorted(manifest.accounts)
+        ):
+            raise _tampered("the accounts listed are not those in users.json")
+    elif manifest.accounts:
+        raise _tampered("a return package carries no accounts")
+    extra = sorted(set(contents) - expected)
+    if extra:
+        raise _tampered(f"unexpected member(s) {', '.join(extra[:5])}")
+    package = _Package(manifest, cases, rubrics, rubric_bytes, users, dict(attachments), staging, expanded)
+    _validate_values(package)
+    return package
+
+
+# -- value rules ------------------------------------------------------------------------------------
+
+
+def _bad(case_no: str, detail: str, code: str = "bad_value") -> Refused:
+    return Refused(code, f"case {case_no} in the package: {detail}", f"审核包中案件 {case_no}：{detail}")
+
+
+def _indicator_of(rubric: Rubric, case_no: str, code: str | None) -> None:
+    if code is None:
+        return
+    try:
+        rubric.indicator(code)
+    except KeyError:
+        raise _bad(case_no, f"indicator {code!r} is not in rubric {rubric.id}", "unknown_indicator") from None
+
+
+def _check_score(rubric: Rubric, case_no: str, value: ScoreValue) -> IndicatorEntry:
+    _indicator_of(rubric, case_no, value.code)
+    indicator = rubric.indicator(value.code)
+    try:
+        if value.not_applicable:
+            if value.points is not None or not value.reason.strip() or value.sampled is not None:
+                raise ScoringError(f"{value.code}: not applicable needs a reason and no points")
+        elif value.points is not None:
+            check_points(indicator, value.points)
+            if (value.sampled is None) != (value.nonconforming is None):
+                raise ScoringError(f"{value.code}: a sample needs both counts")
+            if value.sampled is not None and value.nonconforming is not None:
+                expected = points_from_sample(indicator, value.sampled, value.nonconforming)
+                if expected != value.points:
+                    raise ScoringError(f"{value.code}: the sample gives {expected}, not {value.points}")
+        elif value.sampled is not None or value.nonconforming is not None or value.reason:
+            raise ScoringError(f"{value.code}: a sample or reason without points")
+    except ScoringError as exc:
+        raise _bad(case_no, str(exc), "bad_score") from None
+    return IndicatorEntry(
+        value.code,
+        value.points,
+        value.not_applicable,
+        value.reason,
+        value.note,
+        value.sampled,
+        value.nonconforming,
+    )
+
+
+def _check_value(
+    type_: str,
+    value: Any,
+    rubric: Rubric,
+    case_no: str,
+    attachments: Mapping[str, int] | None,
+    checklist: Any,
+) -> None:
+    """One record's values against the rules; `attachments`: the files it must find in the package."""
+    if isinstance(value, ScoreValue):
+        _check_score(rubric, case_no, value)
+    elif isinstance(value, EvidenceValue):
+        _indicator_of(rubric, case_no, value.code)
+        if value.sha256 is None and (value.filename is not None or not value.note.strip()):
+            raise _bad(case_no, "evidence needs a note or a file")
+        if value.sha256 is not None and value.filename is None:
+            raise _bad(case_no, "an evidence file needs its name")
+        if value.sha256 is not None and attachments is not None and value.sha256 not in attachments:
+            raise _bad(case_no, f"evidence file {value.sha256[:12]}… is not in the package")
+    elif isinstance(value, NonconformityValue):
+        _indicator_of(rubric, case_no, value.code)
+        closed = value.status == "closed"
+        if closed != (value.closed_by is not None and value.closed_at is not None) or (
+            closed and not (value.corrective_action or "").strip()
+        ):
+            raise _bad(case_no, "a closed nonconformity needs its corrective action, closer and time")
+    elif isinstance(value, SpecialValue):
+        if (value.kind == "deduction") != (value.nonconformity is not None):
+            raise _bad(case_no, "a special deduction (and only a deduction) opens a nonconformity")
+        if value.nonconformity is not None and not _key_ok("nonconformity", value.nonconformity):
+            raise _bad(case_no, f"bad nonconformity key {value.nonconformity!r}")
+    elif isinstance(value, ReviewValue):
+        categories = {c.code for c in rubric.categories}
+        for finding in value.findings:
+            if finding.category is not None and finding.category not in categories:
+                raise _bad(
+                    case_no,
+                    f"category {finding.category!r} is not in rubric {rubric.id}",
+                    "unknown_indicator",
+                )
+    elif isinstance(value, MaterialValue):
+        if value.item_no not in checklist.numbers:
+            raise _bad(case_no, f"material item {value.item_no} is not on the checklist")
+        if (value.status == "provided") != bool(value.files) or (
+            value.status == "not_applicable" and not (value.reason or "").strip()
+        ):
+            raise _bad(case_no, f"material item {value.item_no} is inconsistent")
+        for f in value.files:
+            if attachments is not None and f.sha256 not in attachments:
+                raise _bad(case_no, f"material file {f.sha256[:12]}… is not in the package")
+
+
+def _validate_values(package: _Package) -> None:
+    checklist = load_materials(resources_dir() / "materials.yaml")
+    attachments = package.attachments
+    used: set[str] = set()
+    teams: set[str] = set()
+    referenced: set[str] = set()
+    for case_no, doc in package.cases.items():
+        rubric = package.rubrics[
+            next(e.rubric_id for e in package.manifest.cases if e.case_no == case_no)
+        ].rubric
+        if isinstance(doc, CheckoutCase):
+            _validate_checkout(doc, rubric, attachments, checklist, package.users, used)
+            teams.update(r.value.user for r in doc.records if isinstance(r.value, TeamValue))
+            for record in doc.records:
+                referenced.update(_users_in(record.value))
+        else:
+            _validate_return(doc, rubric, attachments, checklist, used)
+    if package.users is not None:
+        # The audit teams' accounts and the names the records mention: no other user's data.
+        accounts = {a.name for a in package.users.accounts}
+        strays = sorted((accounts - teams) | (set(package.users.others) - referenced))
+        if strays:
+            raise Refused(
+                "package_accounts",
+                f"users.json holds user(s) not on the audit team or named in a record: {', '.join(strays[:5])}",
+                f"users.json 含有非评审组且未被记录引用的用户：{', '.join(strays[:5])}",
+            )
+    unused = sorted(set(attachments) - used)
+    if unused:
+        raise _tampered(f"attachment(s) no record refers to: {', '.join(u[:12] + '…' for u in unused[:3])}")
+
+
+def _validate_checkout(
+    doc: CheckoutCase,
+    rubric: Rubric,
+    attachments: Mapping[str, int],
+    checklist: MaterialsChecklist,
+    users: UsersDoc | None,
+    used: set[str],
+) -> None:
+    case_no = doc.case_no
+    if doc.case.case_no != case_no:
+        raise _bad(case_no, "the case record names another case")
+    if doc.case.status not in CHECKOUT_STATES:
+        raise _bad(case_no, f"state {doc.case.status.value} cannot be taken to a laptop", "bad_state")
+    if doc.case.rubric_id != rubric.id:
+        raise _bad(case_no, "rubric id mismatch")
+    assert users is not None
+    accounts = {a.name: a for a in users.accounts}
+    known = set(accounts) | set(users.others)
+    if len(known) != len(accounts) + len(users.others):
+        raise _bad(case_no, "users.json names a user twice")
+    seen: set[str] = set()
+    entries: dict[str, IndicatorEntry] = {}
+    ncs: set[str] = set()
+    deductions = bonus = 0
+    team: list[TeamValue] = []
+    for record in doc.records:
+        rkey = f"{record.type}/{record.key}"
+        if rkey in seen:
+            raise _bad(case_no, f"record {rkey} appears twice")
+        seen.add(rkey)
+        if not _record_key_ok(record.type, record.key, record.value):
+            raise _bad(case_no, f"record key {record.key!r} does not fit its {record.type}")
+        if (record.version is None) == (record.type in VERSIONED_TYPES):
+            raise _bad(case_no, f"record {rkey} has a wrong version")
+        _check_value(record.type, record.value, rubric, case_no, attachments, checklist)
+        for who in _users_in(record.value):
+            if who not in known:
+                raise _bad(case_no, f"user {who!r} is not in users.json")
+        used.update(_files_in(record.value))
+        if isinstance(record.value, ScoreValue):
+            entries[record.value.code] = _check_score(rubric, case_no, record.value)
+        elif isinstance(record.value, NonconformityValue):
+            ncs.add(record.key)
+        elif isinstance(record.value, SpecialValue):
+            deductions += record.value.kind == "deduction"
+            bonus += record.value.kind == "bonus"
+        elif isinstance(record.value, TeamValue):
+            team.append(record.value)
+    for record in doc.records:
+        if isinstance(record.value, SpecialValue) and record.value.nonconformity not in (None, *ncs):
+            raise _bad(case_no, "a special deduction refers to a nonconformity the case does not have")
+    if sum(t.leader for t in team) != 1:
+        raise _bad(case_no, "the audit team needs exactly one leader")
+    for member in team:
+        account = accounts.get(member.user)
+        if account is None or Role.auditor not in account.roles:
+            raise _bad(case_no, f"team member {member.user} has no auditor account in the package")
+    try:
+        compute(rubric, entries, deductions, bonus)
+    except ScoringError as exc:
+        raise _bad(case_no, str(exc), "bad_score") from None
+
+
+def _validate_return(
+    doc: ReturnCase,
+    rubric: Rubric,
+    attachments: Mapping[str, int],
+    checklist: MaterialsChecklist,
+    used: set[str],
+) -> None:
+    case_no = doc.case_no
+    if doc.base_status not in CHECKOUT_STATES:
+        raise _bad(case_no, f"base state {doc.base_status.value} was never checked out", "bad_state")
+    seen: set[str] = set()
+    cases = 0
+    for change in doc.changes:
+        rkey = f"{change.type}/{change.key}"
+        if rkey in seen:
+            raise _bad(case_no, f"record {rkey} appears twice")
+        seen.add(rkey)
+        if change.base is None and change.value is None:
+            raise _bad(case_no, f"record {rkey} has neither a base nor a value")
+        if change.type == "case":
+            cases += 1
+            if change.key != case_no or change.value is None or change.base is None:
+                raise _bad(case_no, "the case record is malformed")
+            if change.value.status not in RETURN_STATES:
+                raise _bad(
+                    case_no, f"state {change.value.status.value} cannot come back from a laptop", "bad_state"
+                )
+            continue
+        for value in (change.base, change.value):
+            if value is not None and not _record_key_ok(change.type, change.key, value):
+                raise _bad(case_no, f"record key {change.key!r} does not fit its {change.type}")
+        if change.type in CREATE_ONLY and change.base is not None and change.value is None:
+            raise _bad(case_no, f"{change.type} records cannot be removed")
+        if (
+            change.type in NO_EDIT
+            and change.base is not None
+            and change.value is not None
+            and not _same(change.type, change.base, change.value)
+        ):
+            raise _bad(case_no, f"{change.type} records cannot be edited")
+        if (change.base_version is not None) and (change.type not in VERSIONED_TYPES or change.base is None):
+            raise _bad(case_no, f"record {rkey} has a wrong base version")
+        if change.value is not None:
+            # files come along with what the laptop added; the office holds those it sent
+            files = attachments if change.base is None else None
+            _check_value(change.type, change.value, rubric, case_no, files, checklist)
+            if change.base is None:
+                used.update(_files_in(change.value))
+    if cases != 1:
+        raise _bad(case_no, "a return needs exactly one case record")
+
+
+# == importing =======================================================================================
+
+
+def _load(path: Path, staging: Path | None, steps: _Progress) -> _Package:
+    """Read a package and validate all of it (see archive._read_archive and _parse_contents)."""
+    manifest, contents, attachments, expanded = _read_archive(path, staging, steps)
+    return _parse_contents(manifest, contents, attachments, staging, expanded)
