@@ -968,8 +968,8 @@ RETURN_HOSTILE: list[tuple[str, str, Callable[[Returned], Members]]] = [
     ("unknown state", "bad_state", lambda r: _forge(r.results, _conclude(status="certified"))),
     ("state backwards", "bad_state", lambda r: _forge(r.results, _conclude(status="document_review"))),
     (
-        "conclusion against the scores",
-        "bad_conclusion",
+        "conclusion before every indicator is scored",
+        "scoring_incomplete",
         lambda r: _forge(
             r.results,
             _conclude(

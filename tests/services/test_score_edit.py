@@ -86,14 +86,14 @@ def test_an_edit_records_the_values_before_and_after(
     services: Services, team: Team, make_case: CaseMaker, clock: Clock
 ) -> None:
     case_no = make_case("onsite_audit")
-    services.audits.set_points(team.leader, case_no, "3.1", "1", note="抽查")
+    services.audits.set_points(team.leader, case_no, "3.2", "1", note="抽查")
     clock.now += timedelta(minutes=1)
-    services.audits.score_sample(team.member, case_no, "3.1", 10, 3)  # 2.5 × 7/10 → 2
+    services.audits.score_sample(team.member, case_no, "3.2", 10, 3)  # 2.5 × 7/10 → 2
     clock.now += timedelta(minutes=1)
-    services.audits.clear(team.leader, case_no, "3.1")
+    services.audits.clear(team.leader, case_no, "3.2")
     clock.now += timedelta(minutes=1)
-    assert services.audits.clear(team.leader, case_no, "3.1").entry is None  # nothing stored: no event
-    cleared, sampled, first = services.log.events(f"{case_no}/3.1")
+    assert services.audits.clear(team.leader, case_no, "3.2").entry is None  # nothing stored: no event
+    cleared, sampled, first = services.log.events(f"{case_no}/3.2")
     assert (first.action, first.user_name, first.before) == ("score.set", "leader", None)
     assert first.after == {
         "points": "1",
@@ -114,22 +114,22 @@ def test_a_stale_version_is_refused_by_every_single_edit_and_nothing_changes(
     services: Services, team: Team, make_case: CaseMaker, db_path: Path, clock: Clock
 ) -> None:
     case_no = make_case("onsite_audit")
-    seen = services.audits.set_points(team.leader, case_no, "2.1", "2").version
-    services.audits.set_points(team.member, case_no, "2.1", "1", expected_version=seen)
-    fresh = services.audits.set_points(team.member, case_no, "2.2", "1").version
+    seen = services.audits.set_points(team.leader, case_no, "2.2", "2").version
+    services.audits.set_points(team.member, case_no, "2.2", "1", expected_version=seen)
+    fresh = services.audits.set_points(team.member, case_no, "2.1", "1").version
     audits = services.audits
     stale_edits = {
-        "set_points": lambda v: audits.set_points(team.leader, case_no, "2.1", "2.5", expected_version=v),
+        "set_points": lambda v: audits.set_points(team.leader, case_no, "2.2", "2.5", expected_version=v),
         "not_applicable": lambda v: audits.set_not_applicable(
-            team.leader, case_no, "2.1", "不适用", expected_version=v
+            team.leader, case_no, "2.2", "不适用", expected_version=v
         ),
-        "sample": lambda v: audits.score_sample(team.leader, case_no, "2.1", 10, 0, expected_version=v),
-        "note": lambda v: audits.set_note(team.leader, case_no, "2.1", "x", expected_version=v),
-        "clear": lambda v: audits.clear(team.leader, case_no, "2.1", expected_version=v),
+        "sample": lambda v: audits.score_sample(team.leader, case_no, "2.2", 10, 0, expected_version=v),
+        "note": lambda v: audits.set_note(team.leader, case_no, "2.2", "x", expected_version=v),
+        "clear": lambda v: audits.clear(team.leader, case_no, "2.2", expected_version=v),
         "restore": lambda v: audits.restore(
-            team.leader, case_no, "2.1", IndicatorEntry("2.1", Decimal(0)), expected_version=v
+            team.leader, case_no, "2.2", IndicatorEntry("2.2", Decimal(0)), expected_version=v
         ),
-        "restore unscored": lambda v: audits.restore(team.leader, case_no, "2.1", None, expected_version=v),
+        "restore unscored": lambda v: audits.restore(team.leader, case_no, "2.2", None, expected_version=v),
     }
     clock.now += timedelta(seconds=1)
     for name, edit in stale_edits.items():
@@ -143,8 +143,8 @@ def test_a_stale_version_is_refused_by_every_single_edit_and_nothing_changes(
         audits.set_points(team.leader, case_no, "2.3", "1", expected_version=1)
     assert dump(db_path) == before
     assert audits.set_points(team.leader, case_no, "2.3", "1", expected_version=0).version == 1
-    assert audits.set_points(team.leader, case_no, "2.2", "2", expected_version=fresh).version == fresh + 1
-    assert services.cases.get(case_no).entries["2.1"].points == Decimal(1)
+    assert audits.set_points(team.leader, case_no, "2.1", "2", expected_version=fresh).version == fresh + 1
+    assert services.cases.get(case_no).entries["2.2"].points == Decimal(1)
 
 
 def test_refusals_before_the_write_leave_the_store_unchanged(

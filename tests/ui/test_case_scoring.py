@@ -80,7 +80,7 @@ def test_a_case_scored_entirely_by_keyboard(
     na_code = items[-1].code
     # S scores a sampled indicator from counts
     monkeypatch.setattr(dialogs.SampleDialog, "ask", classmethod(lambda cls, *a, **k: SampleCounts(10, 1)))
-    sample_code = items[1].code
+    sample_code = next(i.code for i in items if i.sampled)  # an indicator checked on a sample
 
     for n, indicator in enumerate(items):
         assert tab.tree.current_code() == indicator.code, "Enter moves to the next indicator"

@@ -12,21 +12,17 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 
+from ..core import audit_rules
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.policy import Action, require
 from ..core.rubric import Indicator, LoadedRubric
-from ..core.scoring import (
-    IndicatorEntry,
-    ScoreResult,
-    ScoringError,
-    check_points,
-    compute,
-    points_from_sample,
-)
+from ..core.scoring import IndicatorEntry, ScoreResult, compute
 from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Actor, Services, Tx
-from .cases import _reason, _text
+from .checks import reason as _reason
+from .checks import rubric_unchanged
+from .checks import text as _text
 from .views import (
     CaseAccess,
     CaseDetail,
@@ -61,10 +57,6 @@ class SheetRow(Protocol):
     note: str
 
 
-def _scoring_refused(exc: ScoringError) -> Refused:
-    return Refused("bad_score", str(exc), f"评分无效：{exc}")
-
-
 _SCORE_FIELDS = ("points", "not_applicable", "reason", "note", "sampled", "nonconforming")
 
 # The single-indicator edits read and write through Core statements built once: the edit is the
@@ -89,16 +81,6 @@ _TOUCH_CASE = (
 
 def _fields(entry: IndicatorEntry) -> dict[str, object]:
     return {key: getattr(entry, key) for key in _SCORE_FIELDS}
-
-
-def _rubric_unchanged(case_no: str, rubric_id: str, pinned_sha256: str, loaded: LoadedRubric) -> None:
-    if loaded.sha256 != pinned_sha256:
-        raise Refused(
-            "rubric_changed",
-            f"rubric file {rubric_id} changed since case {case_no} was opened; restore the original file "
-            "(a revision of a rubric must be a new file)",
-            f"评价规则文件 {rubric_id} 在立案后被修改；请恢复原文件（新版规则应为新文件）",
-        )
 
 
 @dataclass
@@ -143,7 +125,7 @@ class AuditService:
         case = get_case_row(tx.session, case_no, lock=True)
         require(action, tx.roles(), CaseState(case.status), relation(tx.session, case, tx.actor.id))
         loaded = rubric_for(self.s, case)
-        _rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
+        rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
         return case, loaded
 
     def _scoring(self, tx: Tx, case_no: str) -> _Scoring:
@@ -152,21 +134,14 @@ class AuditService:
         roles = tx.stored_roles(case.user_roles, case.user_active)
         require(Action.score, roles, CaseState(case.status), case.relation)
         loaded = rubric_for(self.s, case)
-        _rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
+        rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, loaded)
         entries, versions = entries_of(tx.session, case.id)
         deductions, bonus = special_counts(tx.session, case.id)
         return _Scoring(case, loaded, entries, versions, deductions, bonus, case.version, case.updated_at)
 
     @staticmethod
     def _indicator(loaded: LoadedRubric, code: str) -> Indicator:
-        try:
-            return loaded.rubric.indicator(code)
-        except KeyError:
-            raise Refused(
-                "unknown_indicator",
-                f"indicator {code!r} is not in rubric {loaded.id}",
-                f"指标 {code!r} 不在评价规则 {loaded.id} 中",
-            ) from None
+        return audit_rules.indicator(loaded.rubric, code)
 
     @staticmethod
     def _touch(tx: Tx, sc: _Scoring) -> None:
@@ -193,7 +168,9 @@ class AuditService:
     ) -> ScoreChange:
         current = sc.version_of(code, expected_version)
         old = sc.entries.get(code)
+        # Whatever the edit, the indicator's whole entry must obey the rules (core.audit_rules).
         entry = replace(old or IndicatorEntry(code), **values)  # type: ignore[arg-type]
+        entry = audit_rules.entry(self._indicator(sc.loaded, code), entry)
         after = _fields(entry)
         connection = tx.session.connection()
         stamp = {"updated_by": tx.actor.id, "updated_at": tx.now}
@@ -239,11 +216,7 @@ class AuditService:
     ) -> ScoreChange:
         with self.s.tx(actor) as tx:
             sc = self._scoring(tx, case_no)
-            indicator = self._indicator(sc.loaded, code)
-            try:
-                value = check_points(indicator, points)
-            except ScoringError as exc:
-                raise _scoring_refused(exc) from None
+            value = audit_rules.points(self._indicator(sc.loaded, code), points)
             extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
             return self._write(
                 tx,
@@ -293,18 +266,14 @@ class AuditService:
         actor: Actor,
         case_no: str,
         code: str,
-        sampled: int,
-        nonconforming: int,
+        sampled: int | None,
+        nonconforming: int | None,
         note: str | None = None,
         expected_version: int | None = None,
     ) -> ScoreChange:
         with self.s.tx(actor) as tx:
             sc = self._scoring(tx, case_no)
-            indicator = self._indicator(sc.loaded, code)
-            try:
-                value = points_from_sample(indicator, int(sampled), int(nonconforming))
-            except ScoringError as exc:
-                raise _scoring_refused(exc) from None
+            value = audit_rules.sample_points(self._indicator(sc.loaded, code), sampled, nonconforming)
             extra = {} if note is None else {"note": _text(note, "note", "说明", required=False)}
             return self._write(
                 tx,
@@ -315,8 +284,8 @@ class AuditService:
                 points=value,
                 not_applicable=False,
                 reason="",
-                sampled=int(sampled),
-                nonconforming=int(nonconforming),
+                sampled=sampled,
+                nonconforming=nonconforming,
                 **extra,
             )
 
@@ -383,24 +352,26 @@ class AuditService:
                     continue
                 note = (row.note or "").strip()
                 if row.not_applicable:
-                    if not note:
-                        problems.append(f"{row.code}: not applicable needs a reason")
-                        continue
-                    values: dict[str, object] = {
-                        "points": None,
-                        "not_applicable": True,
-                        "reason": note,
-                        "note": "",
-                    }
+                    recorded = IndicatorEntry(row.code, None, True, note, "")
                 elif row.points is None:
-                    values = {}
+                    recorded = IndicatorEntry(row.code)
                 else:
-                    try:
-                        points = check_points(indicator, row.points)
-                    except ScoringError as exc:
-                        problems.append(str(exc))
-                        continue
-                    values = {"points": points, "not_applicable": False, "reason": "", "note": note}
+                    recorded = IndicatorEntry(row.code, row.points, False, "", note)
+                try:
+                    recorded = audit_rules.entry(indicator, recorded)
+                except Refused as exc:
+                    problems.append(exc.message_en)
+                    continue
+                values: dict[str, object] = (
+                    {}
+                    if not recorded.scored
+                    else {
+                        "points": recorded.points,
+                        "not_applicable": recorded.not_applicable,
+                        "reason": recorded.reason,
+                        "note": recorded.note,
+                    }
+                )
                 old = current.get(row.code)
                 if not values:
                     if old is not None:
@@ -449,24 +420,17 @@ class AuditService:
             raise Refused("bad_score", f"entry for {entry.code} given for {code}")
         with self.s.tx(actor) as tx:
             sc = self._scoring(tx, case_no)
-            indicator = self._indicator(sc.loaded, code)
             note = _text(entry.note, "note", "说明", required=False)
-            points = None
-            reason = ""
-            if entry.not_applicable:
-                reason = _text(entry.reason, "a reason for not applicable", "不适用（删减）的原因")
-            elif entry.points is not None:
-                try:
-                    points = check_points(indicator, entry.points)
-                except ScoringError as exc:
-                    raise _scoring_refused(exc) from None
+            reason = _text(
+                entry.reason, "a reason for not applicable", "不适用（删减）的原因", required=False
+            )
             return self._write(
                 tx,
                 sc,
                 code,
                 expected_version,
                 "score.restore",
-                points=points,
+                points=entry.points,
                 not_applicable=entry.not_applicable,
                 reason=reason,
                 note=note,
@@ -479,8 +443,7 @@ class AuditService:
         self, actor: Actor, case_no: str, code: str, note: str = "", file: Path | None = None
     ) -> CaseDetail:
         note = _text(note, "note", "说明", required=False)
-        if not note and file is None:
-            raise Refused("missing_value", "evidence needs a note or a file", "证据需要说明或文件")
+        audit_rules.evidence(note, file is not None)
         with self.s.tx(actor) as tx:
             case, loaded = self._case(tx, case_no, Action.score)
             self._indicator(loaded, code)
@@ -514,15 +477,23 @@ class AuditService:
 
     # -- special items ----------------------------------------------------------------------------
     def add_special(
-        self, actor: Actor, case_no: str, kind: str, reason: str, deadline: date | None = None
+        self,
+        actor: Actor,
+        case_no: str,
+        kind: str,
+        reason: str,
+        deadline: date | None = None,
+        *,
+        open_nonconformity: bool = True,
     ) -> int:
-        """A special deduction (−1, opens a nonconformity) or the one special bonus (+1)."""
-        if kind not in ("deduction", "bonus"):
-            raise Refused(
-                "bad_special_kind",
-                "special item kind must be deduction or bonus",
-                "特别项类型必须为扣分或加分",
-            )
+        """A special deduction (−1) or the one special bonus (+1).
+
+        A deduction opens a nonconformity that needs rectification (due by `deadline`, else after the
+        `nonconformity_days` setting). The rule is core.audit_rules.special_item, the one the package
+        import applies too: a deduction recorded without its nonconformity (`open_nonconformity=False`,
+        as a hand-made return would carry it) is refused here as there.
+        """
+        audit_rules.special_item(kind, kind == "deduction" and open_nonconformity)
         reason = _reason(reason)
         with self.s.tx(actor) as tx:
             case, loaded = self._case(tx, case_no, Action.score)
@@ -535,12 +506,7 @@ class AuditService:
                         )
                     ).all()
                 )
-                if count >= loaded.rubric.max_special_bonus:
-                    raise Refused(
-                        "bonus_limit",
-                        f"at most {loaded.rubric.max_special_bonus} special bonus item may be given",
-                        f"特别加分项最多 {loaded.rubric.max_special_bonus} 项",
-                    )
+                audit_rules.bonus_allowed(loaded.rubric, count + 1)
             else:
                 nc = self._new_nc(tx, case, None, f"特别扣分项：{reason}", deadline)
                 nc_id = nc.id
@@ -629,7 +595,8 @@ class AuditService:
 
     def close_nonconformity(self, actor: Actor, case_no: str, nc_id: int, corrective_action: str) -> None:
         """Record the corrective action and the team's verification of its effect, and close it."""
-        action_text = _text(corrective_action, "the corrective action", "纠正措施")
+        action_text = _text(corrective_action, "the corrective action", "纠正措施", required=False)
+        audit_rules.nonconformity_closure(True, action_text)
         with self.s.tx(actor) as tx:
             case, _ = self._case(tx, case_no, Action.manage_nonconformity)
             nc = tx.session.get(m.Nonconformity, nc_id)
@@ -659,25 +626,12 @@ class AuditService:
         with self.s.tx(actor) as tx:
             case, loaded = self._case(tx, case_no, Action.conclude)
             result = score_of(self.s, tx.session, case)
-            if result.unscored:
-                codes = ", ".join(result.unscored)
-                raise Refused(
-                    "scoring_incomplete",
-                    f"indicators not yet scored or marked not applicable: {codes}",
-                    f"以下指标尚未评分或标记不适用：{codes}",
-                )
             open_ncs = tx.session.scalars(
                 select(m.Nonconformity.id).where(
                     m.Nonconformity.case_id == case.id, m.Nonconformity.status == "open"
                 )
             ).all()
-            if open_ncs:
-                ids = ", ".join(str(i) for i in open_ncs)
-                raise Refused(
-                    "open_nonconformities",
-                    f"nonconformities still open (awaiting rectification): {ids}",
-                    f"仍有未关闭的不符合项（待整改）：{ids}",
-                )
+            audit_rules.conclusion_allowed(result, open_ncs)
             case.conclusion_summary = summary
             case.recommended_total = result.total
             case.recommended_grade = result.grade.value if result.grade else None

@@ -24,6 +24,7 @@ from ..core.rubric import RubricRegistry
 from ..storage import events
 from ..storage.db import Database, open_database
 from ..storage.models import User
+from .checks import stored_roles
 from .rubrics import registry_for
 
 
@@ -62,11 +63,7 @@ class Tx:
         """The actor's roles from their user row as the caller read it (`roles` None: no such user)."""
         if self.actor.id == 0:
             return frozenset()
-        if roles is None or not active:
-            raise Refused(
-                "inactive_user", f"user {self.actor.name} is not active", f"用户 {self.actor.name} 已停用"
-            )
-        return frozenset(Role(r) for r in roles.split(",") if r)
+        return stored_roles(self.actor.name, roles, active)
 
     def record(
         self,

@@ -36,6 +36,8 @@ from ..core.workflow import CaseKind, CaseState, ReviewOutcome
 from ..storage import models as m
 from ..storage.models import CASE_SEARCH
 from .base import Actor, Services
+from .checks import reason as _reason
+from .checks import text as _text
 from .people import standings
 from .views import (
     CaseDetail,
@@ -48,19 +50,6 @@ from .views import (
 )
 
 MAX_HEADCOUNT = 1_000_000
-
-
-def _text(value: str | None, what: str, zh: str, *, required: bool = True, limit: int = 4000) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise Refused("missing_value", f"{what} is required", f"{zh}不能为空")
-    if len(text) > limit:
-        raise Refused("too_long", f"{what} is longer than {limit} characters", f"{zh}超过 {limit} 个字符")
-    return text
-
-
-def _reason(value: str | None) -> str:
-    return _text(value, "a reason", "原因")
 
 
 def _decimal(value: object, what: str, zh: str, *, step: Decimal | None = None) -> Decimal:

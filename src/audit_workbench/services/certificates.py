@@ -18,7 +18,7 @@ from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, Certif
 from ..storage import models as m
 from . import keys
 from .base import Actor, Services, Tx
-from .cases import _reason
+from .checks import reason as _reason
 from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
 
 # The signing key's custody lives in services/keys.py; these names stay importable from here.

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from sqlalchemy import select
 
+from ..core import audit_rules
+from ..core.audit_rules import tally
 from ..core.errors import Refused
 from ..core.policy import Action, require
-from ..core.rubric import Grade, grade_rank
 from ..core.workflow import CaseState, VoteDecision
 from ..storage import models as m
 from .base import Actor, Services
-from .cases import _text
+from .checks import text as _text
 from .people import standing
 from .views import CaseDetail, detail_view, get_case_row, relation
 
@@ -22,23 +21,6 @@ OUTCOME = {
     VoteDecision.return_: CaseState.onsite_audit,
     VoteDecision.reject: CaseState.not_certified,
 }
-
-
-def tally(decisions: list[tuple[VoteDecision, str | None]]) -> tuple[VoteDecision, str | None]:
-    """The majority decision; a tie between the leading decisions returns the case.
-
-    When `lower` wins, the grade is the lowest one named by the members who voted to lower: no
-    member's vote is overridden upwards.
-    """
-    counts = Counter(d for d, _ in decisions)
-    ranked = counts.most_common()
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return VoteDecision.return_, None
-    winner = ranked[0][0]
-    if winner is VoteDecision.lower_:
-        grades = [g for d, g in decisions if d is VoteDecision.lower_ and g]
-        return winner, min(grades, key=grade_rank)
-    return winner, None
 
 
 class CommitteeService:
@@ -77,34 +59,7 @@ class CommitteeService:
             if already is not None:
                 raise Refused("already_voted", "you have already voted on this case", "您已对本案表决")
             recommended = case.recommended_grade
-            vote_grade: str | None = None
-            if choice is VoteDecision.approve:
-                if recommended is None:
-                    raise Refused(
-                        "not_passed",
-                        f"case {case_no} did not pass (total {case.recommended_total}); vote reject or return",
-                        f"案件 {case_no} 未达到达标级（{case.recommended_total} 分），请表决不批准或退回",
-                    )
-                vote_grade = recommended
-            elif choice is VoteDecision.lower_:
-                if not grade:
-                    raise Refused("missing_grade", "name the lower grade", "请指定降低后的等级")
-                try:
-                    lowered = Grade(grade)
-                except ValueError:
-                    raise Refused("bad_grade", f"unknown grade {grade!r}", f"未知等级 {grade!r}") from None
-                if grade_rank(lowered) >= grade_rank(recommended):
-                    raise Refused(
-                        "grade_not_lower",
-                        f"{lowered.value} is not below the recommended grade {recommended or 'none'}; "
-                        "no decision can raise the grade",
-                        "降级后的等级必须低于推荐等级，任何决定都不能提高等级",
-                    )
-                vote_grade = lowered.value
-            elif grade:
-                raise Refused(
-                    "unexpected_grade", "only a vote to lower names a grade", "只有降级表决需要指定等级"
-                )
+            vote_grade = audit_rules.vote_grade(choice, grade, recommended, case.recommended_total, case_no)
             tx.session.add(
                 m.CommitteeVote(
                     case_id=case.id,

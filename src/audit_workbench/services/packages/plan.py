@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...core import audit_rules
 from ...core.errors import NotFound, Refused
 from ...core.rubric import (
     Rubric,
     RubricRegistry,
 )
 from ...core.scoring import (
-    ScoringError,
     compute,
 )
 from ...core.workflow import CaseState
@@ -24,7 +24,7 @@ from ..rubrics import RUBRIC_PREFIX
 from ..views import get_case_row
 from .results import PackageChange, PackageConflict
 from .store import _conclusion, _current, _database_id, _Keys, _names, _Row, _setting, _sync
-from .validate import _bad, _check_score, _Package
+from .validate import _bad, _check_score, _in_case, _Package
 from .wire import (
     CREATE_ONLY,
     NO_EDIT,
@@ -173,7 +173,12 @@ def _plan_return(
             raise Refused(
                 "not_found", f"case {case_no} does not exist here", f"本库中没有案件 {case_no}"
             ) from None
-        if case.rubric_id != entry.rubric_id or case.rubric_sha256 != entry.rubric_sha256:
+        if case.rubric_id == entry.rubric_id:
+            try:
+                audit_rules.rubric_unchanged(case_no, case.rubric_id, case.rubric_sha256, entry.rubric_sha256)
+            except Refused as exc:
+                raise _in_case(case_no, exc) from None
+        else:
             raise Refused(
                 "rubric_mismatch",
                 f"case {case_no} is pinned here to rubric {case.rubric_id} ({case.rubric_sha256[:12]}…), "
@@ -324,35 +329,34 @@ def _check_final(plan: _CasePlan, case: m.Case, rows: Mapping[str, _Row], rubric
     for special in specials:
         if special.nonconformity is not None and special.nonconformity not in ncs:
             raise _bad(case_no, "a special deduction would lose its nonconformity")
+    deductions = sum(s.kind == "deduction" for s in specials)
+    bonuses = sum(s.kind == "bonus" for s in specials)
     try:
-        result = compute(
-            rubric,
-            entries,
-            sum(s.kind == "deduction" for s in specials),
-            sum(s.kind == "bonus" for s in specials),
-        )
-    except ScoringError as exc:
-        raise _bad(case_no, str(exc), "bad_score") from None
-    if (
+        audit_rules.bonus_allowed(rubric, bonuses)
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
+    result = compute(rubric, entries, deductions, bonuses)
+    if not (
         conclusion is not None
         and conclusion.status == CaseState.committee_review
         and any(a.type == "case" for a in plan.actions)
     ):
-        problems = []
-        if result.unscored:
-            problems.append(f"indicators not scored: {', '.join(result.unscored[:5])}")
-        if any(v.status == "open" for v in ncs.values()):
-            problems.append("nonconformities still open")
-        grade = result.grade.value if result.grade else None
-        if conclusion.recommended_total != result.total or conclusion.recommended_grade != grade:
-            problems.append(
-                f"the conclusion says {conclusion.recommended_total} {conclusion.recommended_grade or 'no grade'}, "
-                f"the scores give {result.total} {grade or 'no grade'}"
-            )
-        if not (conclusion.conclusion_summary or "").strip():
-            problems.append("no conclusion summary")
-        if problems:
-            raise _bad(case_no, "; ".join(problems), "bad_conclusion")
+        return
+    # concluded on the laptop: the rules of a conclusion, as the team leader's service applies them
+    try:
+        audit_rules.conclusion_allowed(result, sorted(k for k, v in ncs.items() if v.status == "open"))
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
+    if not (conclusion.conclusion_summary or "").strip():
+        raise _bad(case_no, "the audit conclusion is required", "missing_value", "评审结论不能为空")
+    grade = result.grade.value if result.grade else None
+    if conclusion.recommended_total != result.total or conclusion.recommended_grade != grade:
+        raise _bad(
+            case_no,
+            f"the conclusion says {conclusion.recommended_total} {conclusion.recommended_grade or 'no grade'}, "
+            f"the scores give {result.total} {grade or 'no grade'}",
+            "bad_conclusion",
+        )
 
 
 def _plan_return_offline(package: _Package) -> list[_CasePlan]:

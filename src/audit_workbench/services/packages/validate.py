@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...core import audit_rules
 from ...core.datafiles import resources_dir
 from ...core.errors import Refused
 from ...core.materials import MaterialsChecklist, load_materials
@@ -23,10 +24,6 @@ from ...core.rubric import (
 )
 from ...core.scoring import (
     IndicatorEntry,
-    ScoringError,
-    check_points,
-    compute,
-    points_from_sample,
 )
 from .archive import MANIFEST, USERS_MEMBER, _read_archive
 from .steps import _Progress
@@ -175,39 +172,29 @@ def _parse_contents(
 # -- value rules ------------------------------------------------------------------------------------
 
 
-def _bad(case_no: str, detail: str, code: str = "bad_value") -> Refused:
-    return Refused(code, f"case {case_no} in the package: {detail}", f"审核包中案件 {case_no}：{detail}")
+def _bad(case_no: str, detail: str, code: str = "bad_value", zh: str | None = None) -> Refused:
+    return Refused(
+        code, f"case {case_no} in the package: {detail}", f"审核包中案件 {case_no}：{zh or detail}"
+    )
+
+
+def _in_case(case_no: str, refusal: Refused) -> Refused:
+    """A refusal of the core rules, said of a case in the package (with the rule's own code)."""
+    return _bad(case_no, refusal.message_en, refusal.code, refusal.message_zh)
 
 
 def _indicator_of(rubric: Rubric, case_no: str, code: str | None) -> None:
     if code is None:
         return
     try:
-        rubric.indicator(code)
-    except KeyError:
-        raise _bad(case_no, f"indicator {code!r} is not in rubric {rubric.id}", "unknown_indicator") from None
+        audit_rules.indicator(rubric, code)
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
 
 
 def _check_score(rubric: Rubric, case_no: str, value: ScoreValue) -> IndicatorEntry:
-    _indicator_of(rubric, case_no, value.code)
-    indicator = rubric.indicator(value.code)
-    try:
-        if value.not_applicable:
-            if value.points is not None or not value.reason.strip() or value.sampled is not None:
-                raise ScoringError(f"{value.code}: not applicable needs a reason and no points")
-        elif value.points is not None:
-            check_points(indicator, value.points)
-            if (value.sampled is None) != (value.nonconforming is None):
-                raise ScoringError(f"{value.code}: a sample needs both counts")
-            if value.sampled is not None and value.nonconforming is not None:
-                expected = points_from_sample(indicator, value.sampled, value.nonconforming)
-                if expected != value.points:
-                    raise ScoringError(f"{value.code}: the sample gives {expected}, not {value.points}")
-        elif value.sampled is not None or value.nonconforming is not None or value.reason:
-            raise ScoringError(f"{value.code}: a sample or reason without points")
-    except ScoringError as exc:
-        raise _bad(case_no, str(exc), "bad_score") from None
-    return IndicatorEntry(
+    """A score record as an indicator entry, checked by the rule the scoring service applies."""
+    recorded = IndicatorEntry(
         value.code,
         value.points,
         value.not_applicable,
@@ -216,6 +203,20 @@ def _check_score(rubric: Rubric, case_no: str, value: ScoreValue) -> IndicatorEn
         value.sampled,
         value.nonconforming,
     )
+    try:
+        return audit_rules.entry(audit_rules.indicator(rubric, value.code), recorded)
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
+
+
+def _check_rules(value: Any) -> None:
+    """The core audit rules that a record's own values must obey (core.audit_rules)."""
+    if isinstance(value, EvidenceValue):
+        audit_rules.evidence(value.note, value.sha256 is not None)
+    elif isinstance(value, NonconformityValue):
+        audit_rules.nonconformity_closure(value.status == "closed", value.corrective_action)
+    elif isinstance(value, SpecialValue):
+        audit_rules.special_item(value.kind, value.nonconformity is not None)
 
 
 def _check_value(
@@ -227,26 +228,25 @@ def _check_value(
     checklist: Any,
 ) -> None:
     """One record's values against the rules; `attachments`: the files it must find in the package."""
+    try:
+        _check_rules(value)
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
     if isinstance(value, ScoreValue):
         _check_score(rubric, case_no, value)
     elif isinstance(value, EvidenceValue):
         _indicator_of(rubric, case_no, value.code)
-        if value.sha256 is None and (value.filename is not None or not value.note.strip()):
-            raise _bad(case_no, "evidence needs a note or a file")
+        if value.sha256 is None and value.filename is not None:
+            raise _bad(case_no, "an evidence file needs its content")
         if value.sha256 is not None and value.filename is None:
             raise _bad(case_no, "an evidence file needs its name")
         if value.sha256 is not None and attachments is not None and value.sha256 not in attachments:
             raise _bad(case_no, f"evidence file {value.sha256[:12]}… is not in the package")
     elif isinstance(value, NonconformityValue):
         _indicator_of(rubric, case_no, value.code)
-        closed = value.status == "closed"
-        if closed != (value.closed_by is not None and value.closed_at is not None) or (
-            closed and not (value.corrective_action or "").strip()
-        ):
-            raise _bad(case_no, "a closed nonconformity needs its corrective action, closer and time")
+        if (value.status == "closed") != (value.closed_by is not None and value.closed_at is not None):
+            raise _bad(case_no, "a closed nonconformity (and only a closed one) names its closer and time")
     elif isinstance(value, SpecialValue):
-        if (value.kind == "deduction") != (value.nonconformity is not None):
-            raise _bad(case_no, "a special deduction (and only a deduction) opens a nonconformity")
         if value.nonconformity is not None and not _key_ok("nonconformity", value.nonconformity):
             raise _bad(case_no, f"bad nonconformity key {value.nonconformity!r}")
     elif isinstance(value, ReviewValue):
@@ -323,9 +323,8 @@ def _validate_checkout(
     if len(known) != len(accounts) + len(users.others):
         raise _bad(case_no, "users.json names a user twice")
     seen: set[str] = set()
-    entries: dict[str, IndicatorEntry] = {}
     ncs: set[str] = set()
-    deductions = bonus = 0
+    bonus = 0
     team: list[TeamValue] = []
     for record in doc.records:
         rkey = f"{record.type}/{record.key}"
@@ -342,11 +341,10 @@ def _validate_checkout(
                 raise _bad(case_no, f"user {who!r} is not in users.json")
         used.update(_files_in(record.value))
         if isinstance(record.value, ScoreValue):
-            entries[record.value.code] = _check_score(rubric, case_no, record.value)
+            pass  # checked with the other values above
         elif isinstance(record.value, NonconformityValue):
             ncs.add(record.key)
         elif isinstance(record.value, SpecialValue):
-            deductions += record.value.kind == "deduction"
             bonus += record.value.kind == "bonus"
         elif isinstance(record.value, TeamValue):
             team.append(record.value)
@@ -360,9 +358,9 @@ def _validate_checkout(
         if account is None or Role.auditor not in account.roles:
             raise _bad(case_no, f"team member {member.user} has no auditor account in the package")
     try:
-        compute(rubric, entries, deductions, bonus)
-    except ScoringError as exc:
-        raise _bad(case_no, str(exc), "bad_score") from None
+        audit_rules.bonus_allowed(rubric, bonus)
+    except Refused as exc:
+        raise _in_case(case_no, exc) from None
 
 
 def _validate_return(
