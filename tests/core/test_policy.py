@@ -77,6 +77,12 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     "approve_mitigation": ({ADMIN, COMMITTEE}, ANY, "any"),
     "sign_declaration": ({ADMIN, CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
     "disclose_identity": ({CLERK}, ANY, "any"),
+    # offline packages (issue 12): a clerk takes any case on site to a laptop, an auditor those of his
+    # team; on the laptop and back in the office only the audit team moves the results
+    "export_checkout": ({CLERK, AUDITOR}, ["document_review", "onsite_audit"], "team or clerk"),
+    "import_checkout": ({AUDITOR}, ["document_review", "onsite_audit"], "team"),
+    "export_return": ({AUDITOR}, ["document_review", "onsite_audit", "committee_review"], "team"),
+    "import_return": ({AUDITOR}, ["document_review", "onsite_audit", "committee_review"], "team"),
 }
 
 ROLE_SETS = [
@@ -107,6 +113,8 @@ def expected_code(
     if states is not None and state is not None and state not in states:
         return "wrong_state"
     on_team = relation.team_member or relation.team_leader
+    if rel == "team or clerk" and CLERK not in roles and not on_team:
+        return "not_on_team"
     if rel == "team" and not on_team:
         return "not_on_team"
     if rel == "leader" and not relation.team_leader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
 import stat
 import zipfile
 from collections.abc import Callable
@@ -35,7 +36,7 @@ def relist(members: Members) -> Members:
     manifest["members"] = [
         {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         for name, data in members.items()
-        if name != "manifest.json"
+        if name not in ("manifest.json", "signature.json")
     ]
     return {**members, "manifest.json": json.dumps(manifest).encode()}
 
@@ -137,3 +138,53 @@ def build_office_case(services: Services, folder: Path) -> tuple[str, Actor]:
     services.audits.raise_nonconformity(leader, case_no, "1.2", "服务承诺未在营业场所公示")
     services.audits.add_evidence(leader, case_no, "1.1", "服务管理制度", licence)
     return case_no, leader
+
+
+# -- the laptop's team: one-time codes, laptop passwords, signing keys ------------------------------
+
+LAPTOP_PASSWORD = "on-site laptop 2026"  # what every member sets at the first login in these tests
+
+
+def first_login(laptop: Services, name: str, codes: dict[str, str]) -> Actor:
+    """A member's first login on the laptop: the one-time code, and the laptop password set."""
+    return laptop.users.login(name, codes[name], new_password=LAPTOP_PASSWORD)
+
+
+def member_key(laptop_db: Path, name: str, checkout: str | None = None) -> tuple[Any, str, str]:
+    """The member's signing key on a laptop (after the first login): (private key, public key,
+    checkout id), as someone who knows the laptop password can open it."""
+    from audit_workbench.core import memberkeys
+
+    con = sqlite3.connect(laptop_db)
+    try:
+        (raw,) = con.execute("SELECT value FROM settings WHERE key = 'laptop:keys'").fetchone()
+    finally:
+        con.close()
+    keys = json.loads(raw)[name]
+    checkout = checkout or next(iter(keys))
+    entry = keys[checkout]
+    key = memberkeys.unwrap(entry["wrapped"], LAPTOP_PASSWORD, memberkeys.context(checkout, name))
+    return key, entry["public_key"], checkout
+
+
+def resign(members: Members, signer: str, key: Any, public: str, checkout: str) -> Members:
+    """Relist the members and sign the manifest again (what a laptop owner who knows the laptop
+    password can always do: the office must still refuse what the rules refuse)."""
+    from audit_workbench.core import memberkeys
+    from audit_workbench.services.packages.trust import SIGNED_PREFIX
+
+    listed = relist({n: d for n, d in members.items() if n != "signature.json"})
+    signature = memberkeys.sign(key, SIGNED_PREFIX + listed["manifest.json"])
+    doc = {
+        "signatures": [{"checkout": checkout, "signer": signer, "public_key": public, "signature": signature}]
+    }
+    return {**listed, "signature.json": json.dumps(doc).encode()}
+
+
+def login(db: Path, name: str, clock: Any = None) -> Actor:
+    """An actor logged in to the database at `db` (office password)."""
+    services = Services.open(db, clock=clock)
+    try:
+        return services.users.login(name, PASSWORD)
+    finally:
+        services.close()

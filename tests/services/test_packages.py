@@ -28,9 +28,6 @@ from audit_workbench.core.datafiles import rubrics_dir
 from audit_workbench.core.errors import Refused
 from audit_workbench.core.rubric import RubricRegistry
 from audit_workbench.services import Services
-from audit_workbench.services.packages import apply as pk_apply
-from audit_workbench.services.packages import archive as pk_archive
-from audit_workbench.services.packages import store as pk_store
 from audit_workbench.services.packages import (
     PackageConflicts,
     export_package,
@@ -38,9 +35,13 @@ from audit_workbench.services.packages import (
     inspect_package,
     rubric_registry_for,
 )
+from audit_workbench.services.packages import apply as pk_apply
+from audit_workbench.services.packages import archive as pk_archive
+from audit_workbench.services.packages import store as pk_store
 
 from ..conftest import PASSWORD, CaseMaker, Clock, Team, dump
 from .package_helpers import (
+    LAPTOP_PASSWORD,
     Members,
     attachment_names,
     attachments_folder,
@@ -49,10 +50,14 @@ from .package_helpers import (
     edit_json,
     edit_manifest,
     files_under,
+    first_login,
+    login,
     manifest_of,
+    member_key,
     read_members,
     records,
     relist,
+    resign,
     state,
     write_zip,
 )
@@ -113,14 +118,15 @@ def office_case(services: Services, team: Team, make_case: CaseMaker, sample_fil
 
 def take_out(
     services: Services, team: Team, case_no: str, tmp_path: Path, clock: Clock
-) -> tuple[Path, Services]:
-    """Export the case from the office and import it into a new laptop database."""
+) -> tuple[Path, Services, dict[str, str]]:
+    """Export the case from the office and import it into a new laptop database (no one to log in
+    as there yet); the laptop codes the office printed."""
     out = tmp_path / "checkout.awp"
-    export_package(services, team.leader, [case_no], out)
+    summary = export_package(services, team.leader, [case_no], out)
     laptop = tmp_path / "laptop" / "workbench.sqlite3"
-    result = import_package(laptop, out, actor_name="leader", clock=clock)
+    result = import_package(laptop, out, clock=clock)
     assert result.database_created
-    return out, Services.open(laptop, clock=clock)
+    return out, Services.open(laptop, clock=clock), summary.laptop_codes
 
 
 # == the round trip ==================================================================================
@@ -145,17 +151,32 @@ def test_office_to_laptop_to_office_round_trip(
     assert summary.kind == "checkout" and summary.cases == (case_no,)
     assert summary.accounts == ("leader", "member")
     assert steps and steps[-1][0] == steps[-1][1]
+    codes = summary.laptop_codes  # shown once, in the office: one per team member
+    assert set(codes) == {"leader", "member"} and codes["leader"] != codes["member"]
 
-    # the laptop: a new database, the team's accounts (and no one else's), the case as in the office
+    # the laptop: a new database (no one to log in as yet), laptop accounts for the team only
     laptop_path = tmp_path / "laptop" / "workbench.sqlite3"
-    result = import_package(laptop_path, out, actor_name="leader", clock=clock)
+    result = import_package(laptop_path, out, clock=clock)
     assert result.database_created and result.cases == (case_no,)
     laptop = Services.open(laptop_path, clock=clock)
     try:
         accounts = {u.name: u for u in laptop.users.list()}
         assert {n for n, u in accounts.items() if u.active} == {"leader", "member"}
         assert not {"admin", "clerk", "comm1", "comm2", "outsider", "dual"} & set(accounts)
-        leader = laptop.users.login("leader", PASSWORD)  # the office password works offline
+        assert accounts["leader"].roles == ("auditor",)
+        with pytest.raises(Refused) as info:  # the office password does not work here: no hash travelled
+            laptop.users.login("leader", PASSWORD)
+        assert info.value.code == "login_failed"
+        with pytest.raises(Refused) as info:  # the code, but no laptop password chosen yet
+            laptop.users.login("leader", codes["leader"])
+        assert info.value.code == "new_password_required"
+        with pytest.raises(Refused) as info:  # another member's code opens nothing of the leader's
+            laptop.users.login("leader", codes["member"], new_password=LAPTOP_PASSWORD)
+        assert info.value.code == "login_failed"
+        leader = first_login(laptop, "leader", codes)  # the code, and the laptop password set
+        assert laptop.users.login("leader", LAPTOP_PASSWORD).name == "leader"
+        with pytest.raises(Refused):  # the code was for once
+            laptop.users.login("leader", codes["leader"], new_password="another password 1")
         here = laptop.cases.get(case_no)
         office = services.cases.get(case_no)
         assert here.status == "onsite_audit" and here.rubric_sha256 == office.rubric_sha256
@@ -177,12 +198,12 @@ def test_office_to_laptop_to_office_round_trip(
         concluded = laptop.audits.conclude(leader, case_no, "建议通过认证")
         assert concluded.status == "committee_review"
         back = tmp_path / "results.awp"
-        returned = export_package(laptop, leader, [case_no], back)
+        returned = export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
         assert returned.kind == "return" and returned.accounts == ()
         assert laptop.log.verify().ok
 
-        # back in the office: everything arrives, once
-        result = import_package(db_path, back, actor_name="clerk", clock=clock)
+        # back in the office: a member of the team logs in and imports; everything arrives, once
+        result = import_package(db_path, back, actor=team.member, clock=clock)
         assert not result.database_created and result.kind == "return"
         office = services.cases.get(case_no)
         here = laptop.cases.get(case_no)
@@ -202,8 +223,13 @@ def test_office_to_laptop_to_office_round_trip(
         photo_sha = next(e.file.sha256 for e in office.evidence if e.note == "服务台照片")
         assert services.cases.read_attachment(photo_sha) == photo.read_bytes()
         assert services.log.verify().ok and laptop.log.verify().ok
-        actions = [e.action for e in services.log.events(limit=50)]
+        events = services.log.events(limit=80)
+        actions = [e.action for e in events]
         assert "package.import" in actions and "score.import" in actions and "package.export" in actions
+        # records keep their laptop author; the events name the office user who imported them
+        imported = next(e for e in events if e.action == "score.import")
+        assert imported.user_name == "member" and imported.after["updated_by"] == "leader"
+        assert "signed by leader" in imported.reason
         # the office carries on as if the audit had been scored here
         assert services.committee.vote(team.committee, case_no, "approve", "同意").status == "approved"
     finally:
@@ -217,7 +243,7 @@ def test_manifest_lists_every_member_with_its_hash_and_size(
     export_package(services, team.clerk, [office_case], out)
     members = read_members(out)
     manifest = manifest_of(members)
-    assert manifest["format"] == "audit-workbench-package" and manifest["format_version"] == 1
+    assert manifest["format"] == "audit-workbench-package" and manifest["format_version"] == 2
     assert manifest["kind"] == "checkout"
     assert manifest["exported_by"]["name"] == "clerk"
     assert datetime.fromisoformat(manifest["exported_at"]) == services.now()
@@ -234,11 +260,33 @@ def test_manifest_lists_every_member_with_its_hash_and_size(
     rubric = services.rubrics.get(case["rubric_id"])
     assert case["rubric_sha256"] == rubric.sha256
     assert members[f"rubrics/{case['rubric_id']}.yaml"] == rubric.path.read_bytes()
-    users = json.loads(members["users.json"])
-    assert [a["name"] for a in users["accounts"]] == ["leader", "member"]
-    assert all(a["password_hash"].startswith("$argon2") for a in users["accounts"])
-    assert users["others"] == []  # every record of this case was made by the team
+    team_doc = json.loads(members["team.json"])
+    assert [a["name"] for a in team_doc["members"]] == ["leader", "member"]
+    # each member: a name, a public key and a private key sealed with the one-time code; no account
+    assert set(team_doc["members"][0]) == {"name", "display_name", "public_key", "wrapped_key"}
+    assert team_doc["members"][0]["wrapped_key"]["kdf"] == "scrypt"
+    assert team_doc["others"] == []  # every record of this case was made by the team
     assert len(attachment_names(members)) == 1  # the licence: materials and evidence share it
+
+
+def test_no_package_carries_a_password_hash_or_an_account(
+    services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
+) -> None:
+    out, laptop, codes = take_out(services, team, office_case, tmp_path, clock)
+    try:
+        leader = first_login(laptop, "leader", codes)
+        laptop.audits.set_points(leader, office_case, "1.3", "1")
+        back = tmp_path / "results.awp"
+        export_package(laptop, leader, [office_case], back, signing_password=LAPTOP_PASSWORD)
+    finally:
+        laptop.close()
+    for package in (out, back):
+        members = read_members(package)
+        everything = b"".join(members.values())
+        assert b"$argon2" not in everything and b"password_hash" not in everything
+        assert "users.json" not in members
+    assert manifest_of(read_members(back))["accounts"] == []  # a return carries case records only
+    assert "team.json" not in read_members(back)
 
 
 def test_export_is_refused_for_the_wrong_person_or_state(
@@ -248,7 +296,7 @@ def test_export_is_refused_for_the_wrong_person_or_state(
     before = dump(db_path)
     for actor, case_no, code in [
         (team.outsider_auditor, office_case, "not_on_team"),
-        (team.committee, office_case, "not_on_team"),
+        (team.committee, office_case, "wrong_role"),
         (team.clerk, make_case("draft"), "wrong_state"),
         (team.clerk, "AW2026-09999", "not_found"),
     ]:
@@ -305,18 +353,20 @@ def test_a_score_changed_in_the_office_meanwhile_is_a_conflict(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
     case_no = office_case
-    _, laptop = take_out(services, team, case_no, tmp_path, clock)
+    _, laptop, codes = take_out(services, team, case_no, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         laptop.audits.set_points(leader, case_no, "1.3", "1")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     services.audits.set_points(team.member, case_no, "1.1", "0.5")  # the office edits the same score
 
-    error = refused("package_conflict", db_path, lambda: import_package(db_path, back, clock=clock))
+    error = refused(
+        "package_conflict", db_path, lambda: import_package(db_path, back, actor=team.leader, clock=clock)
+    )
     assert isinstance(error, PackageConflicts)
     (conflict,) = error.conflicts
     assert conflict.id == f"{case_no}/score/1.1" and conflict.label == "score 1.1"
@@ -331,7 +381,7 @@ def test_a_score_changed_in_the_office_meanwhile_is_a_conflict(
     assert [(c.type, c.key, c.action) for c in preview.changes] == [("score", "1.3", "create")]
 
     # keep the office's value, take the rest
-    result = import_package(db_path, back, resolve={conflict.id: "office"}, clock=clock)
+    result = import_package(db_path, back, resolve={conflict.id: "office"}, actor=team.leader, clock=clock)
     assert result.resolved == (conflict.id,)
     detail = services.cases.get(case_no)
     assert detail.entries["1.1"].points == Decimal("0.5") and detail.entries["1.3"].points == Decimal(1)
@@ -342,23 +392,25 @@ def test_a_conflict_resolved_for_the_package_takes_the_laptop_value(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
     case_no = office_case
-    _, laptop = take_out(services, team, case_no, tmp_path, clock)
+    _, laptop, codes = take_out(services, team, case_no, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         nc = laptop.cases.get(case_no).nonconformities[0]
         laptop.audits.close_nonconformity(leader, case_no, nc.id, "已在营业场所公示服务承诺")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     office_nc = services.cases.get(case_no).nonconformities[0]
     services.audits.close_nonconformity(team.member, case_no, office_nc.id, "办公室记录的整改")
-    error = refused("package_conflict", db_path, lambda: import_package(db_path, back, clock=clock))
+    error = refused(
+        "package_conflict", db_path, lambda: import_package(db_path, back, actor=team.leader, clock=clock)
+    )
     (conflict,) = error.conflicts  # type: ignore[attr-defined]
     assert conflict.type == "nonconformity"
     assert conflict.office["corrective_action"] == "办公室记录的整改"
     assert conflict.package["corrective_action"] == "已在营业场所公示服务承诺"
-    import_package(db_path, back, resolve={conflict.id: "package"}, clock=clock)
+    import_package(db_path, back, resolve={conflict.id: "package"}, actor=team.leader, clock=clock)
     assert services.cases.get(case_no).nonconformities[0].corrective_action == "已在营业场所公示服务承诺"
     assert services.log.verify().ok
 
@@ -367,18 +419,27 @@ def test_importing_twice_never_duplicates(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path, photo: Path
 ) -> None:
     case_no = office_case
-    out, laptop = take_out(services, team, case_no, tmp_path, clock)
+    out, laptop, codes = take_out(services, team, case_no, tmp_path, clock)
     laptop_path = Path(laptop.db.url.removeprefix("sqlite:///"))
     try:
-        refused("already_imported", laptop_path, lambda: import_package(laptop_path, out, clock=clock))
-        refused("package_own", db_path, lambda: import_package(db_path, out, clock=clock))
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
+        refused("login_required", laptop_path, lambda: import_package(laptop_path, out, clock=clock))
+        refused(
+            "already_imported",
+            laptop_path,
+            lambda: import_package(laptop_path, out, actor=leader, clock=clock),
+        )
+        refused("package_own", db_path, lambda: import_package(db_path, out, actor=team.leader, clock=clock))
         laptop.audits.raise_nonconformity(leader, case_no, "2.1", "投诉处理记录不完整")
         laptop.audits.add_evidence(leader, case_no, "2.1", "服务台照片", photo)
         first = tmp_path / "first.awp"
-        export_package(laptop, leader, [case_no], first)
-        import_package(db_path, first, clock=clock)
-        refused("already_imported", db_path, lambda: import_package(db_path, first, clock=clock))
+        export_package(laptop, leader, [case_no], first, signing_password=LAPTOP_PASSWORD)
+        import_package(db_path, first, actor=team.leader, clock=clock)
+        refused(
+            "already_imported",
+            db_path,
+            lambda: import_package(db_path, first, actor=team.leader, clock=clock),
+        )
 
         # more work on the laptop; the second return carries everything again, nothing doubles
         laptop.audits.set_points(leader, case_no, "2.1", "1.5")
@@ -386,20 +447,24 @@ def test_importing_twice_never_duplicates(
         laptop.audits.close_nonconformity(leader, case_no, added.id, "补全记录")
         special = laptop.audits.add_special(leader, case_no, "bonus", "服务创新")
         second = tmp_path / "second.awp"
-        export_package(laptop, leader, [case_no], second)
-        result = import_package(db_path, second, clock=clock)
+        export_package(laptop, leader, [case_no], second, signing_password=LAPTOP_PASSWORD)
+        result = import_package(db_path, second, actor=team.leader, clock=clock)
         assert result.unchanged > 0
         office = services.cases.get(case_no)
         assert len(office.nonconformities) == 2 and len(office.evidence) == 2
         assert next(n for n in office.nonconformities if n.text == "投诉处理记录不完整").status == "closed"
         assert office.entries["2.1"].points == Decimal("1.5") and len(office.special_items) == 1
-        refused("package_outdated", db_path, lambda: import_package(db_path, first, clock=clock))
+        refused(
+            "package_outdated",
+            db_path,
+            lambda: import_package(db_path, first, actor=team.leader, clock=clock),
+        )
 
         # a removal on the laptop of something already brought back travels too
         laptop.audits.remove_special(leader, case_no, special, "误加")
         third = tmp_path / "third.awp"
-        export_package(laptop, leader, [case_no], third)
-        import_package(db_path, third, clock=clock)
+        export_package(laptop, leader, [case_no], third, signing_password=LAPTOP_PASSWORD)
+        import_package(db_path, third, actor=team.leader, clock=clock)
         assert services.cases.get(case_no).special_items == ()
         assert services.log.verify().ok and laptop.log.verify().ok
     finally:
@@ -444,7 +509,7 @@ def test_a_laptop_without_the_rubric_scores_against_the_packaged_file(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
     out = tmp_path / "checkout.awp"
-    export_package(services, team.leader, [office_case], out)
+    codes = export_package(services, team.leader, [office_case], out).laptop_codes
     rubric_id = services.cases.get(office_case).rubric_id
     older = tmp_path / "rubrics"
     older.mkdir()
@@ -457,17 +522,17 @@ def test_a_laptop_without_the_rubric_scores_against_the_packaged_file(
     registry = rubric_registry_for(database, RubricRegistry(older))
     laptop = Services(database, rubrics=registry, clock=clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         change = laptop.audits.set_points(leader, office_case, "1.2", "2.5")
         assert change.entry is not None and change.entry.points == Decimal("2.5")
         assert laptop.rubrics.get(rubric_id).sha256 == services.rubrics.get(rubric_id).sha256
         # the return carries the pinned file even from a program that has no such rubric installed
         plain = Services(database, rubrics=RubricRegistry(older), clock=clock)
         back = tmp_path / "back.awp"
-        export_package(plain, leader, [office_case], back)
+        export_package(plain, leader, [office_case], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    import_package(db_path, back, clock=clock)
+    import_package(db_path, back, actor=team.leader, clock=clock)
     assert services.cases.get(office_case).entries["1.2"].points == Decimal("2.5")
 
 
@@ -627,34 +692,34 @@ def _truncate(fraction: float) -> HostileBuilder:
     return build
 
 
-def _patch_users_json(
+def _patch_team_json(
     members: Members, local: int, central_at: int, value: Callable[[zipfile.ZipInfo], bytes]
 ) -> bytes:
-    """The archive with value(users.json's ZipInfo) written at offset `local` of that member's local
+    """The archive with value(team.json's ZipInfo) written at offset `local` of that member's local
     header and at offset `central_at` of its central directory entry."""
     data = bytearray(_zip_bytes(members))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
-        info = zf.getinfo("users.json")
+        info = zf.getinfo("team.json")
         central = zf.start_dir  # the first central directory entry
     raw = value(info)
     data[info.header_offset + local : info.header_offset + local + len(raw)] = raw
     while central != -1:
         name_len = int.from_bytes(data[central + 28 : central + 30], "little")
-        if data[central + 46 : central + 46 + name_len] == b"users.json":
+        if data[central + 46 : central + 46 + name_len] == b"team.json":
             data[central + central_at : central + central_at + len(raw)] = raw
         central = data.find(b"PK\x01\x02", central + 4)
     return bytes(data)
 
 
 def _unknown_compression(members: Members) -> bytes:
-    """users.json stored with compression method 99 (WinZip AES), which the reader refuses up front."""
-    return _patch_users_json(members, 8, 10, lambda _: (99).to_bytes(2, "little"))
+    """team.json stored with compression method 99 (WinZip AES), which the reader refuses up front."""
+    return _patch_team_json(members, 8, 10, lambda _: (99).to_bytes(2, "little"))
 
 
 def _patched_data(members: Members) -> bytes:
-    """users.json flagged as "compressed patched data" (general purpose bit 5), which zipfile
+    """team.json flagged as "compressed patched data" (general purpose bit 5), which zipfile
     cannot read: it raises NotImplementedError while the member is read."""
-    return _patch_users_json(members, 6, 8, lambda info: (info.flag_bits | 0x20).to_bytes(2, "little"))
+    return _patch_team_json(members, 6, 8, lambda info: (info.flag_bits | 0x20).to_bytes(2, "little"))
 
 
 def _flip_byte(members: Members) -> bytes:
@@ -670,19 +735,22 @@ def _first_attachment(members: Members) -> str:
 
 
 def _extra_account(members: Members) -> Members:
-    def change(users: dict) -> None:  # type: ignore[type-arg]
-        users["accounts"].append(
-            {
-                "name": "admin",
-                "display_name": "admin",
-                "password_hash": "$argon2id$v=19$x",
-                "roles": ["admin"],
-                "active": True,
-            }
-        )
+    """A member who is not on the audit team slipped into team.json (to get a laptop account)."""
 
-    grown = edit_json(members, "users.json", change)
+    def change(team: dict) -> None:  # type: ignore[type-arg]
+        team["members"].append({**team["members"][0], "name": "admin", "display_name": "admin"})
+
+    grown = edit_json(members, "team.json", change)
     return relist(edit_manifest(grown, lambda m: m["accounts"].append("admin")))
+
+
+def _an_account(members: Members) -> Members:
+    """An office account (roles and a password hash) put into team.json, as version 1 carried them."""
+
+    def change(team: dict) -> None:  # type: ignore[type-arg]
+        team["members"][0].update(password_hash="$argon2id$v=19$m=65536,t=3,p=4$x$y", roles=["admin"])
+
+    return edit_json(members, "team.json", change)
 
 
 HOSTILE: list[tuple[str, str, HostileBuilder]] = [
@@ -697,7 +765,7 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
     ("absolute path", "package_absolute_path", lambda p: _add(p, "C:/Windows/evil.txt", b"x")),
     # links
     ("symlink", "package_link", lambda p: _zip_bytes(p, {_first_attachment(p): LINK})),
-    ("symlink", "package_link", lambda p: _zip_bytes(p, {"users.json": LINK})),
+    ("symlink", "package_link", lambda p: _zip_bytes(p, {"team.json": LINK})),
     (
         "symlink",
         "package_link",
@@ -732,7 +800,9 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
         lambda p: _add(p, "attachments/" + hashlib.sha256(b"y").hexdigest(), b"y", listed=False),
     ),
     ("extra member", "package_bad_member", lambda p: _add(p, "evil.exe", b"MZ")),
-    ("missing member", "package_missing_member", lambda p: {n: d for n, d in p.items() if n != "users.json"}),
+    ("extra member", "package_bad_member", lambda p: _add(p, "users.json", b"{}")),
+    ("extra member", "package_manifest", lambda p: _add(p, "signature.json", b"{}", listed=False)),
+    ("missing member", "package_missing_member", lambda p: {n: d for n, d in p.items() if n != "team.json"}),
     # truncated or damaged archives
     ("truncated", "package_corrupt", _truncate(0.5)),
     ("truncated", "package_corrupt", _truncate(0.98)),
@@ -753,10 +823,12 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
     (
         "zip bomb",
         "package_too_large",
-        lambda p: edit_json(p, "users.json", lambda u: {**u, "pad": " " * 300_000}),
+        lambda p: edit_json(p, "team.json", lambda u: {**u, "pad": " " * 300_000}),
     ),
     # format versions
-    ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=2))),
+    ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=3))),
+    # version 1 carried the team's password hashes: never read again
+    ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=1))),
     ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version="1"))),
     ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.pop("format_version"))),
     # invalid values, validated with the core rules against the packaged rubric
@@ -780,7 +852,13 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
     (
         "invalid value",
         "bad_value",
-        lambda p: edit_json(p, "users.json", lambda u: u["accounts"][0].update(password_hash="plain")),
+        lambda p: edit_json(p, "team.json", lambda u: u["members"][0].update(public_key="plain")),
+    ),
+    ("invalid value", "bad_value", _an_account),
+    (
+        "invalid value",
+        "bad_value",
+        lambda p: edit_json(p, "team.json", lambda u: u["members"][0]["wrapped_key"].update(n=2**30)),
     ),
     ("invalid value", "bad_value", lambda p: _record(p, "team", leader=False)),
     # manifests that disagree with the package
@@ -889,6 +967,14 @@ class Returned:
     results: Members  # a return package: 1.3 scored, a nonconformity raised, a photo as evidence
     case_no: str
     other_nc_key: str  # a nonconformity of another case in the office
+    laptop: Path  # the laptop database: the leader's signing key, opened with the laptop password
+    checkout: str  # the checkout the case went to the laptop with
+    second_checkout: str  # a later checkout of the same case (to another laptop)
+
+    def resigned(self, members: Members) -> Members:
+        """Signed again with the leader's own key: what the owner of the laptop can always do."""
+        key, public, checkout = member_key(self.laptop, "leader")
+        return resign(members, "leader", key, public, checkout)
 
 
 @pytest.fixture(scope="module")
@@ -901,7 +987,9 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> Returned:
         case_no, leader = build_office_case(office, folder)
         other, _ = build_office_case(office, folder)
         out = folder / "checkout.awp"
-        export_package(office, leader, [case_no], out)
+        codes = export_package(office, leader, [case_no], out).laptop_codes
+        checkout = manifest_of(read_members(out))["package_id"]
+        again = export_package(office, leader, [case_no], folder / "again.awp")
         other_nc = office.cases.get(other).nonconformities[0].id
         with office.read() as session:
             db_id = pk_store._database_id(session)
@@ -911,17 +999,25 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> Returned:
     import_package(laptop_path, out, clock=clock)
     laptop = Services.open(laptop_path, clock=clock)
     try:
-        me = laptop.users.login("leader", PASSWORD)
+        me = first_login(laptop, "leader", codes)
         laptop.audits.set_points(me, case_no, "1.3", "1.5")
         laptop.audits.raise_nonconformity(me, case_no, "2.1", "投诉处理记录不完整")
         photo = folder / "photo.jpg"
         photo.write_bytes(b"\xff\xd8 photo")
         laptop.audits.add_evidence(me, case_no, "2.1", "服务台照片", photo)
         back = folder / "results.awp"
-        export_package(laptop, me, [case_no], back)
+        export_package(laptop, me, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    return Returned(office_path, read_members(back), case_no, f"nonconformity:{db_id}:{other_nc}")
+    return Returned(
+        office_path,
+        read_members(back),
+        case_no,
+        f"nonconformity:{db_id}:{other_nc}",
+        laptop_path,
+        checkout,
+        again.package_id,
+    )
 
 
 def _change_of(doc: dict, type_: str, key: str | None = None) -> dict:  # type: ignore[type-arg]
@@ -949,6 +1045,13 @@ def _touch_other_case(key: str) -> Callable[[dict], object]:  # type: ignore[typ
         doc["changes"] = [c for c in doc["changes"] if c is not nc] + [nc]
 
     return change
+
+
+def _claim_base_points(doc: dict) -> None:  # type: ignore[type-arg]
+    """Score 1.1 said to have been 0.5 at checkout (it was 2) and 2.5 now."""
+    change = _change_of(doc, "score", "1.1")
+    change["base"]["points"] = "0.5"
+    change["value"] = {**change["value"], "points": "2.5"}
 
 
 RETURN_HOSTILE: list[tuple[str, str, Callable[[Returned], Members]]] = [
@@ -1012,6 +1115,67 @@ RETURN_HOSTILE: list[tuple[str, str, Callable[[Returned], Members]]] = [
         "package_manifest",
         lambda r: edit_manifest(r.results, lambda m: m.update(accounts=["leader"])),
     ),
+    (
+        "base version the checkout never had",
+        "package_base_unknown",
+        lambda r: _forge(r.results, lambda d: _change_of(d, "score", "1.1").update(base_version=99)),
+    ),
+    (
+        "base content the checkout never had",
+        "package_base_unknown",
+        lambda r: _forge(r.results, _claim_base_points),
+    ),
+    (
+        "a record created on the laptop claims a base version",
+        "bad_value",
+        lambda r: _forge(r.results, lambda d: _change_of(d, "score", "1.3").update(base_version=1)),
+    ),
+]
+
+
+def _made_up_key(r: Returned) -> Members:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from audit_workbench.core.memberkeys import public_text
+
+    key = Ed25519PrivateKey.generate()
+    forged = _forge(r.results, lambda d: _change_of(d, "score", "1.3")["value"].update(points="2.5"))
+    return resign(forged, "leader", key, public_text(key), r.checkout)
+
+
+def _replayed(r: Returned) -> Members:
+    """The case claimed for a later checkout of it, signed with the key of the earlier one."""
+    key, public, _ = member_key(r.laptop, "leader")
+    forged = _forge(r.results, lambda d: d.update(checkout_package=r.second_checkout))
+    return resign(forged, "leader", key, public, r.second_checkout)
+
+
+def _as_another_member(r: Returned) -> Members:
+    key, public, checkout = member_key(r.laptop, "leader")
+    return resign(r.results, "member", key, public, checkout)
+
+
+# Returns whose signature is wrong (built as they are: not signed again by the laptop's owner).
+SIGNATURE_HOSTILE: list[tuple[str, str, Callable[[Returned], Members]]] = [
+    ("unsigned", "package_unsigned", lambda r: {n: d for n, d in r.results.items() if n != "signature.json"}),
+    (
+        "edited after signing",
+        "package_signature",
+        lambda r: _forge(r.results, lambda d: _change_of(d, "score", "1.3")["value"].update(points="2.5")),
+    ),
+    (
+        "signature of another manifest",
+        "package_signature",
+        lambda r: {**r.results, "manifest.json": r.results["manifest.json"] + b" "},
+    ),
+    ("re-signed with a made-up key", "package_unknown_key", _made_up_key),
+    ("replayed against another checkout", "package_unknown_key", _replayed),
+    ("signed in another member's name", "package_unknown_key", _as_another_member),
+    (
+        "signature not JSON",
+        "package_signature",
+        lambda r: {**r.results, "signature.json": b"not json"},
+    ),
 ]
 
 
@@ -1028,23 +1192,57 @@ def test_hostile_returns_are_refused_and_change_nothing(
     tmp_path: Path,
     clock: Clock,
 ) -> None:
-    office = tmp_path / "office" / returned.office.name
-    office.parent.mkdir()
-    shutil.copy(returned.office, office)
-    shutil.copytree(attachments_folder(returned.office), attachments_folder(office))
-    path = write_zip(tmp_path / "hostile.awp", build(returned))
-    refused(code, office, lambda: import_package(office, path, clock=clock))
+    office = _office_copy(returned, tmp_path)
+    path = write_zip(tmp_path / "hostile.awp", returned.resigned(build(returned)))
+    leader = login(office, "leader")
+    refused(code, office, lambda: import_package(office, path, actor=leader, clock=clock))
     # into no database at all: refused (by the values, or because a return needs its office)
     fresh = tmp_path / "nowhere" / "workbench.sqlite3"
     refused((code, "package_needs_database"), fresh, lambda: import_package(fresh, path, clock=clock))
 
 
-def test_the_untouched_return_imports_into_a_copy(returned: Returned, tmp_path: Path, clock: Clock) -> None:
-    """The hostile returns above are forged from this package, which itself imports cleanly."""
-    office = tmp_path / returned.office.name
+def _office_copy(returned: Returned, tmp_path: Path) -> Path:
+    office = tmp_path / "office" / returned.office.name
+    office.parent.mkdir()
     shutil.copy(returned.office, office)
     shutil.copytree(attachments_folder(returned.office), attachments_folder(office))
-    result = import_package(office, write_zip(tmp_path / "ok.awp", returned.results), clock=clock)
+    return office
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "build"),
+    SIGNATURE_HOSTILE,
+    ids=[f"{n:02d}-{k.replace(' ', '-')}" for n, (k, _, _) in enumerate(SIGNATURE_HOSTILE)],
+)
+def test_returns_not_signed_by_a_key_of_their_checkout_are_refused(
+    kind: str,
+    code: str,
+    build: Callable[[Returned], Members],
+    returned: Returned,
+    tmp_path: Path,
+    clock: Clock,
+) -> None:
+    office = _office_copy(returned, tmp_path)
+    path = write_zip(tmp_path / "hostile.awp", build(returned))
+    leader = login(office, "leader")
+    refused(code, office, lambda: import_package(office, path, actor=leader, clock=clock))
+    with pytest.raises(Refused) as info:  # the preview says the same
+        inspect_package(path, office)
+    assert info.value.code == code
+
+
+def test_the_untouched_return_imports_into_a_copy(returned: Returned, tmp_path: Path, clock: Clock) -> None:
+    """The hostile returns above are forged from this package, which itself imports cleanly."""
+    office = _office_copy(returned, tmp_path)
+    path = write_zip(tmp_path / "ok.awp", returned.results)
+    for name, code in (("clerk", "wrong_role"), ("admin", "wrong_role")):  # not the team's to bring back
+        refused(
+            code,
+            office,
+            lambda name=name: import_package(office, path, actor=login(office, name), clock=clock),
+        )
+    refused("login_required", office, lambda: import_package(office, path, clock=clock))
+    result = import_package(office, path, actor=login(office, "member"), clock=clock)
     assert {(c.type, c.action) for c in result.changes} == {
         ("score", "create"),
         ("nonconformity", "create"),
@@ -1060,18 +1258,18 @@ def test_document_review_on_the_laptop_then_scoring(
     services: Services, team: Team, make_case: CaseMaker, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
     case_no = make_case("document_review")
-    _, laptop = take_out(services, team, case_no, tmp_path, clock)
+    _, laptop, codes = take_out(services, team, case_no, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.cases.record_review(
             leader, case_no, outcome="pass", note="体系文件齐全", findings=[("1", "组织机构图已更新")]
         )
         laptop.audits.set_points(leader, case_no, "4.1", "4")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    import_package(db_path, back, clock=clock)
+    import_package(db_path, back, actor=team.leader, clock=clock)
     office = services.cases.get(case_no)
     assert office.status == "onsite_audit" and office.entries["4.1"].points == Decimal(4)
     assert [(r.reviewer, r.outcome, r.findings) for r in office.reviews] == [
@@ -1084,42 +1282,62 @@ def test_document_review_on_the_laptop_then_scoring(
 def test_a_case_withdrawn_in_the_office_meanwhile_cannot_take_results(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
-    _, laptop = take_out(services, team, office_case, tmp_path, clock)
+    _, laptop, codes = take_out(services, team, office_case, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.audits.set_points(leader, office_case, "1.3", "1")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [office_case], back)
+        export_package(laptop, leader, [office_case], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     services.cases.withdraw(team.clerk, office_case, "申请方撤回")
+    # the policy table: no results come back into a withdrawn case
+    refused("wrong_state", db_path, lambda: import_package(db_path, back, actor=team.leader, clock=clock))
+
+
+def test_a_state_changed_in_the_office_meanwhile_is_a_conflict_that_blocks(
+    services: Services, team: Team, make_case: CaseMaker, tmp_path: Path, clock: Clock, db_path: Path
+) -> None:
+    case_no = make_case("document_review")
+    _, laptop, codes = take_out(services, team, case_no, tmp_path, clock)
+    try:
+        leader = first_login(laptop, "leader", codes)
+        laptop.cases.record_review(leader, case_no, outcome="pass", note="现场核对体系文件")
+        laptop.audits.set_points(leader, case_no, "1.3", "1")
+        back = tmp_path / "results.awp"
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
+    finally:
+        laptop.close()
+    services.cases.record_review(team.member, case_no, outcome="pass", note="办公室审查通过")
     error = refused(
         "package_conflict",
         db_path,
-        lambda: import_package(db_path, back, resolve={f"{office_case}/case/state": "package"}, clock=clock),
+        lambda: import_package(
+            db_path, back, resolve={f"{case_no}/case/state": "package"}, actor=team.leader, clock=clock
+        ),
     )
-    (conflict,) = error.conflicts  # type: ignore[attr-defined]
-    assert not conflict.resolvable and conflict.office == {"status": "withdrawn"}
+    (conflict,) = [c for c in error.conflicts if c.id.endswith("/state")]  # type: ignore[attr-defined]
+    assert not conflict.resolvable and conflict.office == {"status": "onsite_audit"}
 
 
 def test_declining_a_laptop_value_is_remembered(
     services: Services, team: Team, office_case: str, tmp_path: Path, clock: Clock, db_path: Path
 ) -> None:
-    _, laptop = take_out(services, team, office_case, tmp_path, clock)
+    _, laptop, codes = take_out(services, team, office_case, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.audits.set_points(leader, office_case, "1.1", "2.5")
         first = tmp_path / "first.awp"
-        export_package(laptop, leader, [office_case], first)
+        export_package(laptop, leader, [office_case], first, signing_password=LAPTOP_PASSWORD)
         services.audits.set_points(team.member, office_case, "1.1", "1")
         conflict_id = f"{office_case}/score/1.1"
-        import_package(db_path, first, resolve={conflict_id: "office"}, clock=clock)
+        import_package(db_path, first, resolve={conflict_id: "office"}, actor=team.leader, clock=clock)
         laptop.audits.set_points(leader, office_case, "1.2", "2")
         second = tmp_path / "second.awp"
-        export_package(laptop, leader, [office_case], second)
+        export_package(laptop, leader, [office_case], second, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    result = import_package(db_path, second, clock=clock)  # 1.1 is not asked about again
+    result = import_package(db_path, second, actor=team.leader, clock=clock)  # 1.1 is not asked about again
     assert [(c.type, c.key) for c in result.changes] == [("score", "1.2")]
     assert services.cases.get(office_case).entries["1.1"].points == Decimal(1)
 
@@ -1138,19 +1356,20 @@ def test_several_cases_travel_in_one_package(
     laptop = Services.open(laptop_path, clock=clock)
     try:
         assert laptop.cases.get(second).team_leader == "dual"
-        dual = laptop.users.login("dual", PASSWORD)
-        assert set(dual.roles) == {"auditor", "committee"}
+        codes = summary.laptop_codes
+        dual = first_login(laptop, "dual", codes)
+        assert set(dual.roles) == {"auditor"}  # a laptop account: the office's roles do not travel
         back = tmp_path / "back.awp"
         refused_export = pytest.raises(Refused)
         with refused_export as info:  # dual is not on the first case's team
-            export_package(laptop, dual, [first, second], back)
+            export_package(laptop, dual, [first, second], back, signing_password=LAPTOP_PASSWORD)
         assert info.value.code == "not_on_team"
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.audits.set_points(leader, first, "1.1", "1")
-        export_package(laptop, leader, [first, second], back)
+        export_package(laptop, leader, [first, second], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    import_package(db_path, back, clock=clock)
+    import_package(db_path, back, actor=team.leader, clock=clock)
     assert services.cases.get(first).entries["1.1"].points == Decimal(1)
     assert services.log.verify().ok
 
@@ -1173,6 +1392,7 @@ def test_cancelled_while_writing_takes_the_new_files_away(
     shutil.copy(returned.office, office)
     shutil.copytree(attachments_folder(returned.office), attachments_folder(office))
     package = write_zip(tmp_path / "results.awp", returned.results)
+    leader = login(office, "leader")
     cancel = threading.Event()
     reading = len(returned.results)  # one step a member, then one a case while writing
 
@@ -1183,10 +1403,10 @@ def test_cancelled_while_writing_takes_the_new_files_away(
     refused(
         "cancelled",
         office,
-        lambda: import_package(office, package, progress=progress, cancel=cancel, clock=clock),
+        lambda: import_package(office, package, actor=leader, progress=progress, cancel=cancel, clock=clock),
     )
     assert len(installed) == 1  # the photo was written into the attachment folder, then taken away
-    assert import_package(office, package, clock=clock).attachments_added == 1
+    assert import_package(office, package, actor=leader, clock=clock).attachments_added == 1
 
 
 def test_people_named_in_the_records_travel_as_names_only(
@@ -1195,10 +1415,10 @@ def test_people_named_in_the_records_travel_as_names_only(
     case_no = make_case("committee_review")
     services.committee.vote(team.committee, case_no, "return", "抽样记录不足，请补充")  # back on site
     out = tmp_path / "checkout.awp"
-    export_package(services, team.clerk, [case_no], out)
-    users = json.loads(read_members(out)["users.json"])
-    assert users["others"] == ["comm1"]  # the voter: a name, no hash, no roles
-    assert [a["name"] for a in users["accounts"]] == ["leader", "member"]
+    codes = export_package(services, team.clerk, [case_no], out).laptop_codes
+    team_doc = json.loads(read_members(out)["team.json"])
+    assert team_doc["others"] == ["comm1"]  # the voter: a name, no key, no roles
+    assert [a["name"] for a in team_doc["members"]] == ["leader", "member"]
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out, clock=clock)
     laptop = Services.open(laptop_path, clock=clock)
@@ -1208,14 +1428,14 @@ def test_people_named_in_the_records_travel_as_names_only(
         with pytest.raises(Refused) as info:
             laptop.users.login("comm1", PASSWORD)
         assert info.value.code == "login_failed"
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = first_login(laptop, "leader", codes)
         laptop.audits.score_sample(leader, case_no, "2.2", 20, 2)
         laptop.audits.conclude(leader, case_no, "补充抽样后建议通过")
         back = tmp_path / "back.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
-    import_package(db_path, back, clock=clock)
+    import_package(db_path, back, actor=team.leader, clock=clock)
     office = services.cases.get(case_no)
     assert office.status == "committee_review" and office.committee_round == 2
     assert office.entries["2.2"].sampled == 20
@@ -1228,7 +1448,8 @@ def test_an_account_closed_in_the_office_stays_closed_on_the_laptop(
 ) -> None:
     services.users.set_active(team.admin, "member", False)
     out = tmp_path / "checkout.awp"
-    export_package(services, team.leader, [office_case], out)
+    codes = export_package(services, team.leader, [office_case], out).laptop_codes
+    assert set(codes) == {"leader"}  # no code, no key for a closed account
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out, clock=clock)
     laptop = Services.open(laptop_path, clock=clock)
@@ -1236,6 +1457,6 @@ def test_an_account_closed_in_the_office_stays_closed_on_the_laptop(
         assert not laptop.users.get("member").active
         with pytest.raises(Refused):
             laptop.users.login("member", PASSWORD)
-        assert laptop.users.login("leader", PASSWORD).name == "leader"
+        assert first_login(laptop, "leader", codes).name == "leader"
     finally:
         laptop.close()

@@ -62,6 +62,7 @@ class Context:
         self.args = args
         self.json = bool(getattr(args, "json", False))
         self._services: Any = None
+        self.password: str | None = None  # the acting user's password, once logged in (to sign with)
 
     @property
     def db(self) -> str | None:
@@ -89,7 +90,21 @@ class Context:
             if not sys.stdin.isatty():
                 raise CliError(f"no password: set ${PASSWORD_ENV} or run in a terminal")
             password = getpass.getpass(f"password for {name}: ")
-        return self.services().users.login(name, password)
+        from ..core.errors import Refused
+
+        users = self.services().users
+        try:
+            actor = users.login(name, password)
+        except Refused as exc:
+            if exc.code != "new_password_required":
+                raise
+            # a laptop's first login with the one-time code: the laptop password is set now
+            print(exc.message(), file=sys.stderr)
+            laptop = laptop_password(f"laptop password for {name}: ")
+            actor = users.login(name, password, new_password=laptop)
+            password = laptop
+        self.password = password
+        return actor
 
     def out(self, data: Any, text: str | Callable[[], str]) -> None:
         if self.json:
@@ -107,6 +122,19 @@ def new_password(prompt: str) -> str:
     if password is None:
         if not sys.stdin.isatty():
             raise CliError(f"no password: set ${NEW_PASSWORD_ENV} or run in a terminal")
+        password = getpass.getpass(prompt)
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    return password
+
+
+def laptop_password(prompt: str) -> str:
+    """The laptop password a first login with a one-time code sets: $AUDIT_WORKBENCH_NEW_PASSWORD
+    or a prompt (never the code itself, which $AUDIT_WORKBENCH_PASSWORD holds)."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError(f"first login with a laptop code: set ${NEW_PASSWORD_ENV} or run in a terminal")
         password = getpass.getpass(prompt)
         if getpass.getpass("again: ") != password:
             raise CliError("the passwords differ")

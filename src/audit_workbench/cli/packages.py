@@ -21,9 +21,16 @@ from .common import (
 def cmd_package_export(ctx: Context) -> int:
     from ..services.packages import export_package
 
+    actor = ctx.actor()
     summary = export_package(
-        ctx.services(), ctx.actor(), list(ctx.args.case_no), Path(ctx.args.output), force=ctx.args.force
+        ctx.services(),
+        actor,
+        list(ctx.args.case_no),
+        Path(ctx.args.output),
+        signing_password=ctx.password,
+        force=ctx.args.force,
     )
+    codes = "".join(f"\n  {name}  {code}" for name, code in summary.laptop_codes.items())
     ctx.out(
         {
             "file": str(summary.path),
@@ -32,9 +39,16 @@ def cmd_package_export(ctx: Context) -> int:
             "accounts": list(summary.accounts),
             "attachments": summary.attachments,
             "bytes": summary.size,
+            "laptop_codes": summary.laptop_codes,
         },
         f"{summary.kind} package {summary.path}: {len(summary.cases)} case(s), {len(summary.accounts)} account(s), "
-        f"{summary.attachments} attachment(s), {summary.size} bytes",
+        f"{summary.attachments} attachment(s), {summary.size} bytes"
+        + (
+            "\none-time laptop codes (shown only now; give each member theirs — the first login on the "
+            f"laptop uses it as the password and sets the laptop password):{codes}"
+            if codes
+            else (f"\nsigned by {actor.name}" if summary.kind == "return" else "")
+        ),
     )
     return EXIT_OK
 
@@ -63,8 +77,11 @@ def _conflict_json(c: object) -> dict[str, object]:
 
 def cmd_package_inspect(ctx: Context) -> int:
     from ..services.packages import inspect_package
+    from ..storage.db import exists
 
     target = _package_target(ctx)
+    if exists(target):
+        ctx.actor()  # what a package would change here is for a logged-in user to see
     preview = inspect_package(Path(ctx.args.file), target, resolve=_resolutions(ctx.args.resolve))
     case_nos = [c.case_no for c in preview.cases]
     data = {
@@ -94,13 +111,15 @@ def cmd_package_inspect(ctx: Context) -> int:
 
 def cmd_package_import(ctx: Context) -> int:
     from ..services.packages import PackageConflicts, import_package
+    from ..storage.db import exists
 
+    target = _package_target(ctx)
+    # Only the import that makes a new laptop database has no one to log in as (the service refuses
+    # an import into any other database without a logged-in user).
+    actor = ctx.actor() if exists(target) and getattr(ctx.args, "user", None) else None
     try:
         result = import_package(
-            _package_target(ctx),
-            Path(ctx.args.file),
-            actor_name=getattr(ctx.args, "user", None),
-            resolve=_resolutions(ctx.args.resolve),
+            target, Path(ctx.args.file), actor=actor, resolve=_resolutions(ctx.args.resolve)
         )
     except PackageConflicts as exc:
         conflicts = [_conflict_json(c) for c in exc.conflicts]

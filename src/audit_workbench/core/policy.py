@@ -78,6 +78,11 @@ class Action(StrEnum):
     approve_mitigation = "approve_mitigation"  # a medium risk's mitigation (never one's own)
     sign_declaration = "sign_declaration"  # one's own annual impartiality declaration
     disclose_identity = "disclose_identity"  # unmasked identity numbers, for the regulator's report only
+    # offline audit packages: out of the office, into the laptop, back out of it, into the office
+    export_checkout = "export_checkout"
+    import_checkout = "import_checkout"
+    export_return = "export_return"
+    import_return = "import_return"
 
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -107,6 +112,10 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.approve_mitigation: ("批准风险应对措施", "approve a mitigation"),
     Action.sign_declaration: ("签署公正性声明", "sign the impartiality declaration"),
     Action.disclose_identity: ("报送人员证件号码", "disclose identity numbers to the regulator"),
+    Action.export_checkout: ("将案件带到现场笔记本", "take cases to a laptop"),
+    Action.import_checkout: ("导入带出的案件", "import cases taken out"),
+    Action.export_return: ("导出现场评审结果", "export the on-site results"),
+    Action.import_return: ("导入现场评审结果", "bring the on-site results back"),
 }
 
 # Every role of the body: each person declares their own interests and signs their own declaration.
@@ -133,12 +142,14 @@ class Rule:
     relation: Relation = Relation.any
     actor_checks: frozenset[PersonCheck] = frozenset()  # the acting person's standing toward the case
     assignee_checks: frozenset[PersonCheck] = frozenset()  # each person the action puts on the case
+    unrelated_roles: frozenset[Role] = frozenset()  # roles that need no relation to the case
 
 
 def _r(
     roles: Iterable[Role],
     states: Iterable[CaseState] | None,
     relation: Relation = Relation.any,
+    unrelated: Iterable[Role] = (),
     *,
     actor: Iterable[PersonCheck] = (),
     assignees: Iterable[PersonCheck] = (),
@@ -149,6 +160,7 @@ def _r(
         relation,
         frozenset(actor),
         frozenset(assignees),
+        frozenset(unrelated),
     )
 
 
@@ -196,6 +208,18 @@ POLICY: dict[Action, Rule] = {
     Action.approve_mitigation: _r([Role.admin, Role.committee], None),
     Action.sign_declaration: _r(EVERY_ROLE, None),
     Action.disclose_identity: _r([Role.clerk], None),
+    # A clerk may take any case on site out of the office, an auditor those of his team; on the laptop
+    # only the team brings cases in, exports the results and (in the office) brings them back.
+    Action.export_checkout: _r(
+        [Role.clerk, Role.auditor], [S.document_review, S.onsite_audit], Relation.team_member, [Role.clerk]
+    ),
+    Action.import_checkout: _r([Role.auditor], [S.document_review, S.onsite_audit], Relation.team_member),
+    Action.export_return: _r(
+        [Role.auditor], [S.document_review, S.onsite_audit, S.committee_review], Relation.team_member
+    ),
+    Action.import_return: _r(
+        [Role.auditor], [S.document_review, S.onsite_audit, S.committee_review], Relation.team_member
+    ),
 }
 
 # Where an action leads. Actions not listed keep the state (or depend on values, see services).
@@ -274,6 +298,18 @@ def explain(
             f"案件处于“{zh_state}”状态，不能{zh_action}",
         )
     rel = relation or CaseRelation()
+    denial = None if held & rule.unrelated_roles else _relation_denial(rule, rel, zh_action, en_action)
+    if denial is not None:
+        return denial
+    if rule.actor_checks:
+        if person is None:
+            raise ValueError(f"{action.value} depends on the actor's standing toward the case: pass person")
+        return person_denial(action, rule.actor_checks, person, you=True)
+    return None
+
+
+def _relation_denial(rule: Rule, rel: CaseRelation, zh_action: str, en_action: str) -> Denial | None:
+    """What the actor is to the case against the rule's relation (roles in `unrelated_roles` skip it)."""
     if rule.relation is Relation.team_member and not (rel.team_member or rel.team_leader):
         return Denial(
             "not_on_team",
@@ -294,10 +330,6 @@ def explain(
             f"you {part} this case, so you may not {en_action} on it",
             f"您{zh_part}，不能参与表决",
         )
-    if rule.actor_checks:
-        if person is None:
-            raise ValueError(f"{action.value} depends on the actor's standing toward the case: pass person")
-        return person_denial(action, rule.actor_checks, person, you=True)
     return None
 
 
@@ -581,9 +613,12 @@ def policy_markdown() -> str:
     ]
     for action, rule in POLICY.items():
         states = "any" if rule.states is None else ", ".join(s.value for s in CaseState if s in rule.states)
+        relation = rule.relation.value
+        if rule.unrelated_roles:
+            relation += f" ({', '.join(sorted(r.value for r in rule.unrelated_roles))}: any)"
         lines.append(
             f"| `{action.value}` | {', '.join(sorted(r.value for r in rule.roles))} | {states} "
-            f"| {rule.relation.value} | {_checks_text(rule)} |"
+            f"| {relation} | {_checks_text(rule)} |"
         )
     lines += [
         "",

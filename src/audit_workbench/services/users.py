@@ -69,6 +69,13 @@ def _check_password(password: str) -> None:
         )
 
 
+def _verifies(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
@@ -204,6 +211,27 @@ class UserService:
             user.locked_until = None
             tx.record("user.password", "user", name)
 
+    @staticmethod
+    def _laptop_code(tx, user, secret: str, new_password: str | None) -> bool:  # type: ignore[no-untyped-def]
+        """A laptop's first login with a one-time code (only where such a code is pending)."""
+        from ..storage.models import Setting
+
+        if tx.session.get(Setting, "laptop:keys") is None:
+            return False
+        from .packages.laptop import first_login, has_code_keys
+
+        if not has_code_keys(tx.session, user.name):
+            return False
+        return first_login(
+            tx,
+            user,
+            secret,
+            new_password,
+            hash_password=_hasher.hash,
+            verify_password=_verifies,
+            check_password=_check_password,
+        )
+
     def list(self) -> list[UserView]:
         from ..storage.models import User
 
@@ -219,8 +247,13 @@ class UserService:
                 raise NotFound("user", name, "用户")
             return _view(user)
 
-    def login(self, name: str, password: str) -> Actor:
-        """Check a password. Five failures in a row lock the account for 15 minutes (logged)."""
+    def login(self, name: str, password: str, *, new_password: str | None = None) -> Actor:
+        """Check a password. Five failures in a row lock the account for 15 minutes (logged).
+
+        On a laptop database a team member's first login gives the one-time laptop code as the
+        password and sets the laptop password with `new_password` (refused `new_password_required`
+        without it); see services.packages.laptop.
+        """
         from ..storage.models import User
 
         bad = Refused("login_failed", "wrong user name or password", "用户名或密码错误")
@@ -236,7 +269,11 @@ class UserService:
                     f"账户 {name} 因多次登录失败已锁定，请 {minutes} 分钟后重试",
                 )
             try:
-                _hasher.verify(user.password_hash, password)
+                try:
+                    _hasher.verify(user.password_hash, password)
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    if not self._laptop_code(tx, user, password, new_password):
+                        raise
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 # The failure must be counted although the login is refused: record it, commit, then refuse.
                 user.failed_logins += 1

@@ -20,17 +20,19 @@ from ...storage.db import sqlite_path, to_url
 from ..base import Tx
 from ..rubrics import RUBRIC_PREFIX
 from .archive import CHUNK
+from .laptop import install_team
 from .plan import _Action, _CasePlan
 from .results import PackageChange
 from .steps import _Progress
 from .store import (
-    DISABLED_PASSWORD,
+    LAPTOP_ORIGIN_KEY,
     SYNC_PREFIX,
     _database_id,
     _ensure_database_id,
     _Keys,
     _names,
     _put_setting,
+    _setting,
     _sync,
 )
 from .validate import _Package
@@ -42,7 +44,6 @@ from .wire import (
     NonconformityValue,
     ReturnCase,
     ScoreValue,
-    UsersDoc,
     _canon,
     _plain_json,
 )
@@ -123,72 +124,14 @@ CHECKOUT_ORDER = {
 }
 
 
-def _import_accounts(tx: Tx, users: UsersDoc) -> list[PackageChange]:
-    session = tx.session
-    changes = []
-    for account in users.accounts:
-        roles = ",".join(sorted(r.value for r in account.roles))
-        user = session.scalar(select(m.User).where(m.User.name == account.name))
-        after = {"roles": roles, "display_name": account.display_name, "active": account.active}
-        if user is None:
-            session.add(
-                m.User(
-                    name=account.name,
-                    display_name=account.display_name,
-                    password_hash=account.password_hash,
-                    roles=roles,
-                    active=account.active,
-                    failed_logins=0,
-                    created_at=tx.now,
-                )
-            )
-            tx.record("user.import", "user", account.name, after=after, reason="account of the audit team")
-            changes.append(
-                PackageChange("", "account", account.name, f"account {account.name}", "create", None, after)
-            )
-            continue
-        before = {"roles": user.roles, "display_name": user.display_name, "active": user.active}
-        if before == after and user.password_hash == account.password_hash:
-            continue
-        user.roles, user.display_name, user.active = roles, account.display_name, account.active
-        user.password_hash = account.password_hash
-        tx.record(
-            "user.import",
-            "user",
-            account.name,
-            before=before,
-            after={**after, "password": "as in the office"},
-            reason="account of the audit team",
-        )
-        changes.append(
-            PackageChange("", "account", account.name, f"account {account.name}", "update", before, after)
-        )
-    for name in users.others:
-        if session.scalar(select(m.User.id).where(m.User.name == name)) is None:
-            # Named in the case's records (a committee member's vote, a former reviewer) but no account:
-            # the name only, inactive, no roles, no password.
-            session.add(
-                m.User(
-                    name=name,
-                    display_name=name,
-                    password_hash=DISABLED_PASSWORD,
-                    roles="",
-                    active=False,
-                    failed_logins=0,
-                    created_at=tx.now,
-                )
-            )
-            tx.record("user.reference", "user", name, after={"active": False, "roles": ""})
-    session.flush()
-    return changes
-
-
 def _apply_checkout(
     tx: Tx, package: _Package, plans: list[_CasePlan], lacking: list[str], files: _Files, steps: _Progress
 ) -> tuple[list[PackageChange], int]:
     session = tx.session
     manifest = package.manifest
     db_id = _ensure_database_id(session)
+    if _setting(session, LAPTOP_ORIGIN_KEY) is None:  # a new laptop database: made from this office
+        _put_setting(session, LAPTOP_ORIGIN_KEY, manifest.origin_database)
     for rubric_id in lacking:
         _put_setting(
             session,
@@ -199,8 +142,8 @@ def _apply_checkout(
             },
         )
         tx.record("rubric.import", "rubric", rubric_id, after={"sha256": package.rubrics[rubric_id].sha256})
-    assert package.users is not None
-    changes = _import_accounts(tx, package.users)
+    assert package.team is not None
+    changes = install_team(tx, package.team, manifest.package_id)
     added = 0
     for sha in package.attachments:
         added += _ensure_attachment(tx, package, files, sha)
@@ -436,7 +379,10 @@ def _apply_return(
     manifest = package.manifest
     db_id = _database_id(session)
     assert db_id is not None
-    reason = f"package {manifest.package_id[:8]} from {manifest.exported_by.name}, {manifest.exported_at.isoformat()}"
+    reason = (
+        f"package {manifest.package_id[:8]} signed by {manifest.exported_by.name} on the laptop, "
+        f"{manifest.exported_at.isoformat()}"
+    )
     by_name = {v: k for k, v in _names(session).items()}
     changes: list[PackageChange] = []
     added = 0

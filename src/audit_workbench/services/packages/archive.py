@@ -20,9 +20,10 @@ from .steps import _Progress
 from .wire import Manifest, _dumps, _parse_json
 
 FORMAT = "audit-workbench-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: team.json with sealed member keys instead of accounts; signed returns
 MANIFEST = "manifest.json"
-USERS_MEMBER = "users.json"
+TEAM_MEMBER = "team.json"
+SIGNATURE = "signature.json"  # (return) signs the manifest's bytes, so it cannot be listed in them
 
 # Limits against hostile archives (module attributes, so tests can lower them).
 MAX_MEMBERS = 20_000
@@ -33,7 +34,7 @@ CHUNK = 1024 * 1024
 
 
 _MEMBER_NAME = re.compile(
-    r"^(manifest\.json|users\.json|cases/[A-Za-z0-9][A-Za-z0-9._-]{0,31}\.json"
+    r"^(manifest\.json|team\.json|signature\.json|cases/[A-Za-z0-9][A-Za-z0-9._-]{0,31}\.json"
     r"|rubrics/[a-z0-9][a-z0-9.-]{0,55}\.yaml|attachments/[0-9a-f]{64})$"
 )
 
@@ -42,10 +43,25 @@ _MEMBER_NAME = re.compile(
 class _ExportPlan:
     kind: str
     manifest: dict[str, Any]
-    documents: dict[str, bytes]  # member name -> bytes (cases, rubrics, users)
+    documents: dict[str, bytes]  # member name -> bytes (cases, rubrics, team)
     attachments: dict[str, int]  # sha256 -> size
     accounts: tuple[str, ...]
     returns: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    sign: Callable[[bytes], bytes] | None = None  # a return: signature.json for the manifest's bytes
+    laptop_codes: dict[str, str] = field(default_factory=dict)  # a checkout: member -> one-time code
+    checkout: dict[str, Any] = field(default_factory=dict)  # a checkout: what the office keeps of it
+
+
+@dataclass(frozen=True)
+class _Archive:
+    """An archive read and checked member by member (its values are not validated yet)."""
+
+    manifest: Manifest
+    manifest_bytes: bytes
+    contents: dict[str, bytes]  # JSON and rubric members by name
+    signature: bytes | None  # signature.json
+    attachments: dict[str, int]  # sha256 -> size
+    expanded: int
 
 
 def _zip_info(name: str, when: datetime) -> zipfile.ZipInfo:
@@ -87,9 +103,11 @@ def _write_zip(path: Path, plan: _ExportPlan, store: AttachmentStore, steps: _Pr
                 raise Refused("attachment_corrupt", f"attachment {sha[:12]}… does not match its checksum")
             entries.append({"path": name, "sha256": sha, "size": size})
             steps.step()
-        manifest = {**plan.manifest, "members": entries}
-        zf.writestr(_zip_info(MANIFEST, when), _dumps(manifest))
-    return len(entries) + 1
+        manifest = _dumps({**plan.manifest, "members": entries})
+        zf.writestr(_zip_info(MANIFEST, when), manifest)
+        if plan.sign is not None:
+            zf.writestr(_zip_info(SIGNATURE, when), plan.sign(manifest))
+    return len(entries) + 1 + (plan.sign is not None)
 
 
 # == reading and validating a package ================================================================
@@ -192,9 +210,7 @@ def _read_member(
     return digest.hexdigest(), size, b"".join(parts)
 
 
-def _read_archive(
-    path: Path, staging: Path | None, steps: _Progress
-) -> tuple[Manifest, dict[str, bytes], dict[str, int], int]:
+def _read_archive(path: Path, staging: Path | None, steps: _Progress) -> _Archive:
     """Read and check every member of the archive: the manifest, the JSON members' bytes, the
     attachments (staged when `staging` is given) by SHA-256 with their sizes, the expanded size."""
     path = Path(path)
@@ -235,9 +251,13 @@ def _read_archive(
         manifest = _parse_manifest(raw)
         steps.step()
         listed = {e.path: e for e in manifest.members}
-        if len(listed) != len(manifest.members) or MANIFEST in listed:
+        if len(listed) != len(manifest.members) or MANIFEST in listed or SIGNATURE in listed:
             raise Refused("package_manifest", "the manifest lists a member twice", "清单重复列出成员")
-        unlisted = sorted(set(by_name) - set(listed) - {MANIFEST})
+        signature = None
+        if SIGNATURE in by_name:
+            _, _, signature = _read_member(zf, by_name[SIGNATURE], MAX_JSON_BYTES, steps)
+            steps.step()
+        unlisted = sorted(set(by_name) - set(listed) - {MANIFEST, SIGNATURE})
         if unlisted:
             raise Refused(
                 "package_unlisted_member",
@@ -280,7 +300,7 @@ def _read_archive(
             if is_file:
                 attachments[entry.sha256] = size
             steps.step()
-    return manifest, contents, attachments, expanded
+    return _Archive(manifest, raw, contents, signature, attachments, expanded)
 
 
 def _size_mismatch(name: str, listed: int, actual: int) -> Refused:

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import __version__
+from ...core import audit_rules
 from ...core.errors import Refused
-from ...core.policy import Role
+from ...core.policy import Action, Role, require
+from ...core.workflow import CaseState
 from ...storage import models as m
 from ..base import Actor, Services
+from ..checks import stored_roles
 from ..rubrics import RUBRIC_PREFIX
-from .archive import FORMAT, FORMAT_VERSION, USERS_MEMBER, _ExportPlan
+from ..views import relation
+from .archive import FORMAT, FORMAT_VERSION, TEAM_MEMBER, _ExportPlan
+from .laptop import signing_keys
 from .store import _case_value, _conclusion, _current, _Keys, _names, _org_value, _Row, _setting, _sync
-from .wire import CHECKOUT_STATES, RETURN_STATES, RETURN_TYPES, _dumps, _files_in, _plain_json, _users_in
+from .trust import SIGNED_PREFIX, base_of, issue
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .wire import RETURN_TYPES, _dumps, _files_in, _plain_json, _users_in
 
 
 def _export_plan(
@@ -29,11 +39,12 @@ def _export_plan(
     package_id: str,
     now: datetime,
     db_id: str,
+    signing_password: str | None = None,
 ) -> _ExportPlan:
     user = session.get(m.User, actor.id)
-    if user is None or not user.active:
-        raise Refused("inactive_user", f"user {actor.name} is not active", f"用户 {actor.name} 已停用")
-    roles = {r for r in user.roles.split(",") if r}
+    if user is not None and user.name != actor.name:
+        user = None
+    roles = stored_roles(actor.name, user.roles if user else None, bool(user and user.active))
     names = _names(session)
     cases: list[m.Case] = []
     for case_no in case_nos:
@@ -58,38 +69,16 @@ def _export_plan(
     accounts: dict[str, m.User] = {}
     referenced: set[str] = set()
     origins = set()
+    checkout_cases: dict[str, Any] = {}  # a checkout: what the office keeps of each case
+    signed: dict[str, str] = {}  # a return: the checkouts its cases came out with -> a case of each
     plan = _ExportPlan(kind, {}, documents, attachments, ())
     for case in cases:
         team = {
             names[t.user_id]: t
             for t in session.scalars(select(m.TeamMember).where(m.TeamMember.case_id == case.id))
         }
-        on_team = actor.name in team and Role.auditor.value in roles
-        if kind == "checkout":
-            if not (on_team or Role.clerk.value in roles):
-                raise Refused(
-                    "not_on_team",
-                    f"only a clerk or a member of the audit team of {case.case_no} may take it to a laptop",
-                    f"只有受理人员或 {case.case_no} 评审组成员可以将其带出",
-                )
-            if case.status not in CHECKOUT_STATES:
-                raise Refused(
-                    "wrong_state",
-                    f"case {case.case_no} is {case.status}: only cases in document review or on-site audit "
-                    "can be taken to a laptop",
-                    f"案件 {case.case_no} 不处于文件审查或现场评审状态，不能带出",
-                )
-        else:
-            if not on_team:
-                raise Refused(
-                    "not_on_team",
-                    f"only a member of the audit team of {case.case_no} may bring its results back",
-                    f"只有 {case.case_no} 评审组成员可以带回结果",
-                )
-            if case.status not in RETURN_STATES:
-                raise Refused(
-                    "wrong_state", f"case {case.case_no} is {case.status}", f"案件 {case.case_no} 状态不符"
-                )
+        action = Action.export_checkout if kind == "checkout" else Action.export_return
+        require(action, roles, CaseState(case.status), relation(session, case, actor.id))
         rubric_member = f"rubrics/{case.rubric_id}.yaml"
         documents[rubric_member] = _rubric_file(services, session, case)
         rubric_entries[case.rubric_id] = {
@@ -128,6 +117,12 @@ def _export_plan(
                     attachments[sha] = 0
             for name, member_row in team.items():
                 accounts[name] = member_row.user
+            conclusion = _conclusion(case).model_dump(mode="json")
+            checkout_cases[case.case_no] = {
+                "status": case.status,
+                "version": case.version,
+                "base": base_of(rows, case.version, conclusion),
+            }
         else:
             checkout = sync["checkout"]
             origins.add(checkout["origin"])
@@ -143,6 +138,7 @@ def _export_plan(
             }
             entry["return_seq"] = seq
             plan.returns.append((case.case_no, seq, sent))
+            signed[checkout["package_id"]] = case.case_no
             for change in changes:  # the files of evidence added on the laptop (the office has the rest)
                 value = change["value"]
                 if change["type"] == "evidence" and change["base"] is None and value and value["sha256"]:
@@ -161,21 +157,20 @@ def _export_plan(
             raise Refused("attachment_missing", f"attachment {sha[:12]}… is not in this database")
         attachments[sha] = row.size
     if kind == "checkout":
-        others = sorted(referenced - set(accounts))
-        users_doc = {
-            "accounts": [
-                {
-                    "name": u.name,
-                    "display_name": u.display_name,
-                    "password_hash": u.password_hash,
-                    "roles": sorted(r for r in u.roles.split(",") if r),
-                    "active": u.active,
-                }
-                for u in sorted(accounts.values(), key=lambda u: u.name)
-            ],
-            "others": others,
-        }
-        documents[USERS_MEMBER] = _dumps(users_doc)
+        # The team members who may work on the laptop get a sealed key and a one-time code each; an
+        # account closed in the office gets neither (its name travels, like anyone a record names).
+        working = sorted(
+            (u for u in accounts.values() if u.active and Role.auditor.value in u.roles.split(",")),
+            key=lambda u: u.name,
+        )
+        members, plan.laptop_codes, public = issue([(u.name, u.display_name) for u in working], package_id)
+        others = sorted((referenced | set(accounts)) - {u.name for u in working})
+        documents[TEAM_MEMBER] = _dumps({"members": members, "others": others})
+        accounts = {u.name: u for u in working}
+        plan.checkout = {"origin": db_id, "exported_by": actor.name, "keys": public, "cases": checkout_cases}
+    else:
+        member_keys = signing_keys(session, actor.name, signed, signing_password)
+        plan.sign = _signer(actor.name, member_keys)
     plan.accounts = tuple(sorted(accounts))
     plan.manifest = {
         "format": FORMAT,
@@ -207,13 +202,9 @@ def _rubric_file(services: Services, session: Session, case: m.Case) -> bytes:
                 f"案件 {case.case_no} 的评价规则 {case.rubric_id} 未安装",
             )
         data = stored["yaml"].encode("utf-8")
-    if hashlib.sha256(data).hexdigest() != case.rubric_sha256:
-        raise Refused(
-            "rubric_changed",
-            f"rubric file {case.rubric_id} changed since case {case.case_no} was opened; restore the "
-            "original file before exporting (a revision of a rubric must be a new file)",
-            f"评价规则文件 {case.rubric_id} 在立案后被修改",
-        )
+    audit_rules.rubric_unchanged(
+        case.case_no, case.rubric_id, case.rubric_sha256, hashlib.sha256(data).hexdigest()
+    )
     return data
 
 
@@ -257,3 +248,26 @@ def _return_changes(
             )
             now_sent[rkey] = sent[rkey]
     return changes, now_sent
+
+
+def _signer(name: str, keys: Mapping[str, tuple[Ed25519PrivateKey, str]]) -> Callable[[bytes], bytes]:
+    """signature.json for a manifest: the member's signature with the key of each checkout."""
+
+    def sign(manifest: bytes) -> bytes:
+        from ...core import memberkeys
+
+        return _dumps(
+            {
+                "signatures": [
+                    {
+                        "checkout": checkout,
+                        "signer": name,
+                        "public_key": public,
+                        "signature": memberkeys.sign(key, SIGNED_PREFIX + manifest),
+                    }
+                    for checkout, (key, public) in sorted(keys.items())
+                ]
+            }
+        )
+
+    return sign

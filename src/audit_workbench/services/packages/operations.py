@@ -8,16 +8,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from ...core.errors import Refused
+from ...core.memberkeys import fingerprint
 from ...core.rubric import (
     RubricRegistry,
 )
-from ...storage import models as m
 from ...storage.db import Database, open_database
 from ...storage.db import exists as database_exists
-from ..base import Actor, Services
+from ..base import SYSTEM, Actor, Services
 from ..certificates import DATABASE_ID_KEY
 from .apply import _apply_checkout, _apply_return, _Files, _NewTarget
 from .archive import _write_zip
@@ -32,7 +30,8 @@ from .results import (
     PackageSummary,
 )
 from .steps import CancelToken, ProgressFn, _Progress
-from .store import SYNC_PREFIX, _database_id, _put_setting, _sync
+from .store import CHECKOUT_PREFIX, SYNC_PREFIX, _database_id, _is_empty, _put_setting, _sync
+from .trust import admit_importer
 from .validate import _installed_rubrics, _load
 
 
@@ -42,6 +41,7 @@ def export_package(
     case_nos: list[str],
     out: Path,
     *,
+    signing_password: str | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     force: bool = False,
@@ -49,9 +49,11 @@ def export_package(
     """Write an `.awp` package of the given cases (through the output guard: an existing file is
     replaced only with `force`, the database and its attachments never).
 
-    In the office this is a *checkout* (the cases must be in document review or on-site audit; the
-    exporter is a clerk or on the audit team of every case). On a laptop holding checked-out cases it
-    is a *return* of the results (the exporter is on the audit team of every case).
+    In the office this is a *checkout* (`export_checkout` in the policy table): it issues a signing
+    key per team member, sealed with a one-time laptop code the summary's `laptop_codes` hold (shown
+    once: the office keeps only the public keys). On a laptop holding checked-out cases it is a
+    *return* of the results (`export_return`), signed with the exporter's key, which the laptop
+    password `signing_password` opens.
     """
     case_nos = list(dict.fromkeys(c.strip() for c in case_nos if c and c.strip()))
     if not case_nos:
@@ -70,7 +72,9 @@ def export_package(
     with services.read() as session:
         # Keys name this database; one that never had an id gets it with this export's event.
         db_id = _database_id(session) or uuid.uuid4().hex
-        plan = _export_plan(services, session, actor, case_nos, package_id, exported_at, db_id)
+        plan = _export_plan(
+            services, session, actor, case_nos, package_id, exported_at, db_id, signing_password
+        )
     steps.add(len(plan.documents) + len(plan.attachments))
     with guard.staged(out, force=force) as staged:
         members = _write_zip(staged.path, plan, services.db.attachments, steps)
@@ -84,6 +88,8 @@ def export_package(
                 data["return_seq"] = max(int(data.get("return_seq", 0)), seq)
                 data["sent"] = sent
                 _put_setting(tx.session, SYNC_PREFIX + case_no, data)
+            if plan.checkout:  # the public keys issued and the base sent: what a return is checked against
+                _put_setting(tx.session, CHECKOUT_PREFIX + package_id, plan.checkout)
             tx.record(
                 "package.export",
                 "package",
@@ -95,6 +101,7 @@ def export_package(
                     "accounts": list(plan.accounts),
                     "attachments": len(plan.attachments),
                     "members": members,
+                    "keys": {name: fingerprint(key) for name, key in plan.checkout.get("keys", {}).items()},
                 },
             )
             steps.check()
@@ -110,6 +117,7 @@ def export_package(
         members=members,
         size=out.stat().st_size,
         exported_at=exported_at,
+        laptop_codes=dict(plan.laptop_codes),
     )
 
 
@@ -117,7 +125,7 @@ def import_package(
     db: str | Path,
     path: Path,
     *,
-    actor_name: str | None = None,
+    actor: Actor | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     resolve: Mapping[str, str] | None = None,
@@ -127,7 +135,9 @@ def import_package(
     """Import a package into the database at `db`, all or nothing.
 
     A checkout creates its cases (and, when `db` does not exist yet, the laptop database itself); a
-    return applies the laptop's results to the office database the cases came from. A refusal, a
+    return applies the laptop's results to the office database the cases came from. Into a database
+    that exists, `actor` (logged in there) imports as the policy table allows (`import_checkout`,
+    `import_return`); only the first import that makes a laptop database has no one to ask. A refusal, a
     conflict (`PackageConflicts`, listing every record changed on both sides) or a cancellation leaves
     the database and the attachment folder exactly as they were. `resolve` maps conflict ids to
     "office" (keep this database's value) or "package" (take the laptop's).
@@ -158,13 +168,20 @@ def import_package(
         try:
             database = open_database(db)
             services = Services(database, rubrics=registry, clock=clock)
-            name = actor_name or "system"
-            actor = Actor(0, name, name, frozenset())
-            with services.tx(actor) as tx:
-                if actor_name and not created:
-                    user = tx.session.scalar(select(m.User).where(m.User.name == actor_name))
-                    if user is None or not user.active:
-                        raise Refused("inactive_user", f"user {actor_name} is not an active user here")
+            with database.reading() as session:
+                fresh = created or _is_empty(session)
+            if not fresh and actor is None:
+                raise Refused(
+                    "login_required",
+                    "log in to import a package into this database (--user NAME)",
+                    "导入审核包需要先登录（--user 用户名）",
+                )
+            with services.tx(SYSTEM if fresh or actor is None else actor) as tx:
+                if fresh and not _is_empty(tx.session):  # pragma: no cover - someone wrote meanwhile
+                    raise Refused("conflict", "the database changed while importing; import again")
+                if not fresh:
+                    assert actor is not None
+                    admit_importer(tx.session, actor, package)
                 resolved: list[str] = []
                 if manifest.kind == "checkout":
                     lacking = _check_rubrics(package, registry, tx.session)
@@ -195,6 +212,7 @@ def import_package(
                         "attachments_added": added,
                         "resolved": resolved,
                         "database_created": created,
+                        "signed_by": sorted({p.signer for p in plans if p.signer}),
                     },
                 )
         except BaseException:

@@ -22,8 +22,21 @@ from ...core.workflow import CaseState
 from ...storage import models as m
 from ..rubrics import RUBRIC_PREFIX
 from ..views import get_case_row
+from .laptop import preview_team
 from .results import PackageChange, PackageConflict
-from .store import _conclusion, _current, _database_id, _Keys, _names, _Row, _setting, _sync
+from .store import (
+    LAPTOP_ORIGIN_KEY,
+    _conclusion,
+    _current,
+    _database_id,
+    _is_empty,
+    _Keys,
+    _names,
+    _Row,
+    _setting,
+    _sync,
+)
+from .trust import signer_allowed, verify_return
 from .validate import _bad, _check_score, _in_case, _Package
 from .wire import (
     CREATE_ONLY,
@@ -64,6 +77,7 @@ class _CasePlan:
     resolved: list[str] = field(default_factory=list)
     kept: dict[str, Any] = field(default_factory=dict)  # laptop values the caller chose not to take
     nc_ids: dict[str, int] = field(default_factory=dict)  # the case's nonconformities by key
+    signer: str = ""  # a return: the team member whose signature vouches for it
 
 
 def _change(case_no: str, type_: str, key: str, op: str, before: Any, after: Any) -> PackageChange:
@@ -94,6 +108,8 @@ def _check_rubrics(package: _Package, registry: RubricRegistry, session: Session
 
 
 def _plan_checkout(session: Session | None, package: _Package) -> list[_CasePlan]:
+    """A checkout goes into a new laptop database, or one made from the same office: never into an
+    office database (its accounts and cases are not the package's to touch)."""
     target_id = _database_id(session) if session is not None else None
     if target_id is not None and target_id == package.manifest.source_database:
         raise Refused(
@@ -101,6 +117,17 @@ def _plan_checkout(session: Session | None, package: _Package) -> list[_CasePlan
             "this package was exported from this database; import it on the laptop",
             "该审核包由本数据库导出，请在笔记本电脑上导入",
         )
+    if session is not None and not _is_empty(session):
+        origin = _setting(session, LAPTOP_ORIGIN_KEY)
+        if origin != package.manifest.origin_database:
+            raise Refused(
+                "package_not_laptop",
+                "cases taken out of the office go into a new laptop database, or into a laptop database "
+                "made from the same office; this database is neither (an office database is never "
+                "changed by a checkout)",
+                "带出的案件只能导入新的现场笔记本数据库，或由同一办公室数据库生成的笔记本数据库；"
+                "本数据库两者都不是（办公室数据库不接受带出的审核包）",
+            )
     plans = []
     for case_no, doc in package.cases.items():
         assert isinstance(doc, CheckoutCase)
@@ -185,6 +212,7 @@ def _plan_return(
                 f"the package to {entry.rubric_id} ({entry.rubric_sha256[:12]}…)",
                 f"案件 {case_no} 在本库与审核包中使用的评价规则不同",
             )
+        signed = verify_return(session, doc, package.signature, package.manifest_bytes, target_id)
         sync = _sync(session, case_no)
         earlier = sync.get("returns", {}).get(source, {})
         if earlier.get("package_id") == manifest.package_id:
@@ -205,7 +233,7 @@ def _plan_return(
         rows = _current(session, case, keys, names)
         team = {r.value.user for r in rows.values() if r.type == "team"}
         kept: Mapping[str, Any] = earlier.get("kept", {})
-        plan = _CasePlan(case_no, kept=dict(kept))
+        plan = _CasePlan(case_no, kept=dict(kept), signer=signed.signer)
         plan.nc_ids = {r.key: r.id for r in rows.values() if r.type == "nonconformity" and r.id is not None}
         for change in doc.changes:
             rkey = f"{change.type}/{change.key}"
@@ -286,6 +314,10 @@ def _plan_return(
                     resolvable=False,
                 )
             )
+        concludes = any(
+            a.type == "case" and a.value.status == CaseState.committee_review.value for a in plan.actions
+        )
+        signer_allowed(session, case, signed.signer, concludes)
         if not plan.conflicts:
             _check_final(plan, case, rows, package.rubrics[entry.rubric_id].rubric)
         plans.append(plan)
@@ -389,27 +421,8 @@ def _plan_return_offline(package: _Package) -> list[_CasePlan]:
 
 
 def _account_preview(session: Session | None, package: _Package) -> list[PackageChange]:
-    assert package.users is not None
-    out = []
-    for account in package.users.accounts:
-        user = (
-            session.scalar(select(m.User).where(m.User.name == account.name)) if session is not None else None
-        )
-        roles = ",".join(sorted(r.value for r in account.roles))
-        after = {"roles": roles, "display_name": account.display_name, "active": account.active}
-        if user is None:
-            out.append(
-                PackageChange("", "account", account.name, f"account {account.name}", "create", None, after)
-            )
-        else:
-            before = {"roles": user.roles, "display_name": user.display_name, "active": user.active}
-            if before != after or user.password_hash != account.password_hash:
-                out.append(
-                    PackageChange(
-                        "", "account", account.name, f"account {account.name}", "update", before, after
-                    )
-                )
-    return out
+    assert package.team is not None
+    return preview_team(session, package.team)
 
 
 # == rubrics brought by packages =====================================================================

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ class PackageSummary:
     members: int
     size: int  # bytes of the .awp file
     exported_at: datetime
+    laptop_codes: dict[str, str] = field(default_factory=dict)  # a checkout: member -> one-time code
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -17,6 +18,14 @@ from .wire import VALUE_MODELS, CaseValue, ConclusionValue, OrgValue, _canon
 
 SYNC_PREFIX = "package:"
 DISABLED_PASSWORD = "!package-reference"  # not an argon2 hash: this account can never log in
+# In the office: what each checkout issued (member keys) and sent (the base of every record).
+CHECKOUT_PREFIX = "checkout:"
+# On a laptop: the office database it was made from, and the team's sealed signing keys.
+LAPTOP_ORIGIN_KEY = "laptop:origin"
+LAPTOP_KEYS_KEY = "laptop:keys"
+# The password "hash" of a laptop account before its first login: the one-time code opens it (never
+# an argon2 hash, so no password verifies against it).
+LAPTOP_CODE_HASH = "!laptop-code"
 
 
 def _setting(session: Session, key: str) -> Any:
@@ -44,6 +53,20 @@ def _ensure_database_id(session: Session) -> str:
         db_id = uuid.uuid4().hex
         _put_setting(session, DATABASE_ID_KEY, db_id)
     return db_id
+
+
+def _digest(value: Any) -> str:
+    """The SHA-256 of a record's value as the package carries it (JSON, sorted keys)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _is_empty(session: Session) -> bool:
+    """A database with no user and no event yet: new, or left by a killed first import."""
+    return (
+        session.scalar(select(m.User.id).limit(1)) is None
+        and session.scalar(select(m.Event.seq).limit(1)) is None
+    )
 
 
 def _sync(session: Session, case_no: str) -> dict[str, Any]:

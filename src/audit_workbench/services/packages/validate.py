@@ -13,7 +13,6 @@ from ...core import audit_rules
 from ...core.datafiles import resources_dir
 from ...core.errors import Refused
 from ...core.materials import MaterialsChecklist, load_materials
-from ...core.policy import Role
 from ...core.rubric import (
     LoadedRubric,
     Rubric,
@@ -25,7 +24,7 @@ from ...core.rubric import (
 from ...core.scoring import (
     IndicatorEntry,
 )
-from .archive import MANIFEST, USERS_MEMBER, _read_archive
+from .archive import MANIFEST, SIGNATURE, TEAM_MEMBER, _read_archive
 from .steps import _Progress
 from .wire import (
     CHECKOUT_STATES,
@@ -41,9 +40,10 @@ from .wire import (
     ReturnCase,
     ReviewValue,
     ScoreValue,
+    SignatureDoc,
     SpecialValue,
+    TeamDoc,
     TeamValue,
-    UsersDoc,
     _files_in,
     _key_ok,
     _parse_json,
@@ -60,10 +60,12 @@ class _Package:
     cases: dict[str, CheckoutCase | ReturnCase]
     rubrics: dict[str, LoadedRubric]
     rubric_bytes: dict[str, bytes]
-    users: UsersDoc | None
+    team: TeamDoc | None  # a checkout: who works on the laptop
     attachments: dict[str, int]  # sha256 -> size
     staging: Path | None
     expanded: int
+    manifest_bytes: bytes = b""  # what a return's signatures sign
+    signature: SignatureDoc | None = None  # a return: its signatures
 
 
 _PARSED: dict[
@@ -149,22 +151,19 @@ def _parse_contents(
         expected.add(entry.member)
     if {e.id for e in manifest.rubrics} != {e.rubric_id for e in manifest.cases}:
         raise _tampered("the rubrics listed are not those of the cases")
-    users: UsersDoc | None = None
+    team: TeamDoc | None = None
     if manifest.kind == "checkout":
-        if USERS_MEMBER not in contents:
-            raise _tampered("a checkout package needs users.json")
-        users = _parse_json(UsersDoc, contents[USERS_MEMBER], USERS_MEMBER)
-        expected.add(USERS_MEMBER)
-        if users is not None and tuple(sorted(a.name for a in users.accounts)) != tuple(
+        if TEAM_MEMBER not in contents:
+            raise _tampered("a checkout package needs team.json")
+        team = _parse_json(TeamDoc, contents[TEAM_MEMBER], TEAM_MEMBER)
+        expected.add(TEAM_MEMBER)
+        if team is not None and tuple(sorted(a.name for a in team.members)) != tuple(
             sorted(manifest.accounts)
         ):
-            raise _tampered("the accounts listed are not those in users.json")
+            raise _tampered("the accounts listed are not the team members in team.json")
     elif manifest.accounts:
         raise _tampered("a return package carries no accounts")
-    extra = sorted(set(contents) - expected)
-    if extra:
-        raise _tampered(f"unexpected member(s) {', '.join(extra[:5])}")
-    package = _Package(manifest, cases, rubrics, rubric_bytes, users, dict(attachments), staging, expanded)
+    package = _Package(manifest, cases, rubrics, rubric_bytes, team, dict(attachments), staging, expanded)
     _validate_values(package)
     return package
 
@@ -281,21 +280,21 @@ def _validate_values(package: _Package) -> None:
             next(e.rubric_id for e in package.manifest.cases if e.case_no == case_no)
         ].rubric
         if isinstance(doc, CheckoutCase):
-            _validate_checkout(doc, rubric, attachments, checklist, package.users, used)
+            _validate_checkout(doc, rubric, attachments, checklist, package.team, used)
             teams.update(r.value.user for r in doc.records if isinstance(r.value, TeamValue))
             for record in doc.records:
                 referenced.update(_users_in(record.value))
         else:
             _validate_return(doc, rubric, attachments, checklist, used)
-    if package.users is not None:
-        # The audit teams' accounts and the names the records mention: no other user's data.
-        accounts = {a.name for a in package.users.accounts}
-        strays = sorted((accounts - teams) | (set(package.users.others) - referenced))
+    if package.team is not None:
+        # The audit teams' members and the names the records mention: no other user.
+        members = {a.name for a in package.team.members}
+        strays = sorted((members - teams) | (set(package.team.others) - referenced - teams))
         if strays:
             raise Refused(
                 "package_accounts",
-                f"users.json holds user(s) not on the audit team or named in a record: {', '.join(strays[:5])}",
-                f"users.json 含有非评审组且未被记录引用的用户：{', '.join(strays[:5])}",
+                f"team.json names user(s) not on the audit team or named in a record: {', '.join(strays[:5])}",
+                f"team.json 含有非评审组且未被记录引用的用户：{', '.join(strays[:5])}",
             )
     unused = sorted(set(attachments) - used)
     if unused:
@@ -307,7 +306,7 @@ def _validate_checkout(
     rubric: Rubric,
     attachments: Mapping[str, int],
     checklist: MaterialsChecklist,
-    users: UsersDoc | None,
+    team_doc: TeamDoc | None,
     used: set[str],
 ) -> None:
     case_no = doc.case_no
@@ -317,11 +316,11 @@ def _validate_checkout(
         raise _bad(case_no, f"state {doc.case.status.value} cannot be taken to a laptop", "bad_state")
     if doc.case.rubric_id != rubric.id:
         raise _bad(case_no, "rubric id mismatch")
-    assert users is not None
-    accounts = {a.name: a for a in users.accounts}
-    known = set(accounts) | set(users.others)
-    if len(known) != len(accounts) + len(users.others):
-        raise _bad(case_no, "users.json names a user twice")
+    assert team_doc is not None
+    members = {a.name for a in team_doc.members}
+    known = members | set(team_doc.others)
+    if len(known) != len(team_doc.members) + len(team_doc.others):
+        raise _bad(case_no, "team.json names a user twice")
     seen: set[str] = set()
     ncs: set[str] = set()
     bonus = 0
@@ -338,7 +337,7 @@ def _validate_checkout(
         _check_value(record.type, record.value, rubric, case_no, attachments, checklist)
         for who in _users_in(record.value):
             if who not in known:
-                raise _bad(case_no, f"user {who!r} is not in users.json")
+                raise _bad(case_no, f"user {who!r} is not in team.json")
         used.update(_files_in(record.value))
         if isinstance(record.value, ScoreValue):
             pass  # checked with the other values above
@@ -354,9 +353,8 @@ def _validate_checkout(
     if sum(t.leader for t in team) != 1:
         raise _bad(case_no, "the audit team needs exactly one leader")
     for member in team:
-        account = accounts.get(member.user)
-        if account is None or Role.auditor not in account.roles:
-            raise _bad(case_no, f"team member {member.user} has no auditor account in the package")
+        if member.user not in known:
+            raise _bad(case_no, f"team member {member.user} is not in team.json")
     try:
         audit_rules.bonus_allowed(rubric, bonus)
     except Refused as exc:
@@ -420,5 +418,18 @@ def _validate_return(
 
 def _load(path: Path, staging: Path | None, steps: _Progress) -> _Package:
     """Read a package and validate all of it (see archive._read_archive and _parse_contents)."""
-    manifest, contents, attachments, expanded = _read_archive(path, staging, steps)
-    return _parse_contents(manifest, contents, attachments, staging, expanded)
+    archive = _read_archive(path, staging, steps)
+    manifest = archive.manifest
+    package = _parse_contents(manifest, archive.contents, archive.attachments, staging, archive.expanded)
+    package.manifest_bytes = archive.manifest_bytes
+    if manifest.kind == "return":
+        if archive.signature is None:
+            raise Refused(
+                "package_unsigned",
+                "the return is not signed by a member of the audit team; export it again on the laptop",
+                "返回的审核包没有评审组成员的签名，请在现场笔记本上重新导出",
+            )
+        package.signature = _parse_json(SignatureDoc, archive.signature, SIGNATURE, "package_signature")
+    elif archive.signature is not None:
+        raise _tampered("a checkout carries no signature")
+    return package

@@ -13,7 +13,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from ...core import creditcode
 from ...core.errors import Refused
-from ...core.policy import Role
 from ...core.rubric import (
     EnterpriseType,
     Grade,
@@ -352,17 +351,52 @@ class ReturnCase(_Wire):
     changes: Annotated[tuple[ReturnRecord, ...], Field(max_length=200_000)]
 
 
-class AccountValue(_Wire):
+B64 = Annotated[str, Field(min_length=4, max_length=256, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+PublicKey = Annotated[str, Field(min_length=44, max_length=44, pattern=r"^[A-Za-z0-9+/]{43}=$")]
+
+
+class WrappedKey(_Wire):
+    """A member's private signing key sealed with the one-time laptop code (core.memberkeys)."""
+
+    format: Literal["aw-key-1"]
+    kdf: Literal["scrypt"]
+    n: Annotated[int, Field(ge=2, le=2**20)]
+    r: Annotated[int, Field(ge=1, le=32)]
+    p: Annotated[int, Field(ge=1, le=16)]
+    salt: B64
+    nonce: B64
+    sealed: B64
+
+
+class TeamMemberValue(_Wire):
+    """A team member who may work on the laptop: a name and a sealed key, never an office account."""
+
     name: UserName
     display_name: Annotated[str, Field(max_length=128)]
-    password_hash: Annotated[str, Field(max_length=255, pattern=r"^\$argon2(id|i|d)\$")]
-    roles: Annotated[tuple[Role, ...], Field(min_length=1, max_length=8)]
-    active: bool  # an account closed in the office stays closed on the laptop
+    public_key: PublicKey
+    wrapped_key: WrappedKey
 
 
-class UsersDoc(_Wire):
-    accounts: Annotated[tuple[AccountValue, ...], Field(max_length=1000)]
-    others: Annotated[tuple[UserName, ...], Field(max_length=10_000)]  # names only: no other data
+class TeamDoc(_Wire):
+    """(checkout only) Who works on the laptop, and who else the records name (names only)."""
+
+    members: Annotated[tuple[TeamMemberValue, ...], Field(max_length=1000)]
+    others: Annotated[tuple[UserName, ...], Field(max_length=10_000)]
+
+
+class SignatureEntry(_Wire):
+    """A team member's Ed25519 signature of the manifest, with the key issued for one checkout."""
+
+    checkout: Hex32
+    signer: UserName
+    public_key: PublicKey
+    signature: Annotated[str, Field(min_length=88, max_length=88, pattern=r"^[A-Za-z0-9+/]{86}==$")]
+
+
+class SignatureDoc(_Wire):
+    """(return only) signature.json: one signature per checkout the return's cases came out with."""
+
+    signatures: Annotated[tuple[SignatureEntry, ...], Field(min_length=1, max_length=1000)]
 
 
 class MemberEntry(_Wire):
@@ -394,7 +428,7 @@ class Exporter(_Wire):
 
 class Manifest(_Wire):
     format: Literal["audit-workbench-package"]
-    format_version: Literal[1]
+    format_version: Literal[2]
     package_id: Hex32
     kind: Literal["checkout", "return"]
     exported_at: AwareDatetime
