@@ -101,6 +101,10 @@
         <source>正在创建示例数据…</source>
         <translation>Creating the demo data…</translation>
     </message>
+    <message>
+        <source>正在导入审核包…</source>
+        <translation>Importing the audit package…</translation>
+    </message>
 </context>
 <context>
     <name>ApplicationTab</name>
@@ -1106,6 +1110,14 @@ Create it now?</translation>
         <translation>Create an empty database with its first administrator</translation>
     </message>
     <message>
+        <source>用办公室导出的审核包创建现场笔记本数据库（评审组成员以一次性代码首次登录）</source>
+        <translation>Create an on-site laptop database from an audit package the office exported (team members log in first with their one-time code)</translation>
+    </message>
+    <message>
+        <source>选择审核包…</source>
+        <translation>Choose audit package…</translation>
+    </message>
+    <message>
         <source>至少 {n} 个字符</source>
         <translation>At least {n} characters</translation>
     </message>
@@ -1124,6 +1136,10 @@ Create it now?</translation>
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>选择审核包</source>
+        <translation>Choose an audit package</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1539,80 @@ Create it now?</translation>
     </message>
 </context>
 <context>
+    <name>LaptopCodesDialog</name>
+    <message>
+        <source>一次性笔记本代码</source>
+        <translation>One-time laptop codes</translation>
+    </message>
+    <message>
+        <source>请将每位评审组成员的一次性代码交给本人（打印或抄写）。代码只显示这一次，办公室不保存。成员在现场笔记本上首次登录时以代码作为密码，并设置本机密码；评审结果用其签名带回。</source>
+        <translation>Give each audit team member their own one-time code (print it or write it down). The codes are shown only now; the office keeps none of them. On the laptop a member&apos;s first login uses the code as the password and sets the laptop password; the results come back signed with it.</translation>
+    </message>
+    <message>
+        <source>评审组成员</source>
+        <translation>Team member</translation>
+    </message>
+    <message>
+        <source>一次性代码</source>
+        <translation>One-time code</translation>
+    </message>
+    <message>
+        <source>复制全部</source>
+        <translation>Copy all</translation>
+    </message>
+    <message>
+        <source>已交给各成员</source>
+        <translation>Handed to the members</translation>
+    </message>
+</context>
+<context>
+    <name>LaptopPasswordDialog</name>
+    <message>
+        <source>设置本机密码</source>
+        <translation>Set the laptop password</translation>
+    </message>
+    <message>
+        <source>输入本机密码</source>
+        <translation>Laptop password</translation>
+    </message>
+    <message>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>本机密码</source>
+        <translation>Laptop password</translation>
+    </message>
+    <message>
+        <source>至少 {n} 个字符</source>
+        <translation>at least {n} characters</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>本机密码至少需要 {n} 个字符</source>
+        <translation>The laptop password needs at least {n} characters</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+    <message>
+        <source>带回办公室的评审结果将用您的签名密钥签署。请输入本机密码。</source>
+        <translation>The results going back to the office are signed with your signing key. Enter your laptop password.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>登录 — 售后服务认证工作台</source>
@@ -1766,16 +1856,8 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>Export cases as an audit package (.awp) to audit offline on a laptop; on the laptop, export the results</translation>
     </message>
     <message>
-        <source>只有受理人员和评审员可以带出案件</source>
-        <translation>Only clerks and auditors can take cases out</translation>
-    </message>
-    <message>
         <source>导入审核包：预览更改和冲突，再一次性导入</source>
         <translation>Import an audit package: preview its changes and conflicts, then import all at once</translation>
-    </message>
-    <message>
-        <source>只有受理人员、评审员和系统管理员可以导入审核包</source>
-        <translation>Only clerks, auditors and administrators can import audit packages</translation>
     </message>
     <message>
         <source>保存审核包</source>
@@ -1790,10 +1872,10 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>Cannot export the audit package</translation>
     </message>
     <message>
-        <source>已将 {n} 个案件（{cases}）写入 {file}，含 {accounts} 个评审组账户和 {attachments} 个附件。
-请将此文件复制到现场笔记本，在那里通过“文件 › 带回评审结果…”导入。</source>
-        <translation>{n} case(s) ({cases}) written to {file}, with {accounts} audit team account(s) and {attachments} attachment(s).
-Copy this file to the audit laptop and import it there with File › Bring results back….</translation>
+        <source>已将 {n} 个案件（{cases}）写入 {file}，含 {accounts} 位评审组成员的签名密钥和 {attachments} 个附件。
+请将此文件复制到现场笔记本，在那里通过“文件 › 带回评审结果…”导入；成员以一次性代码首次登录。</source>
+        <translation>Wrote {n} case(s) ({cases}) to {file}, with the signing keys of {accounts} team member(s) and {attachments} attachment(s).
+Copy this file to the on-site laptop and import it there with File › Bring results back…; members log in first with their one-time code.</translation>
     </message>
     <message>
         <source>已将 {n} 个案件（{cases}）的评审结果写入 {file}。

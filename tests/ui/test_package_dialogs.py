@@ -7,6 +7,7 @@ by what the user would do (tick, choose, click), so nothing blocks.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from audit_workbench.services import Services
+from audit_workbench.services import Actor, Services
 from audit_workbench.services.packages import PackageChange, export_package, import_package
 from audit_workbench.ui import workers
 from audit_workbench.ui.context import UiContext
@@ -26,9 +27,11 @@ from audit_workbench.ui.dialogs.packages import (
     exportable_cases,
     record_label,
 )
+from audit_workbench.ui.dialogs.packages.laptop import LaptopCodesDialog, LaptopPasswordDialog
 from audit_workbench.ui.main_window import MainWindow
 
-from ..conftest import PASSWORD, CaseMaker, Clock, Team, dump
+from ..conftest import CaseMaker, Clock, Team, dump
+from ..services.package_helpers import LAPTOP_PASSWORD
 
 pytestmark = [pytest.mark.gui, pytest.mark.sqlite_only]
 
@@ -92,9 +95,24 @@ def _take_out_through_the_window(
 
 def _laptop(path: Path, tmp_path: Path, clock: Clock) -> Services:
     laptop_db = tmp_path / "laptop" / "workbench.sqlite3"
-    result = import_package(laptop_db, path, actor_name="leader", clock=clock)
+    result = import_package(laptop_db, path, clock=clock)  # a new laptop database: no one to ask yet
     assert result.database_created
     return Services.open(laptop_db, clock=clock)
+
+
+@pytest.fixture(autouse=True)
+def codes_shown(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
+    """LaptopCodesDialog.present: the codes the office window showed, instead of a modal dialog."""
+    shown: list[dict[str, str]] = []
+    monkeypatch.setattr(
+        LaptopCodesDialog, "present", classmethod(lambda cls, codes, parent=None: shown.append(dict(codes)))
+    )
+    return shown
+
+
+def _leader_on(laptop: Services, codes_shown: list[dict[str, str]]) -> Actor:
+    """The team leader's first login on the laptop, with the code the office window showed."""
+    return laptop.users.login("leader", codes_shown[-1]["leader"], new_password=LAPTOP_PASSWORD)
 
 
 @pytest.fixture
@@ -148,16 +166,21 @@ def test_the_case_choice_lists_what_this_user_may_take_out(  # type: ignore[no-u
 
 
 def test_the_entries_are_disabled_with_the_reason_for_others(qtbot, ui_context, team) -> None:  # type: ignore[no-untyped-def]
+    """The entries ask the policy table: clerks and auditors take cases out; only the audit team
+    (auditors) brings packages in; committee members and administrators do neither."""
     committee = _window(qtbot, ui_context, team.committee)
     take, bring = committee.package_actions.take_action, committee.package_actions.bring_action
-    assert not take.isEnabled() and take.toolTip() == "只有受理人员和评审员可以带出案件"
-    assert not bring.isEnabled() and bring.toolTip() == "只有受理人员、评审员和系统管理员可以导入审核包"
+    assert not take.isEnabled() and take.toolTip() == "只有评审员 / 受理人员可以将案件带到现场笔记本"
+    assert not bring.isEnabled() and bring.toolTip() == "只有评审员可以导入现场评审结果"
     clerk = _window(qtbot, ui_context, team.clerk)
-    assert clerk.package_actions.take_action.isEnabled() and clerk.package_actions.bring_action.isEnabled()
-    admin = _window(qtbot, ui_context, team.admin)
     assert (
-        not admin.package_actions.take_action.isEnabled() and admin.package_actions.bring_action.isEnabled()
+        clerk.package_actions.take_action.isEnabled() and not clerk.package_actions.bring_action.isEnabled()
     )
+    leader = _window(qtbot, ui_context, team.leader)
+    assert leader.package_actions.take_action.isEnabled() and leader.package_actions.bring_action.isEnabled()
+    admin = _window(qtbot, ui_context, team.admin)
+    assert not admin.package_actions.take_action.isEnabled()
+    assert not admin.package_actions.bring_action.isEnabled()
     menu = [a.text() for a in clerk.menuBar().actions()[0].menu().actions() if not a.isSeparator()]
     assert menu.index("带到现场笔记本(&T)…") < menu.index("带回评审结果(&B)…") < menu.index("退出(&Q)")
 
@@ -166,10 +189,20 @@ def test_the_entries_are_disabled_with_the_reason_for_others(qtbot, ui_context, 
 
 
 def test_office_to_laptop_and_back_through_the_window(  # type: ignore[no-untyped-def]
-    qtbot, qtmodeltester, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock
+    qtbot,
+    qtmodeltester,
+    monkeypatch,
+    messages,
+    services,
+    team,
+    ui_context,
+    on_site,
+    tmp_path,
+    clock,
+    codes_shown,
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     office.show_page("cases")
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     assert checkout.is_file()
@@ -181,12 +214,14 @@ def test_office_to_laptop_and_back_through_the_window(  # type: ignore[no-untype
 
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         laptop.audits.set_points(leader, case_no, "1.3", "1")
         laptop.audits.set_note(leader, case_no, "1.3", "现场核实服务记录")
         back = tmp_path / "results.awp"
-        assert export_package(laptop, leader, [case_no], back).kind == "return"
+        assert (
+            export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD).kind == "return"
+        )
     finally:
         laptop.close()
 
@@ -223,18 +258,18 @@ def test_office_to_laptop_and_back_through_the_window(  # type: ignore[no-untype
 
 
 def test_a_conflict_shows_both_values_and_taking_the_package_applies_it(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock
+    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, codes_shown
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         laptop.audits.set_points(leader, case_no, "1.3", "1")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     services.audits.set_points(team.member, case_no, "1.1", "0.5")  # the office edits the same score
@@ -267,17 +302,17 @@ def test_a_conflict_shows_both_values_and_taking_the_package_applies_it(  # type
 
 
 def test_a_conflict_arising_after_the_preview_refuses_and_shows_the_preview_again(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock
+    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, codes_shown
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
 
@@ -298,17 +333,17 @@ def test_a_conflict_arising_after_the_preview_refuses_and_shows_the_preview_agai
 
 
 def test_a_conflict_that_cannot_be_chosen_blocks_the_import(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, db_path
+    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, codes_shown, db_path
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.3", "1")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     services.cases.withdraw(team.clerk, case_no, "申请方撤回")  # the office moved the case on
@@ -330,17 +365,17 @@ def test_a_conflict_that_cannot_be_chosen_blocks_the_import(  # type: ignore[no-
 
 
 def test_a_damaged_package_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, db_path
+    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, codes_shown, db_path
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     damaged = tmp_path / "damaged.awp"
@@ -361,17 +396,17 @@ def test_a_damaged_package_is_refused_and_changes_nothing(  # type: ignore[no-un
 
 
 def test_cancelling_the_preview_imports_nothing(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, db_path
+    qtbot, monkeypatch, messages, services, team, ui_context, on_site, tmp_path, clock, codes_shown, db_path
 ) -> None:
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
     laptop = _laptop(checkout, tmp_path, clock)
     try:
-        leader = laptop.users.login("leader", PASSWORD)
+        leader = _leader_on(laptop, codes_shown)
         laptop.audits.set_points(leader, case_no, "1.1", "2.5")
         back = tmp_path / "results.awp"
-        export_package(laptop, leader, [case_no], back)
+        export_package(laptop, leader, [case_no], back, signing_password=LAPTOP_PASSWORD)
     finally:
         laptop.close()
     before = dump(db_path)
@@ -387,31 +422,45 @@ def test_cancelling_the_preview_imports_nothing(  # type: ignore[no-untyped-def]
 
 
 def test_on_the_laptop_the_checkout_comes_in_and_the_results_go_back(  # type: ignore[no-untyped-def]
-    qtbot, monkeypatch, messages, team, ui_context, on_site, tmp_path, clock
+    qtbot, monkeypatch, messages, team, ui_context, on_site, tmp_path, clock, codes_shown
 ) -> None:
-    """The same entries on the laptop: its administrator brings the checkout into a laptop database
-    made in the window, and the leader sends the results of the case concluded there back."""
+    """The laptop in the window: its database made from the checkout at the first start, the
+    leader's first login with the one-time code (and the laptop password set in a dialog), and the
+    results of the case concluded there exported, signed with the laptop password."""
+    from audit_workbench.ui.app import _create_database
+    from audit_workbench.ui.dialogs.database import NewDatabase
+    from audit_workbench.ui.dialogs.login import LoginDialog
+
     case_no = on_site
-    office = _window(qtbot, ui_context, team.clerk)
+    office = _window(qtbot, ui_context, team.leader)
     checkout = _take_out_through_the_window(office, monkeypatch, case_no, tmp_path)
-    laptop = Services.open(tmp_path / "laptop.sqlite3", clock=clock)
+    (codes,) = codes_shown  # the office window showed the codes once
+    assert set(codes) == {"leader", "member"}
+    assert "一次性代码" in messages.informations[-1][1]
+
+    laptop_db = tmp_path / "laptop.sqlite3"
+    _create_database(str(laptop_db), NewDatabase(False, package=checkout))  # the first start's choice
+    laptop = Services.open(laptop_db, clock=clock)
     try:
-        laptop.users.create_first_admin("laptop-admin", PASSWORD)
-        window = MainWindow(UiContext(laptop, laptop.users.login("laptop-admin", PASSWORD)), "laptop")
-        qtbot.addWidget(window)
-        seen: list[PackagePreviewDialog] = []
-        _answer_files(monkeypatch, open_=checkout)
-        _user_previews(monkeypatch, seen)
-        window.package_actions.bring_action.trigger()
-        (dialog,) = seen
-        assert dialog.windowTitle() == "导入带出的案件 — 现场.awp"
-        labels = [dialog.changes_model.index(n, 1).data() for n in range(dialog.changes_model.rowCount())]
-        assert f"案件 {case_no}" in labels and "账户 leader" in labels
-        assert "已导入 1 个案件" in messages.informations[-1][1]
         assert laptop.cases.get(case_no).status == "onsite_audit"
 
-        leader = laptop.users.login("leader", PASSWORD)  # the office password works offline
-        window.set_actor(leader)
+        asked: list[str] = []
+
+        def set_password(cls, user: str, message: str, parent=None) -> str:  # type: ignore[no-untyped-def]
+            asked.append(message)
+            return LAPTOP_PASSWORD
+
+        monkeypatch.setattr(LaptopPasswordDialog, "ask_new", classmethod(set_password))
+        login = LoginDialog(laptop, "zh", "leader")
+        qtbot.addWidget(login)
+        login.password_edit.setText(codes["leader"].lower())  # typed as it comes, in lower case
+        login.buttons.accepted.emit()
+        assert login.actor is not None and login.actor.name == "leader"
+        assert asked and "本机密码" in asked[0]
+        leader = laptop.users.login("leader", LAPTOP_PASSWORD)  # from now on, the laptop password
+
+        window = MainWindow(UiContext(laptop, leader), "laptop")
+        qtbot.addWidget(window)
         rubric = laptop.rubrics.get(laptop.cases.get(case_no).rubric_id).rubric
         for _, indicator in rubric.indicators():
             laptop.audits.set_points(leader, case_no, indicator.code, indicator.max_points)
@@ -420,10 +469,7 @@ def test_on_the_laptop_the_checkout_comes_in_and_the_results_go_back(  # type: i
         assert [c.case_no for c in exportable_cases(window.context, include_concluded=True)] == [case_no]
 
         # a refused export says why, and writes nothing
-        ticked: list[ExportCasesDialog] = []
-
         def tick_concluded(self: ExportCasesDialog) -> int:
-            ticked.append(self)
             self.concluded_check.setChecked(True)
             self.model.set_checked([case_no])
             self.ok_button.click()
@@ -435,10 +481,19 @@ def test_on_the_laptop_the_checkout_comes_in_and_the_results_go_back(  # type: i
         assert messages.warnings[-1][0] == "无法导出审核包" and "不存在" in messages.warnings[-1][1]
         assert not (tmp_path / "no-such-folder").exists()
 
+        # the results are signed: the laptop password is asked for, a wrong one is refused
+        answers = iter(["not the password", LAPTOP_PASSWORD])
+        monkeypatch.setattr(
+            LaptopPasswordDialog, "ask_signing", classmethod(lambda cls, user, parent=None: next(answers))
+        )
         _answer_files(monkeypatch, save=tmp_path / "back.awp")
+        window.package_actions.take_action.trigger()
+        assert messages.warnings[-1][0] == "无法导出审核包" and "签名密钥" in messages.warnings[-1][1]
+        assert not (tmp_path / "back.awp").exists()
         window.package_actions.take_action.trigger()
         summary = window.package_actions.last_summary
         assert summary is not None and summary.kind == "return" and summary.cases == (case_no,)
+        assert "signature.json" in zipfile.ZipFile(tmp_path / "back.awp").namelist()
         assert "带回办公室" in messages.informations[-1][1]
     finally:
         laptop.close()
@@ -450,7 +505,7 @@ def test_export_and_preview_run_off_the_gui_thread(  # type: ignore[no-untyped-d
     runner = workers.TaskRunner()
     workers.use_runner(runner)
     try:
-        office = _window(qtbot, ui_context, team.clerk)
+        office = _window(qtbot, ui_context, team.leader)
         _user_ticks(monkeypatch, [on_site], [])
         _answer_files(monkeypatch, save=tmp_path / "threaded.awp")
         office.package_actions.take_action.trigger()

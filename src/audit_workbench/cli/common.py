@@ -96,7 +96,7 @@ class Context:
         try:
             actor = users.login(name, password)
         except Refused as exc:
-            if exc.code != "new_password_required":
+            if exc.code not in ("new_password_required", "laptop_password_required"):
                 raise
             # a laptop's first login with the one-time code: the laptop password is set now
             print(exc.message(), file=sys.stderr)

@@ -191,6 +191,9 @@ def _create_database(db: str | None, choice: NewDatabase) -> None:
     """Build the new database whole (services.setup) — nothing is left behind if it fails."""
     from ..services import setup
 
+    if choice.package is not None:
+        _laptop_from_package(db, choice.package)
+        return
     if not choice.demo:
         setup.create_with_admin(db, choice.admin_name, choice.admin_password)
         return
@@ -217,11 +220,42 @@ def _create_database(db: str | None, choice: NewDatabase) -> None:
         raise failure[0]
 
 
+def _laptop_from_package(db: str | None, package: Path) -> None:
+    """A new laptop database made by importing the office's checkout (it has no user to ask yet)."""
+    from ..services.packages import import_package
+
+    loop = QEventLoop()
+    failure: list[BaseException] = []
+
+    def work(progress: workers.Progress, cancel: threading.Event) -> None:
+        progress(0, 0)
+        import_package(database_location(db), package)
+
+    def failed(exc: BaseException) -> None:
+        failure.append(exc)
+        loop.quit()
+
+    task = workers.runner().run(
+        work,
+        lambda _: loop.quit(),
+        label=QCoreApplication.translate("App", "正在导入审核包…"),
+        on_failed=failed,
+    )
+    if not task.done:
+        loop.exec()
+    if failure:
+        raise failure[0]
+
+
 def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
     body = str(services.settings.get("body_name"))
     password = os.environ.get(PASSWORD_ENV)
     if user and password is not None:
-        return services.users.login(user, password)  # a refusal ends the start with exit code 2
+        # a refusal ends the start with exit code 2; a laptop's first login with a one-time code sets
+        # the laptop password from $AUDIT_WORKBENCH_NEW_PASSWORD
+        return services.users.login(
+            user, password, new_password=os.environ.get("AUDIT_WORKBENCH_NEW_PASSWORD")
+        )
     from .dialogs.login import LoginDialog
 
     return LoginDialog.ask(services, lang, user or "", body)

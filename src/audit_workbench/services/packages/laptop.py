@@ -138,16 +138,19 @@ def first_login(
     if not opened:
         return False
     has_password = user.password_hash not in (LAPTOP_CODE_HASH, DISABLED_PASSWORD)
+    if new_password is None and has_password:
+        raise Refused(
+            "laptop_password_required",
+            "your one-time code brings a new signing key: give your laptop password to keep it "
+            "($AUDIT_WORKBENCH_NEW_PASSWORD or the prompt)",
+            "一次性代码带来新的签名密钥：请输入本机密码以保存",
+        )
     if new_password is None:
         raise Refused(
             "new_password_required",
             "first login on this laptop with your one-time code: set your laptop password "
-            "($AUDIT_WORKBENCH_NEW_PASSWORD or the prompt)"
-            if not has_password
-            else "your one-time code brings a new signing key: give your laptop password to keep it",
-            "首次在本笔记本上使用一次性代码登录：请设置本机密码"
-            if not has_password
-            else "请输入本机密码以保存新的签名密钥",
+            "($AUDIT_WORKBENCH_NEW_PASSWORD or the prompt)",
+            "首次在本笔记本上使用一次性代码登录：请设置本机密码",
         )
     if memberkeys.normalize_code(new_password) == code:
         raise Refused(

@@ -317,7 +317,8 @@ def _plan_return(
         concludes = any(
             a.type == "case" and a.value.status == CaseState.committee_review.value for a in plan.actions
         )
-        signer_allowed(session, case, signed.signer, concludes)
+        laptop_state = next(c.value.status for c in doc.changes if c.type == "case" and c.value is not None)
+        signer_allowed(session, case, signed.signer, laptop_state, concludes)
         if not plan.conflicts:
             _check_final(plan, case, rows, package.rubrics[entry.rubric_id].rubric)
         plans.append(plan)

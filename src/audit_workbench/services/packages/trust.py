@@ -129,14 +129,17 @@ def _check_bases(doc: ReturnCase, sent: Mapping[str, Any]) -> None:
         )
 
 
-def signer_allowed(session: Session, case: m.Case, signer: str, concludes: bool) -> None:
+def signer_allowed(
+    session: Session, case: m.Case, signer: str, laptop_state: CaseState, concludes: bool
+) -> None:
     """The policy table asked about the member who signed: still on the case's team here, with the
-    auditor role (`export_return`), and its team leader when the return concludes (`conclude`)."""
+    auditor role (`export_return` in the state the case had on the laptop), and its team leader when
+    the return concludes (`conclude`)."""
     user = session.scalar(select(m.User).where(m.User.name == signer))
     roles = stored_roles(signer, user.roles if user else None, bool(user and user.active))
     assert user is not None
     rel = relation(session, case, user.id)
-    require(Action.export_return, roles, CaseState(case.status), rel)
+    require(Action.export_return, roles, laptop_state, rel)
     if concludes:
         require(Action.conclude, roles, CaseState.onsite_audit, rel)
 

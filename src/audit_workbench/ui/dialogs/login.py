@@ -82,7 +82,21 @@ class LoginDialog(QDialog):
             self._show_error(self.tr("请输入用户名"))
             return
         try:
-            self.actor = self.services.users.login(name, self.password_edit.text())
+            try:
+                self.actor = self.services.users.login(name, self.password_edit.text())
+            except Refused as exc:
+                if exc.code not in ("new_password_required", "laptop_password_required"):
+                    raise
+                # a laptop's first login with a one-time code: the laptop password, then in
+                from .packages.laptop import LaptopPasswordDialog
+
+                if exc.code == "new_password_required":
+                    laptop = LaptopPasswordDialog.ask_new(name, exc.message(self.lang), self)
+                else:
+                    laptop = LaptopPasswordDialog.ask_keep(name, exc.message(self.lang), self)
+                if laptop is None:
+                    return
+                self.actor = self.services.users.login(name, self.password_edit.text(), new_password=laptop)
         except Refused as exc:
             self._show_error(exc.message(self.lang))
             self.password_edit.clear()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.errors import Refused
-from ....core.policy import Role
+from ....core.policy import Action
 from ... import workers
 from ...context import Messages, UiContext
 from ...widgets.common import SP, std_icon
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     )
 
 from .choose import ExportCasesDialog
+from .laptop import LaptopCodesDialog, LaptopPasswordDialog
 from .preview import PackagePreviewDialog
 from .records import _listed
 
@@ -88,29 +89,30 @@ class PackageActions(QObject):
         return self.window.context  # type: ignore[attr-defined,no-any-return]
 
     def show_user(self) -> None:
-        """Taking cases out is for clerks and auditors (the service checks each case); bringing a
-        package in also for administrators (a new laptop database has only its administrator, who
-        brings the cases in before the auditors log in). Others see the entries disabled, with why."""
+        """The policy table's package actions, for this user's roles (the service checks each case):
+        a clerk or an auditor takes cases out (`export_checkout`), an auditor of the team exports the
+        results on the laptop and brings them in (`export_return`, `import_return`,
+        `import_checkout`). Others see the entries disabled, with the table's reason."""
         context = self.context
-        handles_cases = context.has_role(Role.clerk) or context.has_role(Role.auditor)
         entries = (
             (
                 self.take_action,
-                handles_cases,
+                (Action.export_checkout, Action.export_return),
                 self.tr("将案件导出为审核包（.awp），在现场笔记本上离线评审；在笔记本上则导出评审结果"),
-                self.tr("只有受理人员和评审员可以带出案件"),
             ),
             (
                 self.bring_action,
-                handles_cases or context.has_role(Role.admin),
+                (Action.import_return, Action.import_checkout),
                 self.tr("导入审核包：预览更改和冲突，再一次性导入"),
-                self.tr("只有受理人员、评审员和系统管理员可以导入审核包"),
             ),
         )
-        for action, allowed, tip, reason in entries:
+        for action, allowed_by, tip in entries:
+            reasons = [context.explain(a) for a in allowed_by]
+            allowed = any(r is None for r in reasons)
+            reason = tip if allowed else str(reasons[0])
             action.setEnabled(allowed)
-            action.setToolTip(tip if allowed else reason)
-            action.setStatusTip(tip if allowed else reason)
+            action.setToolTip(reason)
+            action.setStatusTip(reason)
 
     # -- 带到现场笔记本 --------------------------------------------------------------------------------
     def take_to_laptop(self) -> None:
@@ -126,30 +128,52 @@ class PackageActions(QObject):
             return
         chosen, path = path, with_awp_suffix(path)
         replace = chosen == path  # the dialog asked before replacing that name, not one with .awp added
+        self.export(case_nos, path, force=replace)
+
+    def export(
+        self, case_nos: list[str], path: Path, signing_password: str | None = None, *, force: bool = False
+    ) -> None:
+        """Write the package in the background. On a laptop the results are signed: the first try
+        finds out, and the member's laptop password is asked for then."""
+        context = self.context
         services, actor = context.services, context.actor
         from ....services.packages import export_package
 
         def work(progress: workers.Progress, cancel: threading.Event) -> PackageSummary:
             progress(0, 0)
             return export_package(
-                services, actor, case_nos, path, progress=_reporting(progress), cancel=cancel, force=replace
+                services,
+                actor,
+                case_nos,
+                path,
+                signing_password=signing_password,
+                progress=_reporting(progress),
+                cancel=cancel,
+                force=force,
             )
 
+        fail = self._failure(self.tr("无法导出审核包"))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, Refused) and exc.code == "signing_password_required":
+                password = LaptopPasswordDialog.ask_signing(actor.name, self.window)
+                if password is not None:
+                    self.export(case_nos, path, password, force=force)
+                return
+            fail(exc)
+
         workers.runner().run(
-            work,
-            self._exported,
-            label=self.tr("正在导出审核包…"),
-            parent=window,
-            on_failed=self._failure(self.tr("无法导出审核包")),
+            work, self._exported, label=self.tr("正在导出审核包…"), parent=self.window, on_failed=failed
         )
 
     def _exported(self, summary: PackageSummary) -> None:
         self.last_summary = summary
         cases = _listed(self.context, summary.cases)
         if summary.kind == "checkout":
+            LaptopCodesDialog.present(summary.laptop_codes, self.window)  # shown this once only
             text = self.tr(
-                "已将 {n} 个案件（{cases}）写入 {file}，含 {accounts} 个评审组账户和 {attachments} 个附件。\n"
-                "请将此文件复制到现场笔记本，在那里通过“文件 › 带回评审结果…”导入。"
+                "已将 {n} 个案件（{cases}）写入 {file}，含 {accounts} 位评审组成员的签名密钥和 {attachments} 个附件。\n"
+                "请将此文件复制到现场笔记本，在那里通过“文件 › 带回评审结果…”导入；成员以一次性代码首次登录。"
             ).format(
                 n=len(summary.cases),
                 cases=cases,
@@ -201,7 +225,7 @@ class PackageActions(QObject):
 
         context = self.context
         services = context.services
-        db, rubrics, actor_name = services.db.url, services.rubrics, context.actor.name
+        db, rubrics, actor = services.db.url, services.rubrics, context.actor
         resolve = dict(resolve)
 
         def work(progress: workers.Progress, cancel: threading.Event) -> ImportResult:
@@ -209,7 +233,7 @@ class PackageActions(QObject):
             return import_package(
                 db,
                 path,
-                actor_name=actor_name,
+                actor=actor,
                 resolve=resolve,
                 rubrics=rubrics,
                 clock=services.now,
