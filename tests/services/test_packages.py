@@ -38,6 +38,7 @@ from audit_workbench.services.packages import (
 from audit_workbench.services.packages import apply as pk_apply
 from audit_workbench.services.packages import archive as pk_archive
 from audit_workbench.services.packages import store as pk_store
+from audit_workbench.storage.staging import staging_root
 
 from ..conftest import PASSWORD, CaseMaker, Clock, Team, dump
 from .package_helpers import (
@@ -89,6 +90,7 @@ def refused(code: str | tuple[str, ...], db: Path, call: Callable[[], object]) -
         assert files_under(attachments_folder(db)) == []
     staging = Path(tempfile.gettempdir())
     assert files_under(staging) == [], "a refused import left staged files behind"
+    assert files_under(staging_root(db)) == [], "a refused import left its staging folder behind"
     return info.value
 
 

@@ -103,6 +103,11 @@ class Services:
 
     @classmethod
     def open(cls, db: str | Path | None = None, **kwargs: Any) -> Services:
+        """The services over the database at `db` (opened, migrated), at the start of the program:
+        staging folders that killed imports left beside it are removed first."""
+        from ..storage.staging import staging_root, sweep
+
+        sweep(staging_root(db))
         return cls(open_database(db), **kwargs)
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ from ...core.rubric import (
 )
 from ...storage.db import Database, open_database
 from ...storage.db import exists as database_exists
+from ...storage.staging import staging_area, staging_root, sweep
 from ..base import SYSTEM, Actor, Services
 from ..certificates import DATABASE_ID_KEY
 from .apply import _apply_checkout, _apply_return, _Files, _NewTarget
@@ -149,83 +150,90 @@ def import_package(
         raise Refused(
             "bad_value", "a conflict is resolved with office or package", "冲突只能选择本库或审核包"
         )
-    with tempfile.TemporaryDirectory(prefix="awp-import-") as staging:
-        package = _load(Path(path), Path(staging), steps)
-        manifest = package.manifest
-        created = not database_exists(db)
-        if created and manifest.kind == "return":
-            raise Refused(
-                "package_needs_database",
-                "a return package goes into the office database the cases came from, which must exist",
-                "返回的审核包只能导入案件来源的办公室数据库",
-            )
-        if created:
-            _check_rubrics(package, registry, None)  # refuse before making anything
-        steps.add(len(package.cases))
-        target = _NewTarget(db) if created else None
-        files = _Files()
-        database: Database | None = None
-        try:
-            database = open_database(db)
-            services = Services(database, rubrics=registry, clock=clock)
-            with database.reading() as session:
-                fresh = created or _is_empty(session)
-            if not fresh and actor is None:
+    created = not database_exists(db)
+    target = _NewTarget(db) if created else None  # noted before anything, the staging folder too, is made
+    root = staging_root(db)
+    sweep(root)  # what killed imports left
+    try:
+        with staging_area(root) as staging:
+            package = _load(Path(path), staging, steps)
+            manifest = package.manifest
+            if created and manifest.kind == "return":
                 raise Refused(
-                    "login_required",
-                    "log in to import a package into this database (--user NAME)",
-                    "导入审核包需要先登录（--user 用户名）",
+                    "package_needs_database",
+                    "a return package goes into the office database the cases came from, which must exist",
+                    "返回的审核包只能导入案件来源的办公室数据库",
                 )
-            with services.tx(SYSTEM if fresh or actor is None else actor) as tx:
-                if fresh and not _is_empty(tx.session):  # pragma: no cover - someone wrote meanwhile
-                    raise Refused("conflict", "the database changed while importing; import again")
-                if not fresh:
-                    assert actor is not None
-                    admit_importer(tx.session, actor, package)
-                resolved: list[str] = []
-                if manifest.kind == "checkout":
-                    lacking = _check_rubrics(package, registry, tx.session)
-                    plans = _plan_checkout(tx.session, package)
-                    changes, added = _apply_checkout(tx, package, plans, lacking, files, steps)
-                else:
-                    plans = _plan_return(tx.session, package, resolve or {}, lock=True)
-                    conflicts = [c for p in plans for c in p.conflicts]
-                    if conflicts:
-                        raise PackageConflicts(conflicts)
-                    resolved = [r for p in plans for r in p.resolved]
-                    changes, added = _apply_return(tx, package, plans, files, steps)
-                unchanged = sum(p.unchanged for p in plans)
-                steps.check()  # the last moment to cancel: nothing is committed yet
-                tx.record(
-                    "package.import",
-                    "package",
-                    manifest.package_id,
-                    after={
-                        "kind": manifest.kind,
-                        "file": Path(path).name,
-                        "from": manifest.source_database,
-                        "exported_by": manifest.exported_by.name,
-                        "exported_at": manifest.exported_at,
-                        "cases": list(package.cases),
-                        "changes": len(changes),
-                        "unchanged": unchanged,
-                        "attachments_added": added,
-                        "resolved": resolved,
-                        "database_created": created,
-                        "signed_by": sorted({p.signer for p in plans if p.signer}),
-                    },
-                )
-        except BaseException:
-            files.rollback()
-            if database is not None:
-                database.dispose()
-                database = None
-            if target is not None:
-                target.remove()
-            raise
-        finally:
-            if database is not None:
-                database.dispose()
+            if created:
+                _check_rubrics(package, registry, None)  # refuse before making anything
+            steps.add(len(package.cases))
+            files = _Files()
+            database: Database | None = None
+            try:
+                database = open_database(db)
+                services = Services(database, rubrics=registry, clock=clock)
+                with database.reading() as session:
+                    fresh = created or _is_empty(session)
+                if not fresh and actor is None:
+                    raise Refused(
+                        "login_required",
+                        "log in to import a package into this database (--user NAME)",
+                        "导入审核包需要先登录（--user 用户名）",
+                    )
+                with services.tx(SYSTEM if fresh or actor is None else actor) as tx:
+                    if fresh and not _is_empty(tx.session):  # pragma: no cover - someone wrote meanwhile
+                        raise Refused("conflict", "the database changed while importing; import again")
+                    if not fresh:
+                        assert actor is not None
+                        admit_importer(tx.session, actor, package)
+                    resolved: list[str] = []
+                    if manifest.kind == "checkout":
+                        lacking = _check_rubrics(package, registry, tx.session)
+                        plans = _plan_checkout(tx.session, package)
+                        changes, added = _apply_checkout(tx, package, plans, lacking, files, steps)
+                    else:
+                        plans = _plan_return(tx.session, package, resolve or {}, lock=True)
+                        conflicts = [c for p in plans for c in p.conflicts]
+                        if conflicts:
+                            raise PackageConflicts(conflicts)
+                        resolved = [r for p in plans for r in p.resolved]
+                        changes, added = _apply_return(tx, package, plans, files, steps)
+                    unchanged = sum(p.unchanged for p in plans)
+                    steps.check()  # the last moment to cancel: nothing is committed yet
+                    tx.record(
+                        "package.import",
+                        "package",
+                        manifest.package_id,
+                        after={
+                            "kind": manifest.kind,
+                            "file": Path(path).name,
+                            "from": manifest.source_database,
+                            "exported_by": manifest.exported_by.name,
+                            "exported_at": manifest.exported_at,
+                            "cases": list(package.cases),
+                            "changes": len(changes),
+                            "unchanged": unchanged,
+                            "attachments_added": added,
+                            "resolved": resolved,
+                            "database_created": created,
+                            "signed_by": sorted({p.signer for p in plans if p.signer}),
+                        },
+                    )
+            except BaseException:
+                files.rollback()
+                if database is not None:
+                    database.dispose()
+                    database = None
+                if target is not None:
+                    target.remove()
+                raise
+            finally:
+                if database is not None:
+                    database.dispose()
+    except BaseException:
+        if target is not None:
+            target.remove()
+        raise
     steps.finish()
     return ImportResult(
         package_id=manifest.package_id,
