@@ -12,7 +12,10 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..services import Actor, Services
 
 EXIT_OK, EXIT_INTERNAL, EXIT_REFUSED = 0, 1, 2
 PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
@@ -61,14 +64,14 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.json = bool(getattr(args, "json", False))
-        self._services: Any = None
+        self._services: Services | None = None
         self.password: str | None = None  # the acting user's password, once logged in (to sign with)
 
     @property
     def db(self) -> str | None:
         return getattr(self.args, "db", None)
 
-    def services(self) -> Any:
+    def services(self) -> Services:
         """The services over --db. A database that is not there is refused, naming the path: only
         `init`, `demo`, `restore` and a laptop's first `package import` make one, on purpose."""
         if self._services is None:
@@ -79,7 +82,7 @@ class Context:
             self._services = Services.open(self.db)
         return self._services
 
-    def actor(self) -> Any:
+    def actor(self) -> Actor:
         name = getattr(self.args, "user", None)
         if not name:
             raise CliError(
@@ -164,13 +167,13 @@ def output_option(parser: argparse.ArgumentParser, metavar: str = "FILE", what: 
 
 def check_output(ctx: Context, path: str) -> Path:
     """Refuse a bad output path before any work is done (the write checks it again)."""
-    return ctx.services().outputs.check(path, force=bool(getattr(ctx.args, "force", False)))  # type: ignore[no-any-return]
+    return ctx.services().outputs.check(path, force=bool(getattr(ctx.args, "force", False)))
 
 
 def write_output(ctx: Context, path: str, data: bytes) -> Path:
     """Write an output file through the services' guard: not over an existing file without
     --force, never over the database, its -wal/-shm/-journal or into its attachments folder."""
-    return ctx.services().outputs.write(path, data, force=bool(getattr(ctx.args, "force", False)))  # type: ignore[no-any-return]
+    return ctx.services().outputs.write(path, data, force=bool(getattr(ctx.args, "force", False)))
 
 
 def doc_lang(ctx: Context) -> str:

@@ -95,6 +95,11 @@ class BatchResult:
         return not self.failed and not self.cancelled
 
 
+def _render_job_of(job: Job, font_path: str | None) -> bytes:
+    """Read the job's certificate (when the pool is ready for it) and render it."""
+    return _render_job(job.resolve(), font_path)
+
+
 def _render_job(job: CertificateJob, font_path: str | None) -> bytes:
     return render_certificate(job.doc, job.lang, font_path=font_path)
 
@@ -152,7 +157,7 @@ def print_batch(
         for index, job in enumerate(jobs):
             if cancelled():
                 break
-            finish(index, lambda job=job: _render_job(job.resolve(), font))
+            finish(index, functools.partial(_render_job_of, job, font))
     else:
         # The pool starts first: its workers spawn while the first documents are read.
         pool = ProcessPoolExecutor(max_workers=min(workers, total), mp_context=get_context("spawn"))

@@ -102,7 +102,7 @@ def render_certificate(
 ) -> bytes:
     """The certificate as PDF bytes (A4 landscape, one page)."""
     check_lang(lang)
-    font = register_cjk_font(font_path)
+    font = register_cjk_font(None if font_path is None else os.fspath(font_path))
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,

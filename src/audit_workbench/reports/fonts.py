@@ -158,7 +158,7 @@ def _register_family(name: str) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def register_cjk_font(explicit_path: str | os.PathLike[str] | None = None) -> FontChoice:
+def register_cjk_font(explicit_path: str | None = None) -> FontChoice:
     """Register the CJK font with reportlab (once per process and path) and say which it is."""
     _enable_chinese_line_breaking()
     if explicit_path:

@@ -231,7 +231,7 @@ def render_audit_report(
 ) -> bytes:
     """The audit report as PDF bytes (A4 portrait, as many pages as it needs)."""
     check_lang(lang)
-    font = register_cjk_font(font_path)
+    font = register_cjk_font(None if font_path is None else os.fspath(font_path))
     builder = _Report(doc, lang, font.name)
     buffer = io.BytesIO()
     template = BaseDocTemplate(

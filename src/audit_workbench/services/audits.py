@@ -51,10 +51,14 @@ class ScoreChange:
 class SheetRow(Protocol):
     """One indicator read back from a score sheet (reports.score_sheet.ParsedIndicator fits)."""
 
-    code: str
-    points: Decimal | None
-    not_applicable: bool
-    note: str
+    @property
+    def code(self) -> str: ...
+    @property
+    def points(self) -> Decimal | None: ...
+    @property
+    def not_applicable(self) -> bool: ...
+    @property
+    def note(self) -> str: ...
 
 
 _SCORE_FIELDS = ("points", "not_applicable", "reason", "note", "sampled", "nonconforming")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,6 +24,21 @@ from ..core.rubric import RubricRegistry
 from ..storage import events
 from ..storage.db import Database, open_database
 from ..storage.models import User
+
+if TYPE_CHECKING:  # the areas are imported when first used (the window starts faster)
+    from .audits import AuditService
+    from .cases import CaseService
+    from .certificates import CertificateService
+    from .committee import CommitteeService
+    from .dashboard import DashboardService
+    from .documents import DocumentService
+    from .impartiality import ImpartialityService
+    from .keys import KeyService
+    from .log import LogService
+    from .outputs import OutputGuard
+    from .people import PeopleService
+    from .settings import SettingsService
+    from .users import UserService
 from .checks import stored_roles
 from .rubrics import registry_for
 
@@ -160,79 +175,79 @@ class Services:
 
     # -- the use-case areas ---------------------------------------------------------------------
     @cached_property
-    def users(self):  # type: ignore[no-untyped-def]
+    def users(self) -> UserService:
         from .users import UserService
 
         return UserService(self)
 
     @cached_property
-    def settings(self):  # type: ignore[no-untyped-def]
+    def settings(self) -> SettingsService:
         from .settings import SettingsService
 
         return SettingsService(self)
 
     @cached_property
-    def cases(self):  # type: ignore[no-untyped-def]
+    def cases(self) -> CaseService:
         from .cases import CaseService
 
         return CaseService(self)
 
     @cached_property
-    def audits(self):  # type: ignore[no-untyped-def]
+    def audits(self) -> AuditService:
         from .audits import AuditService
 
         return AuditService(self)
 
     @cached_property
-    def committee(self):  # type: ignore[no-untyped-def]
+    def committee(self) -> CommitteeService:
         from .committee import CommitteeService
 
         return CommitteeService(self)
 
     @cached_property
-    def certificates(self):  # type: ignore[no-untyped-def]
+    def certificates(self) -> CertificateService:
         from .certificates import CertificateService
 
         return CertificateService(self)
 
     @cached_property
-    def dashboard(self):  # type: ignore[no-untyped-def]
+    def dashboard(self) -> DashboardService:
         from .dashboard import DashboardService
 
         return DashboardService(self)
 
     @cached_property
-    def documents(self):  # type: ignore[no-untyped-def]
+    def documents(self) -> DocumentService:
         from .documents import DocumentService
 
         return DocumentService(self)
 
     @cached_property
-    def people(self):  # type: ignore[no-untyped-def]
+    def people(self) -> PeopleService:
         from .people import PeopleService
 
         return PeopleService(self)
 
     @cached_property
-    def impartiality(self):  # type: ignore[no-untyped-def]
+    def impartiality(self) -> ImpartialityService:
         from .impartiality import ImpartialityService
 
         return ImpartialityService(self)
 
     @cached_property
-    def log(self):  # type: ignore[no-untyped-def]
+    def log(self) -> LogService:
         from .log import LogService
 
         return LogService(self)
 
     @cached_property
-    def keys(self):  # type: ignore[no-untyped-def]
+    def keys(self) -> KeyService:
         from .keys import KeyService
 
         return KeyService(self)
 
     @cached_property
-    def outputs(self):  # type: ignore[no-untyped-def]
+    def outputs(self) -> OutputGuard:
         """The guard every output file goes through (never the database, never a file unasked)."""
         from .outputs import OutputGuard
 

@@ -1066,10 +1066,10 @@ class _Builder:
         yield self.at(day + 20, 14, 0)
         member = self.actors[p.team[-1]]
         open_ncs = [n for n in s.cases.get(case_no).nonconformities if n.status == "open"]
-        for nc in open_ncs:
+        for open_nc in open_ncs:
             self.clock.tick(15)
-            fix = SPECIAL_FIX if nc.special else fixes.get(nc.id, _GENERIC_FIX)
-            s.audits.close_nonconformity(member, case_no, nc.id, f"{fix}。评审组验证有效")
+            fix = SPECIAL_FIX if open_nc.special else fixes.get(open_nc.id, _GENERIC_FIX)
+            s.audits.close_nonconformity(member, case_no, open_nc.id, f"{fix}。评审组验证有效")
         yield self.at(day + 22, 10, 0)
         detail = s.audits.conclude(leader, case_no, self.conclusion(p))
         self.check(case_no, detail.recommended_grade, p.expect)
