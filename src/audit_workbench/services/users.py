@@ -218,7 +218,7 @@ class UserService:
 
         if tx.session.get(Setting, "laptop:keys") is None:
             return False
-        from .packages.laptop import first_login, has_code_keys
+        from .laptop import first_login, has_code_keys
 
         if not has_code_keys(tx.session, user.name):
             return False

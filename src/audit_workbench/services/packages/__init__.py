@@ -4,16 +4,28 @@ An `.awp` file is a zip archive:
 
     manifest.json           format and version, package id and kind, who exported it and when, the
                             source and origin databases, each case with its rubric id and SHA-256, the
-                            accounts, and every other member with its SHA-256 and size
+                            team members, and every other member with its SHA-256 and size
+    signature.json          (return only) the exporting member's Ed25519 signature of manifest.json's
+                            bytes — so of every member — with the key issued for each checkout
     cases/<case_no>.json    a checkout: the whole case; a return: every record the laptop scores with
                             its base (version and content at checkout) and its current content
     rubrics/<id>.yaml       the rubric file each case is pinned to (its hash is the case's rubric hash)
-    users.json              (checkout only) the audit team's accounts: name, roles, argon2 hash
+    team.json               (checkout only) each team member's name and signing key, sealed with the
+                            member's one-time laptop code; the other people the records name
     attachments/<sha256>    material and evidence files, named by their content hash
 
-Direction. A *checkout* (office → laptop) creates the cases, their team's accounts and files on the
-laptop (a new database is made when the target does not exist yet). A *return* (laptop → office)
-carries scores, notes, evidence, special items, nonconformities, document reviews and the conclusion.
+The doors. Export and import are actions of the policy table (`export_checkout`, `import_checkout`,
+`export_return`, `import_return`): a logged-in user the table allows, in the window as on the command
+line; only the very first import, which makes a laptop database, has no one to ask.
+
+Direction. A *checkout* (office → laptop) creates the cases, laptop accounts for their team and the
+files on a laptop: a new database, or one made from the same office (`laptop:origin`); never an
+office database. No office account travels: the laptop accounts exist only there, and each member's
+first login uses the one-time code the office printed (`PackageSummary.laptop_codes`) and sets the
+laptop password (packages.laptop). A *return* (laptop → office) carries case records only — scores,
+notes, evidence, special items, nonconformities, document reviews and the conclusion — signed by the
+member who exports it; the office checks the signature against the public keys it kept for that
+checkout, and every base the return claims against what the checkout sent (packages.trust).
 
 Identity. Records without a natural key (reviews, evidence, nonconformities, special items) travel
 under the key they were first created with, `<type>:<database id>:<row id>`; each database keeps, per
@@ -32,21 +44,21 @@ older one after a newer, is refused; a newer one carrying what an older one brou
 
 Safety. Every member is checked before anything is written: names inside the archive root (no `..`,
 no absolute paths, no links), listed in the manifest with the right size and SHA-256, sizes capped
-while streaming (zip bombs), the format version known, and every value validated with the core rules
-against the packaged rubric. Attachments are staged in a temporary folder and moved into the
-content-addressed store inside the transaction; files this import created are removed again if it
-fails, and a database this import created is deleted, so a refused import leaves no trace.
+while streaming (zip bombs), the format version known, and every value validated with the audit rules
+of `core.audit_rules` — the same functions the scoring services call — against the packaged rubric.
+Attachments are staged in a folder beside the database (storage.staging; what a killed import left
+there goes at the next start) and moved into the content-addressed store inside the transaction;
+files this import created are removed again if it fails, and a database this import created is
+deleted, so a refused import leaves no trace.
 
 Each side appends its own events (`package.export`, `package.import` and one event per applied
-change); no event is ever copied between databases, so `log verify` holds on both.
-
-Not covered: the hashes prove a package undamaged, not who made it. Someone who can write a return
-package by hand can claim any base version (an honest laptop never does); signing returns with a
-secret issued at checkout would close that.
+change, by the user who imports, the laptop author kept in the record); no event is ever copied
+between databases, so `log verify` holds on both.
 
 The stages, each calling only those before it: `archive` (zip guards, manifest) → `wire` (the value
-models) ← `validate` ← `plan` ← `apply`; `store` reads a case in package form, `export` plans an
-export, and `operations` runs the three operations.
+models) ← `validate` ← `plan` ← `apply`; `store` reads a case in package form, `laptop` and `trust`
+are the two ends of the signing keys, `export` plans an export, and `operations` runs the three
+operations.
 """
 
 from ..rubrics import packaged_rubrics, rubric_registry_for

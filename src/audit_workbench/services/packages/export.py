@@ -18,10 +18,10 @@ from ...core.workflow import CaseState
 from ...storage import models as m
 from ..base import Actor, Services
 from ..checks import stored_roles
+from ..laptop import signing_keys
 from ..rubrics import RUBRIC_PREFIX
 from ..views import relation
 from .archive import FORMAT, FORMAT_VERSION, TEAM_MEMBER, _ExportPlan
-from .laptop import signing_keys
 from .store import _case_value, _conclusion, _current, _Keys, _names, _org_value, _Row, _setting, _sync
 from .trust import SIGNED_PREFIX, base_of, issue
 
