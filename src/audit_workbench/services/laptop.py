@@ -13,6 +13,7 @@ reads and writes only the laptop's settings and the member's user row.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import Refused
 from ..storage import models as m
-from .packages.store import DISABLED_PASSWORD, LAPTOP_CODE_HASH, LAPTOP_KEYS_KEY, _put_setting, _setting
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -28,13 +28,31 @@ if TYPE_CHECKING:
     from .base import Tx
 
 
-def _keys(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
-    return _setting(session, LAPTOP_KEYS_KEY) or {}
+LAPTOP_KEYS_KEY = "laptop:keys"  # {member: {checkout id: {public_key, wrapped, with: code|password}}}
+# The password "hash" of a laptop account before its first login: the one-time code opens it (never
+# an argon2 hash, so no password verifies against it).
+LAPTOP_CODE_HASH = "!laptop-code"
+DISABLED_PASSWORD = "!package-reference"  # a name a record mentions: never an account that logs in
+
+
+def laptop_keys(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
+    """The team's sealed signing keys on this laptop ({} in an office database)."""
+    row = session.get(m.Setting, LAPTOP_KEYS_KEY)
+    return {} if row is None else dict(json.loads(row.value))
+
+
+def save_laptop_keys(session: Session, keys: Mapping[str, Any]) -> None:
+    text = json.dumps(keys, ensure_ascii=False, sort_keys=True)
+    row = session.get(m.Setting, LAPTOP_KEYS_KEY)
+    if row is None:
+        session.add(m.Setting(key=LAPTOP_KEYS_KEY, value=text))
+    else:
+        row.value = text
 
 
 def has_code_keys(session: Session, name: str) -> bool:
     """Whether a one-time code still opens keys of `name` here (read without `cryptography`)."""
-    return any(e.get("with") == "code" for e in _keys(session).get(name, {}).values())
+    return any(e.get("with") == "code" for e in laptop_keys(session).get(name, {}).values())
 
 
 def first_login(
@@ -57,7 +75,7 @@ def first_login(
     if not memberkeys.looks_like_code(secret):
         return False
     code = memberkeys.normalize_code(secret)
-    keys = _keys(tx.session)
+    keys = laptop_keys(tx.session)
     mine = keys.get(user.name, {})
     opened: dict[str, Ed25519PrivateKey] = {}
     for checkout, entry in mine.items():
@@ -111,7 +129,7 @@ def first_login(
             after={"checkout": checkout, "key": memberkeys.fingerprint(mine[checkout]["public_key"])},
         )
     keys[user.name] = mine
-    _put_setting(tx.session, LAPTOP_KEYS_KEY, keys)
+    save_laptop_keys(tx.session, keys)
     return True
 
 
@@ -122,7 +140,7 @@ def signing_keys(
     opened with the laptop password: {checkout: (private key, public key)}."""
     from ..core import memberkeys
 
-    mine = _keys(session).get(name, {})
+    mine = laptop_keys(session).get(name, {})
     out = {}
     for checkout, case_no in checkouts.items():
         entry = mine.get(checkout)

@@ -216,7 +216,7 @@ class UserService:
         """A laptop's first login with a one-time code (only where such a code is pending)."""
         from ..storage.models import Setting
 
-        if tx.session.get(Setting, "laptop:keys") is None:
+        if tx.session.get(Setting, "laptop:keys") is None:  # an office database: no code to try
             return False
         from .laptop import first_login, has_code_keys
 

@@ -13,30 +13,26 @@ return is signed with the key it opens. The laptop accounts and their passwords 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...core.policy import Role
 from ...storage import models as m
+from ..laptop import DISABLED_PASSWORD, LAPTOP_CODE_HASH, laptop_keys, save_laptop_keys
 from .results import PackageChange
-from .store import DISABLED_PASSWORD, LAPTOP_CODE_HASH, LAPTOP_KEYS_KEY, _put_setting, _setting
 from .wire import TeamDoc
 
 if TYPE_CHECKING:
     from ..base import Tx
 
 
-def _keys(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
-    return _setting(session, LAPTOP_KEYS_KEY) or {}
-
-
 def install_team(tx: Tx, team: TeamDoc, checkout: str) -> list[PackageChange]:
     """Laptop accounts for the members new here and every member's sealed key of this checkout;
     the other people the records name as inactive names. Existing laptop accounts stay as they are."""
     session = tx.session
-    keys = _keys(session)
+    keys = laptop_keys(session)
     changes = []
     for member in team.members:
         user = session.scalar(select(m.User).where(m.User.name == member.name))
@@ -74,7 +70,7 @@ def install_team(tx: Tx, team: TeamDoc, checkout: str) -> list[PackageChange]:
                 )
             )
             tx.record("user.reference", "user", name, after={"active": False, "roles": ""})
-    _put_setting(session, LAPTOP_KEYS_KEY, keys)
+    save_laptop_keys(session, keys)
     session.flush()
     return changes
 

@@ -17,15 +17,10 @@ from ..certificates import DATABASE_ID_KEY
 from .wire import VALUE_MODELS, CaseValue, ConclusionValue, OrgValue, _canon
 
 SYNC_PREFIX = "package:"
-DISABLED_PASSWORD = "!package-reference"  # not an argon2 hash: this account can never log in
 # In the office: what each checkout issued (member keys) and sent (the base of every record).
 CHECKOUT_PREFIX = "checkout:"
-# On a laptop: the office database it was made from, and the team's sealed signing keys.
+# On a laptop: the office database it was made from (its team's keys: services.laptop).
 LAPTOP_ORIGIN_KEY = "laptop:origin"
-LAPTOP_KEYS_KEY = "laptop:keys"
-# The password "hash" of a laptop account before its first login: the one-time code opens it (never
-# an argon2 hash, so no password verifies against it).
-LAPTOP_CODE_HASH = "!laptop-code"
 
 
 def _setting(session: Session, key: str) -> Any:
