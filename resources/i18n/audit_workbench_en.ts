@@ -1110,12 +1110,16 @@ Create it now?</translation>
         <translation>Create an empty database with its first administrator</translation>
     </message>
     <message>
-        <source>用办公室导出的审核包创建现场笔记本数据库（评审组成员以一次性代码首次登录）</source>
-        <translation>Create an on-site laptop database from an audit package the office exported (team members log in first with their one-time code)</translation>
+        <source>用办公室导出的审核包创建现场笔记本数据库</source>
+        <translation>Create an on-site laptop database from an office audit package</translation>
     </message>
     <message>
         <source>选择审核包…</source>
         <translation>Choose audit package…</translation>
+    </message>
+    <message>
+        <source>评审组成员以办公室发放的一次性代码首次登录</source>
+        <translation>team members log in first with the one-time code the office gave them</translation>
     </message>
     <message>
         <source>至少 {n} 个字符</source>

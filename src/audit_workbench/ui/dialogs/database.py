@@ -45,13 +45,12 @@ class CreateDatabaseDialog(QDialog):
         intro.setWordWrap(True)
         self.demo_radio = QRadioButton(self.tr("创建并填入示例数据（示例用户的密码均为 demo1234）"))
         self.empty_radio = QRadioButton(self.tr("创建空数据库，并设置第一位系统管理员"))
-        self.package_radio = QRadioButton(
-            self.tr("用办公室导出的审核包创建现场笔记本数据库（评审组成员以一次性代码首次登录）")
-        )
+        self.package_radio = QRadioButton(self.tr("用办公室导出的审核包创建现场笔记本数据库"))
         self.package_button = QPushButton(self.tr("选择审核包…"))
         self.package_button.clicked.connect(self._on_package_button_clicked)
-        self.package_label = QLabel()
+        self.package_label = QLabel(self.tr("评审组成员以办公室发放的一次性代码首次登录"))
         self.package_label.setObjectName("pageSubtitle")
+        self.package_label.setWordWrap(True)
         self.package: Path | None = None
         self.demo_radio.setChecked(True)
         group = QButtonGroup(self)
