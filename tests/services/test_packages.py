@@ -1462,3 +1462,42 @@ def test_an_account_closed_in_the_office_stays_closed_on_the_laptop(
         assert first_login(laptop, "leader", codes).name == "leader"
     finally:
         laptop.close()
+
+
+def test_a_second_checkout_refreshes_the_laptop_and_one_return_signs_for_both(
+    services: Services, team: Team, make_case: CaseMaker, tmp_path: Path, clock: Clock, db_path: Path
+) -> None:
+    """A laptop made from this office takes a second checkout (imported there by the team leader);
+    the leader keeps the new key with the laptop password, and one return signs for both checkouts."""
+    first, second = make_case("onsite_audit"), make_case("onsite_audit")
+    out1, out2 = tmp_path / "first.awp", tmp_path / "second.awp"
+    codes1 = export_package(services, team.leader, [first], out1).laptop_codes
+    codes2 = export_package(services, team.leader, [second], out2).laptop_codes
+    laptop_path = tmp_path / "laptop.sqlite3"
+    import_package(laptop_path, out1, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock)
+    try:
+        leader = first_login(laptop, "leader", codes1)
+        refused(  # into an existing laptop database: only a logged-in member of the team
+            "login_required", laptop_path, lambda: import_package(laptop_path, out2, clock=clock)
+        )
+        import_package(laptop_path, out2, actor=leader, clock=clock)  # the refresh: the leader brings it in
+        with pytest.raises(Refused) as info:  # the second code brings a key: the laptop password keeps it
+            laptop.users.login("leader", codes2["leader"])
+        assert info.value.code == "laptop_password_required"
+        with pytest.raises(Refused) as info:
+            laptop.users.login("leader", codes2["leader"], new_password="not my laptop password")
+        assert info.value.code == "login_failed"
+        laptop.users.login("leader", codes2["leader"], new_password=LAPTOP_PASSWORD)
+        laptop.audits.set_points(leader, first, "1.3", "1")
+        laptop.audits.set_points(leader, second, "1.3", "2")
+        back = tmp_path / "back.awp"
+        export_package(laptop, leader, [first, second], back, signing_password=LAPTOP_PASSWORD)
+    finally:
+        laptop.close()
+    signatures = json.loads(read_members(back)["signature.json"])["signatures"]
+    assert len(signatures) == 2 and {s["signer"] for s in signatures} == {"leader"}
+    import_package(db_path, back, actor=team.leader, clock=clock)
+    assert services.cases.get(first).entries["1.3"].points == Decimal(1)
+    assert services.cases.get(second).entries["1.3"].points == Decimal(2)
+    assert services.log.verify().ok
