@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 DEMO_PASSWORD = "demo1234"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
@@ -612,9 +612,12 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
         ncb += counts["ln"].get(t.id, 0)
         evt += event_counts[t.id]
     con.executemany(f"INSERT INTO temp.n VALUES ({', '.join('?' * 21)})", rows)
+    from audit_workbench.core.casesearch import pinyin_keys
+
     con.executemany(
-        "INSERT INTO organizations (id, name, credit_code, address, version) VALUES (?, ?, ?, ?, 1)",
-        [(org_ids[k], v[0], v[1], v[2]) for k, v in orgs.items()],
+        "INSERT INTO organizations (id, name, credit_code, address, name_pinyin, name_initials, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, 1)",
+        [(org_ids[k], v[0], v[1], v[2], *pinyin_keys(v[0])) for k, v in orgs.items()],
     )
 
     # -- the rows ------------------------------------------------------------------------------------
@@ -754,10 +757,12 @@ def _fill_next_surveillance(con: sqlite3.Connection) -> None:
 
 def check_search_index(con: sqlite3.Connection) -> None:
     """The case search index holds exactly every case with its organisation (the triggers fired)."""
+    from audit_workbench.storage.models import CASE_SEARCH_FILL
+
+    joined = CASE_SEARCH_FILL.split("SELECT", 1)[1]
     missing = con.execute(
-        "SELECT count(*) FROM (SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c "
-        "JOIN organizations o ON o.id = c.organization_id "
-        "EXCEPT SELECT rowid, name, credit_code, case_no FROM case_search)"
+        f"SELECT count(*) FROM (SELECT {joined} EXCEPT SELECT rowid, name, credit_code, case_no, "
+        "name_pinyin, name_initials FROM case_search)"
     ).fetchone()[0]
     extra = con.execute(
         "SELECT (SELECT count(*) FROM case_search) - (SELECT count(*) FROM cases)"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, insert, inspect, text
+from sqlalchemy import Engine, column, create_engine, insert, inspect, table, text
 
 from audit_workbench.services import Services
 from audit_workbench.services.cases import CaseQuery
@@ -40,6 +40,12 @@ CERTIFICATES = (
     ("C-3", date(2023, 5, 10), date(2026, 5, 9), "suspended", (("surveillance", "certified"),)),
     ("C-4", date(2025, 1, 1), date(2027, 12, 31), "withdrawn", (("surveillance", "rejected"),)),
     ("C-5", date(2025, 6, 30), date(2025, 12, 31), "valid", ()),  # a short cycle: no surveillance
+)
+
+
+# The organisations table as it was at revision 0002 (the model has more columns since).
+ORGANIZATIONS_0002 = table(
+    "organizations", column("id"), column("name"), column("credit_code"), column("address"), column("version")
 )
 
 
@@ -81,7 +87,7 @@ def _fill_at_0002(engine: Engine) -> None:
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "0002")
         conn.execute(
-            insert(m.Organization.__table__),  # type: ignore[arg-type]
+            insert(ORGANIZATIONS_0002),
             [
                 {"id": n, "name": name, "credit_code": f"9144060{n:02d}MA00000X", "address": "", "version": 1}
                 for n, name in enumerate(("佛山华康电器", "广州美华空调", 'Say "Hi" 服务'), start=1)
@@ -170,7 +176,10 @@ def test_upgrade_fills_next_surveillance_and_the_search_index(engine: Engine, db
         assert isinstance(db_path, Path)
         con = sqlite3.connect(db_path)
         try:
-            indexed = sorted(con.execute("SELECT rowid, name, credit_code, case_no FROM case_search"))
+            indexed = sorted(
+                (rowid, *(v.removesuffix(m.SEARCH_END) for v in values))
+                for rowid, *values in con.execute("SELECT rowid, name, credit_code, case_no FROM case_search")
+            )
             joined = sorted(
                 con.execute(
                     "SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c "
@@ -193,6 +202,7 @@ def test_the_index_is_the_same_from_the_migration_as_in_a_new_database(tmp_path:
     assert objects == _search_objects(new)
     assert {(kind, name) for kind, name, _ in objects} == {
         ("table", "case_search"),
+        ("table", "case_search_terms"),
         *(("table", f"case_search_{p}") for p in ("config", "content", "data", "docsize", "idx")),
         ("trigger", "case_search_case_insert"),
         ("trigger", "case_search_case_delete"),

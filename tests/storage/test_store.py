@@ -15,12 +15,14 @@ from sqlalchemy import create_engine, inspect, text
 from audit_workbench.core.errors import Refused
 from audit_workbench.storage import events
 from audit_workbench.storage.db import _alembic_config, head_revision, open_database
-from audit_workbench.storage.models import Base, is_case_search_table
+from audit_workbench.storage.models import Base, is_case_search_index, is_case_search_table
 
 
 def _not_the_search_index(name: str | None, type_: str, _parents: object) -> bool:
-    """The case search index (an FTS5 table and its shadow tables) is not a model: leave it out."""
-    return not (type_ == "table" and is_case_search_table(name))
+    """The case search index (SQLite: FTS5 tables; PostgreSQL: expression indexes) is not a model."""
+    return not (type_ == "table" and is_case_search_table(name)) and not (
+        type_ == "index" and is_case_search_index(name)
+    )
 
 
 def test_migrations_build_exactly_the_models(db_path: Path | str) -> None:

@@ -4,7 +4,6 @@ withdraw, the audit team and the document review."""
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -16,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Text,
     bindparam,
     delete,
     func,
@@ -24,17 +24,19 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql._typing import _ColumnsClauseArgument
 
 from ..core import creditcode
+from ..core.casesearch import fold, is_case_number_term, normalise_term, upper_ascii
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.policy import Action, Role, require, require_assignment
 from ..core.rubric import EnterpriseType
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
 from ..storage import models as m
-from ..storage.models import CASE_SEARCH
+from ..storage.models import CASE_SEARCH, CASE_SEARCH_TERMS, SEARCH_END, SEARCH_GRAMS_INDEXES
 from .base import Actor, Services
 from .checks import reason as _reason
 from .checks import text as _text
@@ -98,7 +100,7 @@ class CaseQuery:
         alone), or None."""
         if not self.search or self.status or self.rubric_id or self.grade or self.team_member:
             return None
-        return self.search.strip()
+        return normalise_term(self.search)
 
 
 # A search's count stops here: the case list shows "1,000+" rather than scanning for the exact number.
@@ -109,8 +111,8 @@ SEARCH_CANDIDATES = 5000
 # index soon fills a page, while the narrowing must read and sort every candidate (measured at
 # 100,000 cases: about 3,200 candidates take 11 ms through the index, 3 ms by the ordered scan).
 SEARCH_PAGE_CANDIDATES = 2000
-# A term that is a case number or the start of one (AW, the year, "-", the sequence number).
-CASE_NO_SHAPE = re.compile(r"^AW[0-9][0-9-]*$", re.IGNORECASE | re.ASCII)
+LIKE_ESCAPE = "\\"
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 
 
 def _after_prefix(prefix: str) -> str:
@@ -118,30 +120,73 @@ def _after_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+def _like_contains(term: str) -> str:
+    """A LIKE pattern (escape character LIKE_ESCAPE) for the values holding `term` as it is."""
+    escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _search_phrase(term: str) -> str | None:
-    """The FTS5 phrase that finds every case whose LIKE conditions can match `term`, or None when
-    the index cannot narrow the search: a term under 3 characters (a trigram needs 3), one holding
-    LIKE's wildcards % and _, or one whose upper case (used for the credit-code prefix) changes more
-    than ASCII letters. Double quotes inside the phrase are doubled."""
-    if len(term) < 3 or "%" in term or "_" in term:
-        return None
-    if term.upper() != _ascii_upper(term):
+    """The FTS5 trigram phrase for a term of 3 characters or more (quotes doubled), or None."""
+    if len(term) < 3 or SEARCH_END[0] in term:
         return None
     return '"' + term.replace('"', '""') + '"'
 
 
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+def _token_range(term: str) -> tuple[str, str] | None:
+    """For a term of 1 or 2 characters, the range of trigram tokens that start with it (the index
+    folds case as it tokenizes: only terms whose letters are ASCII, or have no case, such as Chinese
+    characters and digits, are folded here the same way), or None."""
+    if not 1 <= len(term) <= 2 or SEARCH_END[0] in term:
+        return None
+    if not all(c.isascii() or c.lower() == c.upper() for c in term):
+        return None
+    low = fold(term)
+    if ord(low[-1]) >= 0x10FFFF:
+        return None
+    return low, _after_prefix(low)
 
 
-def _ascii_upper(text: str) -> str:
-    return text.translate(_ASCII_UPPER)
+def _grams(term: str) -> list[str]:
+    """What the PostgreSQL gram index is asked for: the term itself when it has 1 or 2 characters,
+    else each of its 2-grams (a case holding the term holds them all)."""
+    low = fold(term)
+    if len(low) <= 2:
+        return [low]
+    return sorted({low[i : i + 2] for i in range(len(low) - 1)})
 
 
-# A search's capped count on the index alone (CaseService._count_in_index): the columns of
-# case_search are copies of the organisation's name, its credit code and the case number.
-_COUNT_IN_INDEX = text(
-    f"SELECT count(*) FROM (SELECT 1 FROM {CASE_SEARCH} WHERE {CASE_SEARCH} MATCH :phrase "
-    "AND (name LIKE :contains OR credit_code LIKE :prefix OR case_no LIKE :contains) LIMIT :cap)"
+# How many cases the index finds for a term, up to a cap (CaseService._found_by_index), and a
+# search's capped count on the index alone (CaseService._count_in_index: the columns of case_search
+# are copies of the values the search looks at, each followed by SEARCH_END).
+_IN_TERMS = f"SELECT doc FROM {CASE_SEARCH_TERMS} WHERE term >= :search_from AND term < :search_to"
+_FOUND = {
+    "phrase": text(
+        f"SELECT count(*) FROM (SELECT rowid FROM {CASE_SEARCH} "
+        f"WHERE {CASE_SEARCH} MATCH :search_phrase LIMIT :cap)"
+    ),
+    "terms": text(f"SELECT count(*) FROM (SELECT DISTINCT doc FROM ({_IN_TERMS}) LIMIT :cap)"),
+}
+_INDEX_LIKE = " OR ".join(
+    f"{column} LIKE :search_contains ESCAPE '{LIKE_ESCAPE}'"
+    for column in ("name", "credit_code", "case_no", "name_pinyin", "name_initials")
+)
+_COUNT_IN_INDEX = {
+    "phrase": text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {CASE_SEARCH} WHERE {CASE_SEARCH} MATCH :search_phrase "
+        f"AND ({_INDEX_LIKE}) LIMIT :cap)"
+    ),
+    "terms": text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {CASE_SEARCH} WHERE rowid IN ({_IN_TERMS}) "
+        f"AND ({_INDEX_LIKE}) LIMIT :cap)"
+    ),
+}
+_SEARCHED_COLUMNS = (
+    m.Organization.name,
+    m.Organization.credit_code,
+    m.Case.case_no,
+    m.Organization.name_pinyin,
+    m.Organization.name_initials,
 )
 
 # The columns a CaseSummary is made of, in its order (see _summary).
@@ -177,16 +222,18 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
     )
 
 
-def _search_values(term: str, plan: str) -> dict[str, str]:
+def _search_values(term: str, plan: str) -> dict[str, Any]:
     """The bound values of a search for `term` by `plan` (see CaseService._search)."""
     if plan == "range":
-        start = term.upper()
-        return {"search_from": start, "search_to": _after_prefix(start)}
-    values = {"search_contains": f"%{term}%", "search_prefix": f"{term.upper()}%"}
-    if plan == "index":
-        phrase = _search_phrase(term)
-        assert phrase is not None
-        values["search_phrase"] = phrase
+        start = upper_ascii(term)
+        return {"search_from": start, "search_to": _after_prefix(start), "search_prefix": f"{start}%"}
+    values: dict[str, Any] = {"search_contains": _like_contains(term)}
+    if plan == "phrase":
+        values["search_phrase"] = _search_phrase(term)
+    elif plan == "terms":
+        values["search_from"], values["search_to"] = _token_range(term) or ("", "")
+    elif plan == "grams":
+        values["search_grams"] = _grams(term)
     return values
 
 
@@ -206,9 +253,10 @@ SORTABLE = {
 class CaseService:
     def __init__(self, services: Services) -> None:
         self.s = services
-        self._search_index: bool | None = None
-        # search phrase → how many cases the index finds, up to SEARCH_CANDIDATES + 1 (a plan choice)
-        self._found: dict[str, int] = {}
+        # "fts", "grams" or "" (none), looked up once (_search_kind)
+        self._search_index: str | None = None
+        # (plan, term) → how many cases the index finds, up to SEARCH_CANDIDATES + 1 (a plan choice)
+        self._found: dict[tuple[str, str], int] = {}
         # (plan, order, descending, offset, limit) → the statement of a first page of a search (_list)
         self._pages: dict[tuple[object, ...], Select[Any]] = {}
 
@@ -231,7 +279,7 @@ class CaseService:
         SEARCH_CANDIDATES)."""
         stmt = select(*columns).select_from(m.Case)
         search, by_organization = (
-            self._search(session, query.search.strip(), most=most) if query.search else ([], False)
+            self._search(session, normalise_term(query.search), most=most) if query.search else ([], False)
         )
         if organization or by_organization or query.order_by in ("organization", "credit_code"):
             # Only then: a count over the cases table alone is several times faster at 100,000 cases.
@@ -265,87 +313,138 @@ class CaseService:
     def _search(
         self, session: Session, term: str, *, most: int | None = None
     ) -> tuple[list[ColumnElement[bool]], bool]:
-        """The conditions of a search for `term`, and whether they need the organisation joined: the
-        organisation's name or the case number contains it, or the credit code starts with it (LIKE,
-        ASCII case ignored). The term's values are bound parameters named as in _search_values, so
-        a statement built for one term runs for another of the same plan (see _plan).
+        """The conditions of a search for `term` (core.casesearch says what it finds), and whether
+        they need the organisation joined. The term's values are bound parameters named as in
+        _search_values, so a statement built for one term runs for another of the same plan.
 
-        Where the case search index exists (SQLite with FTS5, see storage.models), two narrowings
-        avoid scanning every case:
-        - a term shaped like a case number (AW2025-00042 or a start of one) is a range of the case
-          number's unique index; it matches case numbers only, not names that contain it;
-        - for a term of 3 or more characters that the trigram index finds in at most `most` cases
-          (by default SEARCH_CANDIDATES), those cases are the candidates and the LIKE conditions
-          stay as the exact filter, so the rows are the same as without the index. How many cases
-          the index finds is remembered per term (the count and the page of one keystroke ask the
-          same): it only chooses the plan, never the rows.
+        The exact filter is LIKE over the organisation's name, credit code, name pinyin and initials
+        and the case number (the term escaped, ASCII case ignored). Where there is a search index
+        (see storage.models) it narrows the cases first, never changing the rows:
+        - a term shaped like a case number is a range of the case number's unique index;
+        - SQLite: a term of 3 or more characters is a trigram phrase, one of 1 or 2 characters a
+          range of the index's vocabulary; used when the index finds at most `most` cases (by
+          default SEARCH_CANDIDATES), else the term is frequent and the scan soon fills a page. How
+          many cases the index finds is remembered per term (the count and the page of one
+          keystroke ask the same): it only chooses the plan, never the rows;
+        - PostgreSQL: the GIN indexes on the 1- and 2-grams of the same columns.
         """
         plan = self._plan(session, term, most)
         values = _search_values(term, plan)
         if plan == "range":
+            if session.get_bind().dialect.name != "sqlite":  # a server's collation may not order by code point
+                return [m.Case.case_no.like(bindparam("search_prefix", values["search_prefix"]))], False
             return [
                 m.Case.case_no >= bindparam("search_from", values["search_from"]),
                 m.Case.case_no < bindparam("search_to", values["search_to"]),
             ], False
         contains: BindParameter[str] = bindparam("search_contains", values["search_contains"])
-        like = or_(
-            m.Organization.name.like(contains),
-            m.Organization.credit_code.like(bindparam("search_prefix", values["search_prefix"])),
-            m.Case.case_no.like(contains),
-        )
+        if session.get_bind().dialect.name == "postgresql":
+            # LIKE is case-sensitive there: fold ASCII letters alone, as SQLite's LIKE ignores them.
+            like = or_(
+                *(
+                    func.translate(column, _UPPER, _LOWER).like(contains, escape=LIKE_ESCAPE)
+                    for column in _SEARCHED_COLUMNS
+                )
+            )
+        else:
+            like = or_(*(column.like(contains, escape=LIKE_ESCAPE) for column in _SEARCHED_COLUMNS))
         if plan == "scan":
             return [like], True
-        candidates: Select[int] = (
-            select(literal_column("rowid", Integer))
-            .select_from(table(CASE_SEARCH))
-            .where(
-                literal_column(CASE_SEARCH).op("MATCH")(bindparam("search_phrase", values["search_phrase"]))
+        return [m.Case.id.in_(self._candidates(plan, values)), like], True
+
+    @staticmethod
+    def _candidates(plan: str, values: dict[str, Any]) -> Select[Any]:
+        """The ids of the cases the index finds for a term by `plan` (a superset of the matches)."""
+        if plan == "phrase":
+            return (
+                select(literal_column("rowid", Integer))
+                .select_from(table(CASE_SEARCH))
+                .where(
+                    literal_column(CASE_SEARCH).op("MATCH")(
+                        bindparam("search_phrase", values["search_phrase"])
+                    )
+                )
             )
+        if plan == "terms":
+            return (
+                select(literal_column("doc", Integer))
+                .select_from(table(CASE_SEARCH_TERMS))
+                .where(
+                    literal_column("term") >= bindparam("search_from", values["search_from"]),
+                    literal_column("term") < bindparam("search_to", values["search_to"]),
+                )
+            )
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        grams = bindparam("search_grams", values["search_grams"], type_=ARRAY(Text))
+        org, case, by_number = m.Organization.__table__.alias(), aliased(m.Case), aliased(m.Case)
+        org_grams = func.aw_search_grams(
+            org.c.name, org.c.credit_code, org.c.name_pinyin, org.c.name_initials
         )
-        return [m.Case.id.in_(candidates), like], True
+        by_organization = select(case.id).where(
+            case.organization_id.in_(select(org.c.id).where(org_grams.op("@>")(grams)))
+        )
+        by_case_no = select(by_number.id).where(func.aw_search_grams(by_number.case_no).op("@>")(grams))
+        return union_all(by_organization, by_case_no)  # type: ignore[return-value]
 
     def _plan(self, session: Session, term: str, most: int | None = None) -> str:
-        """How _search finds `term`: "range" (of case numbers), "index" (narrowed by the search
-        index, found in at most `most` cases) or "scan" (LIKE over every case)."""
-        if not self._has_search_index(session):
-            return "scan"
-        if CASE_NO_SHAPE.match(term):
+        """How _search finds `term`: "range" (of case numbers, whatever the index); on SQLite
+        "phrase" (trigram MATCH) or "terms" (the index's vocabulary) when the index finds at most
+        `most` cases, else "scan" (LIKE over every case); on PostgreSQL "grams"; without an index
+        "scan"."""
+        if is_case_number_term(term):
             return "range"
-        phrase = _search_phrase(term)
-        if phrase is None or self._found_by_index(session, phrase) > (most or SEARCH_CANDIDATES):
+        kind = self._search_kind(session)
+        if kind is None:
+            return "scan"
+        if kind == "grams":
+            return "grams"
+        if _search_phrase(term) is not None:
+            plan = "phrase"
+        elif _token_range(term) is not None:
+            plan = "terms"
+        else:
+            return "scan"
+        if self._found_by_index(session, term, plan) > (most or SEARCH_CANDIDATES):
             return "scan"  # a frequent term: the LIKE scan soon fills a page
-        return "index"
+        return plan
 
-    def _found_by_index(self, session: Session, phrase: str) -> int:
-        """How many cases the search index finds for `phrase`, counted up to SEARCH_CANDIDATES + 1."""
-        found = self._found.get(phrase)
+    def _found_by_index(self, session: Session, term: str, plan: str) -> int:
+        """How many cases the search index finds for `term`, counted up to SEARCH_CANDIDATES + 1."""
+        key = (plan, term)
+        found = self._found.get(key)
         if found is None:
-            found = (
-                session.scalar(
-                    text(
-                        f"SELECT count(*) FROM (SELECT rowid FROM {CASE_SEARCH} "
-                        f"WHERE {CASE_SEARCH} MATCH :phrase LIMIT :cap)"
-                    ),
-                    {"phrase": phrase, "cap": SEARCH_CANDIDATES + 1},
-                )
-                or 0
-            )
+            values = _search_values(term, plan)
+            values.pop("search_contains")
+            found = session.scalar(_FOUND[plan], {**values, "cap": SEARCH_CANDIDATES + 1}) or 0
             if len(self._found) >= 1000:
                 self._found.clear()
-            self._found[phrase] = found
+            self._found[key] = found
         return found
 
-    def _has_search_index(self, session: Session) -> bool:
-        """Whether the database has the case search index (looked up once per Services)."""
+    def _search_kind(self, session: Session) -> str | None:
+        """The database's case search index (looked up once per Services): "fts" (SQLite),
+        "grams" (PostgreSQL) or None."""
         if self._search_index is None:
-            bind = session.get_bind()
-            self._search_index = bind.dialect.name == "sqlite" and bool(
-                session.scalar(
-                    text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"),
-                    {"name": CASE_SEARCH},
+            dialect = session.get_bind().dialect.name
+            if dialect == "sqlite":
+                found = session.scalar(
+                    text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (:a, :b)"),
+                    {"a": CASE_SEARCH, "b": CASE_SEARCH_TERMS},
                 )
-            )
-        return self._search_index
+                self._search_index = "fts" if found == 2 else ""
+            elif dialect == "postgresql":
+                found = session.scalar(
+                    text("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(:names)"),
+                    {"names": list(SEARCH_GRAMS_INDEXES)},
+                )
+                self._search_index = "grams" if found == len(SEARCH_GRAMS_INDEXES) else ""
+            else:
+                self._search_index = ""
+        return self._search_index or None
+
+    def _has_search_index(self, session: Session) -> bool:
+        return self._search_kind(session) is not None
 
     def list(self, query: CaseQuery | None = None, **kwargs: object) -> list[CaseSummary]:
         query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
@@ -408,25 +507,17 @@ class CaseService:
         return session.scalar(self._filtered(query, session, func.count())) or 0
 
     def _count_in_index(self, session: Session, query: CaseQuery) -> int | None:
-        """The capped count of a search with no other filter, read from the search index alone (it
-        holds the name, credit code and case number of every case: the same LIKE conditions apply
-        to its copy, no join), or None when the index does not narrow this search."""
+        """The capped count of a search with no other filter, read from the SQLite search index
+        alone (it holds a copy of every searched value: the same LIKE conditions apply to the copy,
+        no join), or None when the index does not narrow this search."""
         term = query.lone_search
-        if term is None or not self._has_search_index(session) or CASE_NO_SHAPE.match(term):
+        if term is None or self._search_kind(session) != "fts":
             return None
-        phrase = _search_phrase(term)
-        if phrase is None or self._found_by_index(session, phrase) > SEARCH_CANDIDATES:
+        plan = self._plan(session, term)
+        if plan not in _COUNT_IN_INDEX:
             return None
         return (
-            session.scalar(
-                _COUNT_IN_INDEX,
-                {
-                    "phrase": phrase,
-                    "contains": f"%{term}%",
-                    "prefix": f"{term.upper()}%",
-                    "cap": SEARCH_COUNT_CAP,
-                },
-            )
+            session.scalar(_COUNT_IN_INDEX[plan], {**_search_values(term, plan), "cap": SEARCH_COUNT_CAP})
             or 0
         )
 

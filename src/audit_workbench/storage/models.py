@@ -8,9 +8,11 @@ conflicting save is refused instead of silently overwriting another user's work.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,12 +23,18 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    bindparam,
     event,
+    select,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..core.casesearch import pinyin_keys
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -115,12 +123,25 @@ class SigningKey(Base):
     endorsement: Mapped[str] = mapped_column(Text, default="")
 
 
+def _pinyin_default(part: int) -> Callable[[Any], str]:
+    """The default of a pinyin column on INSERT (Core statements too): from the row's name."""
+
+    def default(context: Any) -> str:
+        return pinyin_keys(str(context.get_current_parameters().get("name") or ""))[part]
+
+    return default
+
+
 class Organization(Versioned, Base):
     __tablename__ = "organizations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The name's full pinyin and its initials (core.casesearch.pinyin_keys), for the case search:
+    # written with the name (see _name_set and refresh_search_keys at the end of this module).
+    name_pinyin: Mapped[str] = mapped_column(Text, default=_pinyin_default(0), server_default="")
+    name_initials: Mapped[str] = mapped_column(String(200), default=_pinyin_default(1), server_default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -423,51 +444,109 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-# -- the case search index (SQLite only) ----------------------------------------------------------
+# -- the case search index ----------------------------------------------------------------------
 #
-# An FTS5 table with the trigram tokenizer, one row per case (rowid = cases.id) holding the
-# organisation's name and credit code and the case number, kept current by triggers. The case list
-# uses it to narrow a substring search to a few candidate rows before its LIKE conditions (the exact
-# filter) run. It needs SQLite 3.34 or later built with FTS5; without it there is no table and the
-# search scans as before. PostgreSQL has no such table. It is not part of `Base.metadata`: migration
-# 0003 creates it in existing databases and `create_all` (a new database) through the event below.
-# A later migration that rebuilds `cases` or `organizations` (batch mode on SQLite) drops their
-# triggers and must create them again.
+# What the search finds is said in core.casesearch. The database answers it from an index:
+#
+# SQLite (3.34+, FTS5 with the trigram tokenizer): `case_search`, one row per case (rowid = cases.id)
+# holding the organisation's name, credit code, name pinyin and initials and the case number, each
+# followed by SEARCH_END (two U+001F characters, which no term holds), kept current by triggers. A
+# term of 3 characters or more is a trigram phrase (MATCH). A term of 1 or 2 characters is served by
+# the same index through its vocabulary `case_search_terms` (fts5vocab, one row per token occurrence):
+# a case holds the term where some trigram starts with it, and thanks to SEARCH_END every character
+# of every column starts a trigram. Without FTS5 trigrams there is no table and the search scans.
+#
+# PostgreSQL: GIN indexes on the 1- and 2-character grams of the same columns (ASCII letters in lower
+# case), through the function `aw_search_grams(VARIADIC text[])`, no extension needed. A term of 1 or 2
+# characters is one gram; a longer one, all of its 2-grams (the candidates hold them all).
+#
+# None of these objects is part of `Base.metadata`: migration 0005 makes them in existing databases
+# and `create_all` (a new database) through the event at the end of this module. A later migration
+# that rebuilds `cases` or `organizations` (batch mode on SQLite) drops their triggers and must make
+# them again (CASE_SEARCH_DDL).
 
 CASE_SEARCH = "case_search"
-# The virtual table and the shadow tables FTS5 keeps its index in (not models: schema comparisons skip them).
+CASE_SEARCH_TERMS = "case_search_terms"
+# The virtual tables and the shadow tables FTS5 keeps its index in (not models: schema comparisons skip them).
 CASE_SEARCH_TABLES = frozenset(
-    {CASE_SEARCH, *(f"{CASE_SEARCH}_{part}" for part in ("data", "idx", "content", "docsize", "config"))}
+    {
+        CASE_SEARCH,
+        CASE_SEARCH_TERMS,
+        *(f"{CASE_SEARCH}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+    }
 )
+# Appended to every indexed column: the last characters of a value start trigrams too.
+SEARCH_END = "\x1f\x1f"
+_END = "char(31, 31)"
+CASE_SEARCH_COLUMNS = "name, credit_code, case_no, name_pinyin, name_initials"
+
+
+def _indexed(org: str, case_no: str) -> str:
+    return (
+        f"{org}.name || {_END}, {org}.credit_code || {_END}, {case_no} || {_END}, "
+        f"{org}.name_pinyin || {_END}, {org}.name_initials || {_END}"
+    )
+
+
 CASE_SEARCH_DDL: tuple[str, ...] = (
-    "CREATE VIRTUAL TABLE case_search USING fts5(name, credit_code, case_no, tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE case_search USING fts5({CASE_SEARCH_COLUMNS}, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE case_search_terms USING fts5vocab(case_search, 'instance')",
     "CREATE TRIGGER case_search_case_insert AFTER INSERT ON cases BEGIN "
-    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
-    "SELECT new.id, o.name, o.credit_code, new.case_no FROM organizations o WHERE o.id = new.organization_id; "
+    f"INSERT INTO case_search (rowid, {CASE_SEARCH_COLUMNS}) "
+    f"SELECT new.id, {_indexed('o', 'new.case_no')} FROM organizations o WHERE o.id = new.organization_id; "
     "END",
     "CREATE TRIGGER case_search_case_delete AFTER DELETE ON cases BEGIN "
     "DELETE FROM case_search WHERE rowid = old.id; "
     "END",
     "CREATE TRIGGER case_search_case_update AFTER UPDATE OF id, case_no, organization_id ON cases BEGIN "
     "DELETE FROM case_search WHERE rowid = old.id; "
-    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
-    "SELECT new.id, o.name, o.credit_code, new.case_no FROM organizations o WHERE o.id = new.organization_id; "
+    f"INSERT INTO case_search (rowid, {CASE_SEARCH_COLUMNS}) "
+    f"SELECT new.id, {_indexed('o', 'new.case_no')} FROM organizations o WHERE o.id = new.organization_id; "
     "END",
-    "CREATE TRIGGER case_search_organization_update AFTER UPDATE OF name, credit_code ON organizations BEGIN "
+    "CREATE TRIGGER case_search_organization_update "
+    "AFTER UPDATE OF name, credit_code, name_pinyin, name_initials ON organizations BEGIN "
     "DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE organization_id = old.id); "
-    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
-    "SELECT c.id, new.name, new.credit_code, c.case_no FROM cases c WHERE c.organization_id = new.id; "
+    f"INSERT INTO case_search (rowid, {CASE_SEARCH_COLUMNS}) "
+    f"SELECT c.id, {_indexed('new', 'c.case_no')} FROM cases c WHERE c.organization_id = new.id; "
     "END",
+)
+CASE_SEARCH_TRIGGERS = (
+    "case_search_case_insert",
+    "case_search_case_delete",
+    "case_search_case_update",
+    "case_search_organization_update",
 )
 CASE_SEARCH_FILL = (
-    "INSERT INTO case_search (rowid, name, credit_code, case_no) "
-    "SELECT c.id, o.name, o.credit_code, c.case_no FROM cases c JOIN organizations o ON o.id = c.organization_id"
+    f"INSERT INTO case_search (rowid, {CASE_SEARCH_COLUMNS}) "
+    f"SELECT c.id, {_indexed('o', 'c.case_no')} FROM cases c JOIN organizations o ON o.id = c.organization_id"
 )
+
+SEARCH_GRAMS_FUNCTION = "aw_search_grams"
+# ASCII letters folded exactly as core.casesearch.fold does (translate, not lower(): lower() follows
+# the database's locale and folds other scripts too).
+_PG_FOLD = "translate(part, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+SEARCH_GRAMS_DDL: tuple[str, ...] = (
+    f"CREATE OR REPLACE FUNCTION {SEARCH_GRAMS_FUNCTION}(VARIADIC parts text[]) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT coalesce(array_agg(DISTINCT substr(p.folded, i, n)), '{}') "
+    f"FROM (SELECT {_PG_FOLD} AS folded FROM unnest(parts) AS part) AS p, "
+    "LATERAL generate_series(1, length(p.folded)) AS i, (VALUES (1), (2)) AS k(n) "
+    "WHERE i + n - 1 <= length(p.folded) $$",
+    "CREATE INDEX IF NOT EXISTS ix_organizations_search_grams ON organizations USING gin "
+    f"({SEARCH_GRAMS_FUNCTION}(name, credit_code, name_pinyin, name_initials))",
+    f"CREATE INDEX IF NOT EXISTS ix_cases_search_grams ON cases USING gin ({SEARCH_GRAMS_FUNCTION}(case_no))",
+)
+SEARCH_GRAMS_INDEXES = ("ix_organizations_search_grams", "ix_cases_search_grams")
 
 
 def is_case_search_table(name: str | None) -> bool:
     """Whether a table belongs to the case search index (for schema comparisons and autogenerate)."""
     return name in CASE_SEARCH_TABLES
+
+
+def is_case_search_index(name: str | None) -> bool:
+    """Whether an index is one of the search's expression indexes (PostgreSQL; not in the models)."""
+    return name in SEARCH_GRAMS_INDEXES
 
 
 @cache
@@ -476,6 +555,7 @@ def fts5_trigram_available() -> bool:
     con = sqlite3.connect(":memory:")
     try:
         con.execute("CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+        con.execute("CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'instance')")
         return True
     except sqlite3.Error:
         return False
@@ -484,10 +564,13 @@ def fts5_trigram_available() -> bool:
 
 
 def install_case_search(connection: Connection) -> bool:
-    """Create the case search index with its triggers and fill it, on SQLite when supported.
-
-    Returns whether the index is there afterwards. A database that has it is left alone.
+    """Create the case search index (with its triggers on SQLite) and fill it, where the database
+    supports one. Returns whether the index is there afterwards. A database that has it is left alone.
     """
+    if connection.dialect.name == "postgresql":
+        for statement in SEARCH_GRAMS_DDL:
+            connection.exec_driver_sql(statement)
+        return True
     if connection.dialect.name != "sqlite":
         return False
     if connection.exec_driver_sql(
@@ -505,3 +588,40 @@ def install_case_search(connection: Connection) -> bool:
 @event.listens_for(Base.metadata, "after_create")
 def _create_case_search(_metadata: MetaData, connection: Connection, **_kw: object) -> None:
     install_case_search(connection)
+
+
+# -- an organisation's pinyin follows its name ------------------------------------------------------
+
+
+@event.listens_for(Organization.name, "set")
+def _name_set(target: Organization, value: str | None, _old: object, _initiator: object) -> None:
+    """Any name given to an organisation through the ORM (new, renamed, imported) brings its pinyin."""
+    target.name_pinyin, target.name_initials = pinyin_keys(value or "")
+
+
+def refresh_search_keys(connection: Connection, organization_ids: Iterable[int] | None = None) -> int:
+    """Compute and store the pinyin of organisations' names (all of them, or those given) where it
+    differs from what is stored: for names written with Core statements or plain SQL, which the ORM
+    event above does not see. Returns how many organisations changed."""
+    table = Organization.__table__
+    assert isinstance(table, Table)
+    stmt = select(table.c.id, table.c.name, table.c.name_pinyin, table.c.name_initials)
+    if organization_ids is not None:
+        ids = list(organization_ids)
+        if not ids:
+            return 0
+        stmt = stmt.where(table.c.id.in_(ids))
+    changes = [
+        {"org_id": org_id, "full": full, "initials": initials}
+        for org_id, name, stored_full, stored_initials in connection.execute(stmt)
+        for full, initials in [pinyin_keys(name)]
+        if (full, initials) != (stored_full, stored_initials)
+    ]
+    if changes:
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("org_id"))
+            .values(name_pinyin=bindparam("full"), name_initials=bindparam("initials")),
+            changes,
+        )
+    return len(changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from audit_workbench.storage.models import Base, is_case_search_table
+from audit_workbench.storage.models import Base, is_case_search_index, is_case_search_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,8 +23,11 @@ def run() -> None:
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """Autogenerate leaves out the case search index (an FTS5 table and its shadow tables)."""
-    return not (type_ == "table" and is_case_search_table(name))
+    """Autogenerate leaves out the case search index (SQLite: an FTS5 table, its vocabulary and
+    shadow tables; PostgreSQL: expression indexes)."""
+    return not (type_ == "table" and is_case_search_table(name)) and not (
+        type_ == "index" and is_case_search_index(name)
+    )
 
 
 def _run_on(connection: object) -> None:
