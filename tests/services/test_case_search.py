@@ -6,6 +6,7 @@ range of the case numbers; the count of a search stops at SEARCH_COUNT_CAP."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -212,7 +213,9 @@ def _reference(services: Services, term: str, status: str | None = None) -> list
         full, initials = pinyin_keys(name)
         if status and case_status != status:
             continue
-        if matches(term, name=name, credit_code=code, case_no=case_no, name_pinyin=full, name_initials=initials):
+        if matches(
+            term, name=name, credit_code=code, case_no=case_no, name_pinyin=full, name_initials=initials
+        ):
             found.append(case_no)
     return sorted(found)
 
@@ -540,3 +543,185 @@ def test_a_page_in_case_number_order_scans_above_the_page_candidates(
         seen.clear()
         assert services.cases.count(CaseQuery(search=term)) == counted
         assert any("MATCH" in s and "LIKE" in s for s in seen)
+
+
+# -- generated data: the indexed search against the reference, terms of every kind -----------------
+
+CITY = "北京上海杭州苏州重庆长沙厦门佛山宁波无锡六安蚌埠"
+BRAND = "华恒达美新海瑞鑫康博嘉盛和祥安泰顺丰宏昌荣润佳诚信德隆兴源锦旭卓越天宇金银辉明光远晨绿行长重乐"
+TRADE = ("电器", "家电销售", "空调安装维修服务", "汽车销售服务", "银行卡服务", "电梯工程", "净水设备")
+FORM = ("有限公司", "股份有限公司", "科技有限公司", "（集团）有限公司", "维修中心")
+LATIN = ("TCL", "ABC", "3M", "Haier", "ＴＣＬ", "100%", "a_b", 'Q"T', "Straße", "Ünï")
+
+
+def _generated(services: Services, rng: random.Random, orgs: int = 160) -> list[dict[str, str]]:
+    """Organisations with names like real ones (some with Latin words, wildcards, quotes, letters
+    outside ASCII) and valid credit codes, and one to three cases each, written with Core statements
+    (the pinyin comes from the column default)."""
+    from audit_workbench.core.creditcode import ALPHABET
+
+    rubric = services.rubrics.get("sbt10401-2006-production")
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    rows, codes = [], set()
+    while len(rows) < orgs:
+        name = rng.choice(CITY[0::2]) + rng.choice(CITY[1::2])  # not always a real city: fine
+        if rng.random() < 0.8:
+            name = CITY[rng.randrange(0, len(CITY), 2) :][:2]
+        name += rng.choice(BRAND) + rng.choice(BRAND)
+        if rng.random() < 0.25:
+            name += rng.choice(LATIN) + rng.choice(("", " "))
+        name += rng.choice(TRADE) + rng.choice(FORM)
+        code = complete(
+            "91"
+            + "".join(rng.choice("0123456789") for _ in range(6))
+            + "".join(rng.choice(ALPHABET) for _ in range(9))
+        )
+        if code not in codes:
+            codes.add(code)
+            rows.append({"name": name, "credit_code": code, "address": "", "version": 1})
+    cases = []
+    with services.db.transaction() as session:
+        session.execute(insert(m.Organization), rows)
+        ids = dict(session.execute(select(m.Organization.credit_code, m.Organization.id)).all())
+        seq: dict[int, int] = {}
+        for row in rows:
+            for _ in range(rng.choice((1, 1, 2, 3))):
+                year = rng.choice((2023, 2024, 2025))
+                seq[year] = seq.get(year, 0) + rng.choice((1, 1, 7, 93))
+                case_no = f"AW{year}-{seq[year]:05d}"
+                cases.append({**row, "case_no": case_no})
+                session.execute(
+                    insert(m.Case),
+                    {
+                        "case_no": case_no,
+                        "kind": "initial",
+                        "organization_id": ids[row["credit_code"]],
+                        "enterprise_type": "production",
+                        "rubric_id": rubric.id,
+                        "rubric_sha256": rubric.sha256,
+                        "headcount": 50,
+                        "scope": "售后服务",
+                        "status": rng.choice(("draft", "submitted", "certified")),
+                        "committee_round": 1,
+                        "created_at": start,
+                        "updated_at": start + timedelta(minutes=len(cases)),
+                        "version": 1,
+                    },
+                )
+    return cases
+
+
+def _piece(rng: random.Random, text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    at = rng.randrange(0, len(text) - length + 1)
+    return text[at : at + length]
+
+
+def _generated_terms(rng: random.Random, cases: list[dict[str, str]]) -> list[str]:
+    """What people type: pieces of names (1 to 6 characters), of the pinyin and its initials, of
+    credit codes from anywhere, of case numbers (with and without AW), in either case; and terms
+    that find nothing."""
+    terms = []
+    for case in rng.sample(cases, 45):
+        full, initials = pinyin_keys(case["name"])
+        terms += [_piece(rng, case["name"], n) for n in (1, 2, 2, 3, 6)]
+        terms += [_piece(rng, initials, n) for n in (1, 2, 3)]
+        terms += [_piece(rng, full, n) for n in (2, 5, 9)]
+        terms += [_piece(rng, case["credit_code"], n) for n in (1, 2, 4, 7, 18)]
+        terms += [_piece(rng, case["case_no"], n) for n in (2, 4)] + [case["case_no"][: rng.randrange(3, 12)]]
+    terms = [t.lower() if rng.random() < 0.3 else t for t in terms]
+    terms += ["没有这个", "zzzq", "Ü", "ü", "ß", "%", "_", '"', "\\", "A_B", "100%", "aw2024-0"]
+    return list(dict.fromkeys(t for t in terms if t.strip()))
+
+
+def test_generated_data_finds_what_the_reference_finds(services: Services) -> None:
+    """On generated organisations and cases, every generated term (1 and 2 characters, pinyin,
+    credit codes anywhere, case numbers) finds with the index what core.casesearch.matches finds,
+    in the same order, with the same capped count, alone and with a filter; on SQLite and on
+    PostgreSQL."""
+    rng = random.Random(20_251_204)
+    cases = _generated(services, rng)
+    terms = _generated_terms(rng, cases)
+    assert len(terms) > 400
+    assert _uses_index(services)
+    kinds: dict[str, int] = {}
+    with services.read() as session:
+        for term in terms:
+            plan = services.cases._plan(session, term.strip())
+            kinds[plan] = kinds.get(plan, 0) + 1
+    if services.db.engine.dialect.name == "sqlite":
+        assert kinds["terms"] > 100 and kinds["phrase"] > 150 and kinds["range"] > 10, kinds
+    else:
+        assert kinds["grams"] > 350 and kinds["range"] > 10, kinds
+    found = 0
+    for term in terms:
+        expected = _reference(services, term)
+        assert _rows(services.cases, CaseQuery(search=term)) == expected, term
+        assert services.cases.count(CaseQuery(search=term)) == min(
+            len(expected), case_service.SEARCH_COUNT_CAP
+        )
+        if len(expected) > 3:
+            assert _rows(services.cases, CaseQuery(search=term, status="draft")) == _reference(
+                services, term, "draft"
+            ), term
+        found += bool(expected)
+    assert found > 0.9 * (len(terms) - 12)  # the generated terms come from the data
+
+
+def _explain(services: Services, term: str) -> str:
+    """PostgreSQL's plan of a keystroke's page with sequential scans off: the GIN indexes must be able
+    to serve it (with this little data the planner would otherwise scan)."""
+    with services.read() as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        stmt = services.cases._filtered(CaseQuery(search=term), session, m.Case.case_no).limit(200)
+        compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        return "\n".join(session.execute(text(f"EXPLAIN {compiled}")).scalars())
+
+
+def test_short_terms_pinyin_and_codes_are_served_by_the_index(services: Services) -> None:
+    """The index really serves 1- and 2-character terms, pinyin and mid-code terms: on SQLite through
+    the trigram vocabulary or a trigram phrase, on PostgreSQL through the GIN gram indexes."""
+    _fill(services)
+    seen = _statements(services)
+    for term in ("佛", "佛山", "hz", "hzxh", "hangzhou", "06", "0606MA", "华康电"):
+        seen.clear()
+        assert _rows(services.cases, CaseQuery(search=term)) == _reference(services, term)
+        if services.db.engine.dialect.name == "sqlite":
+            index = "FROM case_search_terms WHERE" if len(term) <= 2 else "case_search MATCH"
+            assert any(index in s for s in seen), (term, seen)
+        else:
+            assert any("aw_search_grams" in s for s in seen), (term, seen)
+            plan = _explain(services, term)
+            assert "ix_organizations_search_grams" in plan and "ix_cases_search_grams" in plan, plan
+
+
+def test_the_pinyin_follows_the_name(services, team, make_case, db_path) -> None:  # type: ignore[no-untyped-def]
+    """A new organisation, a renamed one (through the service), one renamed with a Core statement
+    and then refreshed: the stored pinyin, and so the search, follow the name."""
+    case_no = make_case("draft")
+    code = services.cases.get(case_no).organization.credit_code
+    assert [c.case_no for c in services.cases.list(search="csdq")] == [case_no]  # 测试电器
+    services.cases.update_application(
+        team.clerk,
+        case_no,
+        org_name="杭州西湖电器有限公司",
+        credit_code=code,
+        headcount=120,
+        scope="家用电器的售后服务",
+    )
+    assert [c.case_no for c in services.cases.list(search="hzxh")] == [case_no]
+    assert services.cases.list(search="csdq") == []
+    with services.db.transaction() as session:
+        session.execute(
+            m.Organization.__table__.update()
+            .where(m.Organization.credit_code == code)
+            .values(name="重庆长安汽车")
+        )
+    assert [c.case_no for c in services.cases.list(search="hzxh")] == [case_no]  # stale until refreshed
+    with services.db.transaction() as session:
+        assert m.refresh_search_keys(session.connection()) == 1
+        assert m.refresh_search_keys(session.connection()) == 0  # nothing left to change
+    assert services.cases.list(search="hzxh") == []
+    assert [c.case_no for c in services.cases.list(search="chongqing")] == [case_no]
+    assert [c.case_no for c in services.cases.list(search="cqca")] == [case_no]

@@ -331,7 +331,9 @@ class CaseService:
         plan = self._plan(session, term, most)
         values = _search_values(term, plan)
         if plan == "range":
-            if session.get_bind().dialect.name != "sqlite":  # a server's collation may not order by code point
+            if (
+                session.get_bind().dialect.name != "sqlite"
+            ):  # a server's collation may not order by code point
                 return [m.Case.case_no.like(bindparam("search_prefix", values["search_prefix"]))], False
             return [
                 m.Case.case_no >= bindparam("search_from", values["search_from"]),
@@ -388,25 +390,25 @@ class CaseService:
         return union_all(by_organization, by_case_no)  # type: ignore[return-value]
 
     def _plan(self, session: Session, term: str, most: int | None = None) -> str:
-        """How _search finds `term`: "range" (of case numbers, whatever the index); on SQLite
-        "phrase" (trigram MATCH) or "terms" (the index's vocabulary) when the index finds at most
-        `most` cases, else "scan" (LIKE over every case); on PostgreSQL "grams"; without an index
-        "scan"."""
+        """How _search finds `term`: "range" (of case numbers, whatever the index); "phrase"
+        (SQLite: trigram MATCH), "terms" (SQLite: the index's vocabulary) or "grams" (PostgreSQL)
+        when the index finds at most `most` cases, else "scan" (LIKE over every case, which soon
+        fills a page of a frequent term); without an index "scan"."""
         if is_case_number_term(term):
             return "range"
         kind = self._search_kind(session)
         if kind is None:
             return "scan"
         if kind == "grams":
-            return "grams"
-        if _search_phrase(term) is not None:
+            plan = "grams"
+        elif _search_phrase(term) is not None:
             plan = "phrase"
         elif _token_range(term) is not None:
             plan = "terms"
         else:
             return "scan"
         if self._found_by_index(session, term, plan) > (most or SEARCH_CANDIDATES):
-            return "scan"  # a frequent term: the LIKE scan soon fills a page
+            return "scan"
         return plan
 
     def _found_by_index(self, session: Session, term: str, plan: str) -> int:
@@ -415,8 +417,12 @@ class CaseService:
         found = self._found.get(key)
         if found is None:
             values = _search_values(term, plan)
-            values.pop("search_contains")
-            found = session.scalar(_FOUND[plan], {**values, "cap": SEARCH_CANDIDATES + 1}) or 0
+            if plan == "grams":
+                first = self._candidates(plan, values).limit(SEARCH_CANDIDATES + 1).subquery()
+                found = session.scalar(select(func.count()).select_from(first)) or 0
+            else:
+                values.pop("search_contains")
+                found = session.scalar(_FOUND[plan], {**values, "cap": SEARCH_CANDIDATES + 1}) or 0
             if len(self._found) >= 1000:
                 self._found.clear()
             self._found[key] = found
