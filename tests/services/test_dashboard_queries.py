@@ -21,6 +21,7 @@ from audit_workbench.services.dashboard import (
     COMMITTEE_STEPS,
     CertificateDue,
     DashboardService,
+    OverdueNonconformity,
     WorkItem,
 )
 from audit_workbench.services.demo import DEMO_PASSWORD, build_demo
@@ -96,6 +97,52 @@ def reference_due(session, today: date, horizon_days: int, limit: int) -> list[C
     return due[:limit]
 
 
+def reference_due_page(session, today: date, horizon_days: int, limit: int):  # type: ignore[no-untyped-def]
+    """The entries listed, and the totals counted apart from the list (as the overview did)."""
+    every = reference_due(session, today, horizon_days, 10**9)
+    return every[:limit], len(every), len({d.number for d in every})
+
+
+def reference_queue_page(session, ids, roles: frozenset[Role], limit: int):  # type: ignore[no-untyped-def]
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    return reference_queue_items(session, ids, roles, limit), total
+
+
+def reference_overdue(session, today: date, limit: int):  # type: ignore[no-untyped-def]
+    """The overdue list and its count as two statements, as the overview had them."""
+    where = (
+        m.Nonconformity.status == "open",
+        m.Nonconformity.deadline < today,
+        m.Case.status.in_(_OPEN_CASE),
+    )
+    total = session.scalar(
+        select(func.count())
+        .select_from(m.Nonconformity)
+        .join(m.Case, m.Case.id == m.Nonconformity.case_id)
+        .where(*where)
+    )
+    rows = session.execute(
+        select(
+            m.Case.case_no,
+            m.Organization.name,
+            m.Nonconformity.id,
+            m.Nonconformity.code,
+            m.Nonconformity.text,
+            m.Nonconformity.deadline,
+        )
+        .join(m.Case, m.Case.id == m.Nonconformity.case_id)
+        .join(m.Organization, m.Organization.id == m.Case.organization_id)
+        .where(*where)
+        .order_by(m.Nonconformity.deadline, m.Nonconformity.id)
+        .limit(limit)
+    ).all()
+    items = [
+        OverdueNonconformity(case_no, org, nc_id, code, text, deadline, (today - deadline).days)
+        for case_no, org, nc_id, code, text, deadline in rows
+    ]
+    return items, total or 0
+
+
 def reference_queue_items(session, ids, roles: frozenset[Role], limit: int) -> list[WorkItem]:  # type: ignore[no-untyped-def]
     open_ncs = (
         select(m.Nonconformity.case_id, func.count().label("n"))
@@ -152,9 +199,9 @@ def assert_due_as_before(services: Services, days: list[date]) -> int:
         for today in days:
             for horizon in (0, 30, 90, 400):
                 for limit in (1, 3, 200):
-                    ours = DashboardService._certificates_due(session, today, horizon, limit)
-                    assert ours == reference_due(session, today, horizon, limit), (today, horizon, limit)
-                    entries += len(ours)
+                    ours = DashboardService._certificates_due_page(session, today, horizon, limit)
+                    assert ours == reference_due_page(session, today, horizon, limit), (today, horizon, limit)
+                    entries += len(ours[0])
     return entries
 
 
@@ -168,9 +215,9 @@ def assert_queues_as_before(services: Services, actors: list[Actor]) -> int:
             if ids is None:
                 continue
             for limit in (2, 200):
-                ours = dashboard._queue_items(session, ids, roles, limit)
-                assert ours == reference_queue_items(session, ids, roles, limit), actor.name
-                items += len(ours)
+                ours = dashboard._queue_page(session, ids, roles, limit)
+                assert ours == reference_queue_page(session, ids, roles, limit), actor.name
+                items += len(ours[0])
     return items
 
 
@@ -281,13 +328,27 @@ def test_the_overview_is_the_same_as_before(demo) -> None:  # type: ignore[no-un
     """The whole overview, for every demo user, with the reference computations in place."""
     services, _, users = demo
     dashboard = DashboardService(services)
+    seen = []
     for actor in users.values():
         ours = dashboard.overview(actor)
+        seen.append((ours.work_queue_total, ours.overdue_total, ours.certificates_due_total))
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(DashboardService, "_certificates_due", staticmethod(reference_due))
-            mp.setattr(DashboardService, "_queue_items", staticmethod(reference_queue_items))
+            mp.setattr(DashboardService, "_certificates_due_page", staticmethod(reference_due_page))
+            mp.setattr(DashboardService, "_queue_page", staticmethod(reference_queue_page))
+            mp.setattr(DashboardService, "_overdue", staticmethod(reference_overdue))
             before = dashboard.overview(actor)
         assert ours == before, actor.name
+        for limit in (1, 3):  # lists shorter than what they count
+            short = dashboard.overview(actor, queue_limit=limit, list_limit=limit)
+            assert (short.work_queue_total, short.overdue_total, short.certificates_due_total) == (
+                before.work_queue_total,
+                before.overdue_total,
+                before.certificates_due_total,
+            )
+            assert short.certificates_due_certificates == before.certificates_due_certificates
+            assert short.work_queue == before.work_queue[:limit]
+    # the totals compared were not all zero: lists longer than 3, an overdue nonconformity
+    assert max(q for q, _, _ in seen) > 3 and max(o for _, o, _ in seen) >= 1 and max(d for *_, d in seen) > 3
 
 
 def test_surveillance_on_any_backend(services, team, make_case, clock) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
 
 from ..core.policy import Role
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
@@ -141,11 +141,11 @@ class DashboardService:
                 queue: list[WorkItem] = []
                 queue_total = 0
             else:
-                queue_total = session.scalar(select(func.count()).select_from(queue_stmt.subquery())) or 0
-                queue = self._queue_items(session, queue_stmt, roles, queue_limit)
+                queue, queue_total = self._queue_page(session, queue_stmt, roles, queue_limit)
             overdue, overdue_total = self._overdue(session, today, list_limit)
-            due = self._certificates_due(session, today, horizon_days, list_limit)
-            due_entries, due_certificates = self._certificates_due_totals(session, today, horizon_days)
+            due, due_entries, due_certificates = self._certificates_due_page(
+                session, today, horizon_days, list_limit
+            )
             grades = dict(
                 session.execute(
                     select(m.Certificate.grade, func.count())
@@ -209,6 +209,24 @@ class DashboardService:
 
     @staticmethod
     def _queue_items(session, ids: Select[int], roles: frozenset[Role], limit: int) -> list[WorkItem]:  # type: ignore[no-untyped-def]
+        return DashboardService._queue_page(session, ids, roles, limit)[0]
+
+    @staticmethod
+    def _queue_page(  # type: ignore[no-untyped-def]
+        session, ids: Select[int], roles: frozenset[Role], limit: int
+    ) -> tuple[list[WorkItem], int]:
+        """The first `limit` cases of the queue, the longest-waiting first, and how many there are:
+        chosen and counted in one statement (a window count), then completed for those listed."""
+        # The queue's own conditions on the cases (not `id IN (the queue)`), so that the index on
+        # (status, updated_at) gives the order and the count without reading the cases.
+        where = ids.whereclause
+        chosen = (
+            select(m.Case.id, m.Case.updated_at, func.count().over().label("total"))
+            .where(m.Case.id.in_(ids) if where is None else where)
+            .order_by(m.Case.updated_at, m.Case.id)  # the longest-waiting first
+            .limit(limit)
+            .subquery()
+        )
         # Counted per listed case (by the index on case_id), not grouped over every nonconformity.
         open_ncs = (
             select(func.count())
@@ -225,11 +243,12 @@ class DashboardService:
                 m.Organization.name,
                 m.Case.updated_at,
                 open_ncs,
+                chosen.c.total,
             )
+            .select_from(chosen)
+            .join(m.Case, m.Case.id == chosen.c.id)
             .join(m.Organization, m.Organization.id == m.Case.organization_id)
-            .where(m.Case.id.in_(ids))
-            .order_by(m.Case.updated_at, m.Case.id)  # the longest-waiting first
-            .limit(limit)
+            .order_by(chosen.c.updated_at, chosen.c.id)
         ).all()
         steps: dict[CaseState, str] = {}
         if Role.clerk in roles:
@@ -238,27 +257,29 @@ class DashboardService:
             steps.update(AUDITOR_STEPS)
         if Role.committee in roles:
             steps.update(COMMITTEE_STEPS)
-        return [
+        items = [
             WorkItem(case_no, kind, status, org, steps[CaseState(status)], updated, ncs)
-            for case_no, kind, status, org, updated, ncs in rows
+            for case_no, kind, status, org, updated, ncs, _ in rows
         ]
+        return items, int(rows[0][-1]) if rows else 0
 
     # -- nonconformities past their deadline ------------------------------------------------------
     @staticmethod
     def _overdue(session, today: date, limit: int) -> tuple[list[OverdueNonconformity], int]:  # type: ignore[no-untyped-def]
-        where = (
-            m.Nonconformity.status == "open",
-            m.Nonconformity.deadline < today,
-            m.Case.status.in_(_OPEN_CASE),
-        )
-        total = (
-            session.scalar(
-                select(func.count())
-                .select_from(m.Nonconformity)
-                .join(m.Case, m.Case.id == m.Nonconformity.case_id)
-                .where(*where)
+        """Open nonconformities of open cases past their deadline, the longest overdue first: the
+        first `limit` and how many there are, in one statement (the index on status and deadline
+        finds them without reading the closed ones)."""
+        chosen = (
+            select(m.Nonconformity.id, m.Nonconformity.deadline, func.count().over().label("total"))
+            .join(m.Case, m.Case.id == m.Nonconformity.case_id)
+            .where(
+                m.Nonconformity.status == "open",
+                m.Nonconformity.deadline < today,
+                m.Case.status.in_(_OPEN_CASE),
             )
-            or 0
+            .order_by(m.Nonconformity.deadline, m.Nonconformity.id)
+            .limit(limit)
+            .subquery()
         )
         rows = session.execute(
             select(
@@ -268,24 +289,28 @@ class DashboardService:
                 m.Nonconformity.code,
                 m.Nonconformity.text,
                 m.Nonconformity.deadline,
+                chosen.c.total,
             )
+            .select_from(chosen)
+            .join(m.Nonconformity, m.Nonconformity.id == chosen.c.id)
             .join(m.Case, m.Case.id == m.Nonconformity.case_id)
             .join(m.Organization, m.Organization.id == m.Case.organization_id)
-            .where(*where)
-            .order_by(m.Nonconformity.deadline, m.Nonconformity.id)
-            .limit(limit)
+            .order_by(chosen.c.deadline, chosen.c.id)
         ).all()
         items = [
             OverdueNonconformity(case_no, org, nc_id, code, text, deadline, (today - deadline).days)
-            for case_no, org, nc_id, code, text, deadline in rows
+            for case_no, org, nc_id, code, text, deadline, _ in rows
         ]
-        return items, total
+        return items, int(rows[0][-1]) if rows else 0
 
     # -- certificates expiring or due for surveillance --------------------------------------------
     @staticmethod
     def _due_entries(today: date, horizon_days: int):  # type: ignore[no-untyped-def]
-        """One row (cert_id, reason, due_on, number) per certificate in force and reason it falls due
-        by the horizon: its expiry, its next surveillance (stored by the certificate service)."""
+        """One row (cert_id, reason, due_on, number, both) per certificate in force and reason it
+        falls due by the horizon: its expiry, its next surveillance (stored by the certificate
+        service). `both` marks a surveillance entry whose certificate also expires by the horizon
+        (it has two entries). The index on (status, expires_on, next_surveillance_on, grade,
+        number) serves both parts without reading the table."""
         horizon = today + timedelta(days=horizon_days)
         in_force = (m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
         expiry = select(
@@ -293,30 +318,29 @@ class DashboardService:
             literal("expiry").label("reason"),
             m.Certificate.expires_on.label("due_on"),
             m.Certificate.number.label("number"),
+            literal(0).label("both"),
         ).where(*in_force, m.Certificate.expires_on <= horizon)
         surveillance = select(
             m.Certificate.id.label("cert_id"),
             literal("surveillance").label("reason"),
             m.Certificate.next_surveillance_on.label("due_on"),
             m.Certificate.number.label("number"),
+            case((m.Certificate.expires_on <= horizon, 1), else_=0).label("both"),
         ).where(*in_force, m.Certificate.next_surveillance_on <= horizon)
         return union_all(expiry, surveillance).subquery()
 
     @staticmethod
-    def _certificates_due_totals(session, today: date, horizon_days: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-        """How many entries fall due by the horizon, and how many certificates they concern (the
-        listed entries stop at the list limit; these counts do not)."""
-        entries = DashboardService._due_entries(today, horizon_days)
-        row = session.execute(
-            select(func.count(), func.count(func.distinct(entries.c.cert_id))).select_from(entries)
-        ).one()
-        return int(row[0]), int(row[1])
+    def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
+        return DashboardService._certificates_due_page(session, today, horizon_days, limit)[0]
 
     @staticmethod
-    def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
+    def _certificates_due_page(  # type: ignore[no-untyped-def]
+        session, today: date, horizon_days: int, limit: int
+    ) -> tuple[list[CertificateDue], int, int]:
         """Certificates in force that expire, or whose next surveillance (stored in
         `certificates.next_surveillance_on` by the certificate service) falls, by the horizon;
-        one entry per reason, soonest first, the first `limit` of them chosen and ordered in SQL."""
+        one entry per reason, soonest first: the first `limit` entries, how many entries there are
+        and how many certificates they concern, chosen, ordered and counted in one statement."""
         entries = DashboardService._due_entries(today, horizon_days)
         number: ColumnElement[str] = entries.c.number
         reason: ColumnElement[str] = entries.c.reason
@@ -324,7 +348,13 @@ class DashboardService:
             # The order Python gives strings (code points), not the database's locale.
             number, reason = number.collate("C"), reason.collate("C")
         chosen = (
-            select(entries.c.cert_id, entries.c.reason, entries.c.due_on)
+            select(
+                entries.c.cert_id,
+                entries.c.reason,
+                entries.c.due_on,
+                func.count().over().label("entries"),
+                func.sum(entries.c.both).over().label("both"),
+            )
             .order_by(entries.c.due_on, number, reason)
             .limit(limit)
             .subquery()
@@ -344,6 +374,8 @@ class DashboardService:
                 chosen.c.reason,
                 chosen.c.due_on,
                 follow_case,
+                chosen.c.entries,
+                chosen.c.both,
             )
             .select_from(chosen)
             .join(m.Certificate, m.Certificate.id == chosen.c.cert_id)
@@ -351,7 +383,10 @@ class DashboardService:
         ).all()
         due = [
             CertificateDue(number, org, grade, status, reason, due_on, (due_on - today).days, follow)
-            for number, org, grade, status, reason, due_on, follow in rows
+            for number, org, grade, status, reason, due_on, follow, _, _ in rows
         ]
         due.sort(key=lambda d: (d.due_on, d.number, d.reason))
-        return due
+        if not rows:
+            return due, 0, 0
+        total, both = int(rows[0][-2]), int(rows[0][-1] or 0)
+        return due, total, total - both

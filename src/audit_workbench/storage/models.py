@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -172,6 +173,8 @@ class Case(Versioned, Base):
     decided_grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The dashboard's work queue: cases in given states, the longest-waiting first, and their count.
+    __table_args__ = (Index("ix_cases_status_updated_at", "status", "updated_at"),)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
     organization: Mapped[Organization] = relationship(lazy="joined")
@@ -279,6 +282,8 @@ class Nonconformity(Versioned, Base):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The dashboard's overdue list: the open ones by deadline, without reading the closed ones.
+    __table_args__ = (Index("ix_nonconformities_status_deadline", "status", "deadline", "case_id"),)
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -330,7 +335,12 @@ class Certificate(Versioned, Base):
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), nullable=True)
     payload: Mapped[str] = mapped_column(Text, default="")  # signed QR payload
-    __table_args__ = (UniqueConstraint("year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("year", "sequence"),
+        # The dashboard's certificates in force (due for expiry or surveillance, per grade), read
+        # from the index alone.
+        Index("ix_certificates_in_force", "status", "expires_on", "next_surveillance_on", "grade", "number"),
+    )
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
     organization: Mapped[Organization] = relationship(lazy="joined")

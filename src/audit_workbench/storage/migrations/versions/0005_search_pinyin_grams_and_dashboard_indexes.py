@@ -9,6 +9,10 @@
    columns (no extension needed: pg_trgm would need CREATE EXTENSION, serves no term under 3
    characters and drops Chinese characters where the database's ctype is C).
 
+4. The dashboard's indexes: cases by state and last change (the work queue), open nonconformities
+   by deadline, and the certificates in force (status, expiry, next surveillance, grade, number), so
+   that its lists and their counts read few or no table rows.
+
 Adding columns leaves `cases` and `organizations` as they are on SQLite (ALTER TABLE ADD COLUMN);
 going down rebuilds `organizations`, so the index as revision 0003 made it (0004 left it alone) and
 its triggers are made again afterwards.
@@ -153,6 +157,18 @@ def _fill_pinyin(conn: sa.Connection) -> None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_status_updated_at", ["status", "updated_at"], unique=False)
+    with op.batch_alter_table("nonconformities", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_nonconformities_status_deadline", ["status", "deadline", "case_id"], unique=False
+        )
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_certificates_in_force",
+            ["status", "expires_on", "next_surveillance_on", "grade", "number"],
+            unique=False,
+        )
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_pinyin", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(
@@ -189,3 +205,9 @@ def downgrade() -> None:
         for statement in _DDL_0003:
             conn.exec_driver_sql(statement)
         conn.exec_driver_sql(_FILL_0003)
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.drop_index("ix_certificates_in_force")
+    with op.batch_alter_table("nonconformities", schema=None) as batch_op:
+        batch_op.drop_index("ix_nonconformities_status_deadline")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_status_updated_at")
