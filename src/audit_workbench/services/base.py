@@ -113,8 +113,20 @@ class Services:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.db = database
-        self.rubrics = rubrics or registry_for(database)
+        self._rubrics = rubrics
         self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def rubrics(self) -> RubricRegistry:
+        """The rubrics (installed, and those packages brought in), loaded when first needed: reading
+        and validating them is work a command that lists or shows cases need not do."""
+        if self._rubrics is None:
+            self._rubrics = registry_for(self.db)
+        return self._rubrics
+
+    @rubrics.setter
+    def rubrics(self, registry: RubricRegistry) -> None:
+        self._rubrics = registry
 
     @classmethod
     def open(cls, db: str | Path | None = None, **kwargs: Any) -> Services:
