@@ -65,7 +65,18 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "libraries": versions,
         "load_average": os.getloadavg(),
+        "uptime": _uptime(),
     }
+
+
+def _uptime() -> str:
+    """`uptime`'s line (the load averages beside the figures: a busy machine shows in them)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _fmt_time(seconds: float | None) -> str:
@@ -115,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     datasets.use_cache_keys()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
+    load_before = _uptime()
     settings = Settings(sizes, max(1, args.repeat), args.batch, args.package_mb, only)
 
     def log(text: str) -> None:
@@ -145,11 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     print(table(rows))
     print(f"\nsizes {', '.join(f'{s:,}' for s in sizes)}; repeat {settings.repeat}; {elapsed:.0f} s in all")
+    print(f"before: {load_before}\nafter:  {_uptime()}")
     if args.json:
         result = {
             "command": "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv),
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
+            "uptime_before": load_before,
             "sizes": sizes,
             "repeat": settings.repeat,
             "elapsed_s": elapsed,

@@ -3,8 +3,15 @@
     python -m benchmarks.gui_probe bare                     a bare PySide6 window with an empty QTableView
     python -m benchmarks.gui_probe stack                    the same after importing sqlalchemy, pydantic
                                                             and yaml and checking one argon2 password hash
-                                                            ($AWB_PROBE_HASH): the floor for our stack
-    python -m benchmarks.gui_probe app --db … --user …      the workbench at its case list
+                                                            ($AWB_PROBE_HASH): issue 6's floor
+    python -m benchmarks.gui_probe floor FILE.py            the bare window after running FILE.py: the
+                                                            floor of a census (benchmarks.census)
+    python -m benchmarks.gui_probe app --db … --user … --page dashboard|cases
+                                                            the workbench at that page: painted when
+                                                            its first table has been painted
+    python -m benchmarks.gui_probe open --db … --user … CASE…
+                                                            the workbench at its case list, then each
+                                                            case opened at its scoring tab in turn
 
 Prints one JSON line: `painted` is the `time.monotonic()` when the table's viewport finished its first
 paint (the clock is system-wide, so the parent subtracts its own spawn time), and marks along the way.
@@ -20,6 +27,7 @@ import time
 
 MARKS: dict[str, float] = {"probe_started": time.monotonic()}
 TIMEOUT_S = 120.0
+ON_PAINTED: list = []  # type: ignore[type-arg]  # run once painted, before the report (benchmarks.census)
 
 
 def _report_and_exit(code: int = 0, error: str | None = None) -> None:
@@ -44,6 +52,8 @@ def _watch_first_paint(viewport) -> None:  # type: ignore[no-untyped-def]
 
         def _painted(self) -> None:
             MARKS["painted"] = time.monotonic()
+            for callback in ON_PAINTED:
+                callback()
             _report_and_exit()
 
     watcher = FirstPaint(viewport)
@@ -77,26 +87,91 @@ def stack() -> None:
     bare()
 
 
-def workbench(argv: list[str]) -> None:
+def floor(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        code = fh.read()
+    exec(compile(code, path, "exec"), {"__name__": "__floor__"})
+    MARKS["stack_ready"] = time.monotonic()
+    bare()
+
+
+def _build(argv: list[str]):  # type: ignore[no-untyped-def]
     # In the order `audit-workbench gui` imports them: the application first (it loads PySide6 itself).
     from audit_workbench.ui.app import build_app
-
-    # isort: split
-    from PySide6.QtWidgets import QApplication
 
     MARKS["imported"] = time.monotonic()
     window = build_app(argv, exec=False)
     MARKS["window_built"] = time.monotonic()
     if isinstance(window, int):
         _report_and_exit(4, f"build_app returned {window} instead of a window")
-    page = window.pages.get("cases")  # type: ignore[union-attr]
+    return window
+
+
+def workbench(argv: list[str]) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    page_name = argv[argv.index("--page") + 1] if "--page" in argv else "dashboard"
+    window = _build(argv)
+    page = window.pages.get(page_name)
     if page is None:
-        _report_and_exit(5, "the main window has no case list page")
-    MARKS["rows_loaded"] = float(page.model.rowCount())
-    _watch_first_paint(page.view.viewport())
-    window.show()  # type: ignore[union-attr]
+        _report_and_exit(5, f"the main window has no {page_name} page")
+    if page_name == "cases":
+        MARKS["rows_loaded"] = float(page.model.rowCount())
+        _watch_first_paint(page.view.viewport())
+    elif page_name == "dashboard":
+        MARKS["rows_loaded"] = float(page.queue_model.rowCount())
+        _watch_first_paint(page.queue_view.viewport())
+    else:
+        _report_and_exit(5, f"no table to watch on the {page_name} page")
+    window.show()
     app = QApplication.instance()
     assert app is not None
+    app.exec()
+
+
+def open_cases(argv: list[str]) -> None:
+    """Open each case (the arguments after the options) at its scoring tab, one after the other,
+    each timed from the call to the end of the paint of its scoring table."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    split = argv.index("--cases")
+    window = _build([*argv[:split], "--page", "cases"])
+    cases = argv[split + 1 :]
+    app = QApplication.instance()
+    assert app is not None
+    window.show()
+    times: list[float] = []
+    state = {"start": 0.0, "painted": False}
+
+    class Paint(QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint and not state["painted"] and state["start"]:
+                state["painted"] = True
+                QTimer.singleShot(0, done)
+            return False
+
+    watcher = Paint()
+
+    def done() -> None:
+        times.append(time.monotonic() - state["start"])
+        QTimer.singleShot(50, step)
+
+    def step() -> None:
+        if len(times) == len(cases):
+            MARKS["opens"] = times  # type: ignore[assignment]
+            MARKS["painted"] = time.monotonic()
+            _report_and_exit()
+        case_no = cases[len(times)]
+        state["painted"] = False
+        state["start"] = time.monotonic()
+        window.open_case(case_no, "scoring")
+        viewport = window.pages["case"].scoring_tab.tree.viewport()
+        viewport.installEventFilter(watcher)
+        viewport.update()
+
+    QTimer.singleShot(200, step)
+    QTimer.singleShot(int(TIMEOUT_S * 1000), lambda: _report_and_exit(3, "no paint within the time limit"))
     app.exec()
 
 
@@ -107,6 +182,10 @@ def main() -> None:
             bare()
         elif mode == "stack":
             stack()
+        elif mode == "floor":
+            floor(rest[0])
+        elif mode == "open":
+            open_cases(rest)
         else:
             workbench(rest)
     except BaseException as exc:  # report, never hang the parent

@@ -14,6 +14,7 @@ import resource
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import datasets
+from .census import floor_code, theirs
 from .measure import PYTHON, VENV_BIN, Row, child_env, interleaved, load_average, median, run_process, timed
 
 PAGE_SIZE = 200  # the case list's page (ui.models.case_list.PAGE_SIZE)
@@ -108,19 +110,39 @@ class Bench:
     def certificate_numbers(self, size: int) -> list[str]:
         return [r[0] for r in self.query(size, "SELECT number FROM certificates ORDER BY id")]
 
-    def search_terms(self, size: int) -> list[str]:
-        """What a clerk types, one keystroke at a time: an organisation's name, its credit code, a case number."""
+    def keystrokes(self, size: int) -> list[tuple[str, str]]:
+        """What clerks type, one keystroke at a time, as (key, term): for organisations spread over
+        the data set, the start of the name from its first character (城市 then brand: two
+        characters are the common search), the pinyin initials and the full pinyin letter by
+        letter, six characters from the middle of the credit code, and the case number. Every
+        keystroke is a term the run has not typed before. The key ("organisation/what/length") pairs
+        the same keystroke across data sets."""
+        from audit_workbench.core.casesearch import pinyin_keys
+
         rows = self.query(
             size,
             "SELECT o.name, o.credit_code, c.case_no FROM cases c "
             "JOIN organizations o ON o.id = c.organization_id ORDER BY c.id",
         )
-        name, code, case_no = rows[len(rows) // 2]
-        return [
-            *(name[:n] for n in (2, 3, 4, 6, len(name))),
-            *(code[:n] for n in (4, 8, 12, 18)),
-            *(case_no[:n] for n in (4, 7, 9, len(case_no))),
-        ]
+        typed: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for org_no, at in enumerate((0.2, 0.5, 0.8)):
+            name, code, case_no = rows[int(len(rows) * at)]
+            full, initials = pinyin_keys(name)
+            city_pinyin = full[: len(full) - len(pinyin_keys(name[2:])[0])]  # the first two characters
+            pieces = [
+                ("name", name[:6]),
+                ("initials", initials[:4]),
+                ("pinyin", city_pinyin),
+                ("code middle", code[8:14]),
+                ("case number", case_no),
+            ]
+            for what, text in pieces:
+                for n in range(1, len(text) + 1):
+                    if text[:n] not in seen:
+                        seen.add(text[:n])
+                        typed.append((f"{org_no}/{what}/{n}", text[:n]))
+        return typed
 
 
 def _row_error(row: Row, exc: BaseException) -> Row:
@@ -128,30 +150,96 @@ def _row_error(row: Row, exc: BaseException) -> Row:
     return row
 
 
-# == 1. a headless CLI command ========================================================================
+# == 1. headless CLI commands against their floors ================================================
 
 
-def cli_start(bench: Bench) -> Row:
-    row = Row(
-        "cli_start",
-        "headless CLI `rubric list`, start to exit",
-        'python -c "import sqlalchemy, pydantic, yaml"',
-        "≤ 1.3×",
-        "max",
-        1.3,
-    )
+def census(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """What a child process running `argv` (benchmarks.census: cli … or gui …) imported and how
+    many passwords it verified."""
+    out = Path(tempfile.mkstemp(prefix="awb-census-", suffix=".json")[1])
+    try:
+        proc = subprocess.run(
+            [PYTHON, "-m", "benchmarks.census", str(out), *argv],
+            env=env,
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if not out.stat().st_size:
+            raise RuntimeError(f"the census of {argv[:3]} failed ({proc.returncode}): {proc.stderr[-1500:]}")
+        return dict(json.loads(out.read_text(encoding="utf-8")))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def _password_hash(bench: Bench, size: int, user: str) -> str:
+    return str(bench.query(size, "SELECT password_hash FROM users WHERE name = ?", user)[0][0])
+
+
+# The commands measured (issue 15: at least these four), each as a user would type it.
+def cli_commands(bench: Bench, size: int) -> list[tuple[str, list[str]]]:
+    case_no, leader = bench.onsite_case(size)
+    code = _points_pair(bench.services(size), case_no)
+    return [
+        ("rubric list", ["--user", datasets.CLERK, "rubric", "list"]),
+        ("case list", ["--user", datasets.CLERK, "case", "list"]),
+        ("case show", ["--user", datasets.CLERK, "case", "show", bench.certified_case(size)]),
+        # alternates between two values, so every run writes
+        ("score set", ["--user", leader, "score", "set", case_no, code[0], str(code[1])]),
+        ("score set", ["--user", leader, "score", "set", case_no, code[0], str(code[2])]),
+    ]
+
+
+def cli(bench: Bench) -> list[Row]:
+    """Each command, spawn to exit, against a process importing exactly the modules the command
+    loads (not ours) and verifying one argon2 hash where the command logs in."""
+    size = bench.smallest
+    env = child_env(AUDIT_WORKBENCH_PASSWORD=datasets.DEMO_PASSWORD)
     script = VENV_BIN / "audit-workbench"
-    ours = [str(script), "rubric", "list"] if script.exists() else [PYTHON, "-m", "audit_workbench.cli"]
-    if not script.exists():
-        ours += ["rubric", "list"]
-    base = [PYTHON, "-c", "import sqlalchemy, pydantic, yaml"]
-    env = child_env()
-    n = bench.settings.repeat * 2
-    b, o = interleaved(lambda: run_process(base, env), lambda: run_process(ours, env), n)
-    row.baseline_s, row.ours_s = median(b), median(o)
-    row.ratio = row.ours_s / row.baseline_s
-    row.details = {"runs": n, "baseline_all": b, "ours_all": o, "command": " ".join(ours[:1] + ours[1:])}
-    return row.settle()
+    program = [str(script)] if script.exists() else [PYTHON, "-m", "audit_workbench.cli"]
+    commands = cli_commands(bench, size)
+    rows = []
+    old_floor = [PYTHON, "-c", "import sqlalchemy, pydantic, yaml"]
+    for name in dict.fromkeys(n for n, _ in commands):
+        variants = [["--db", str(bench.path(size)), *args] for n, args in commands if n == name]
+        user = variants[0][variants[0].index("--user") + 1]
+        counted = census(["cli", *variants[0]], env)
+        floor = [PYTHON, "-c", floor_code(counted, _password_hash(bench, size, user))]
+        row = Row(
+            f"cli_{name.replace(' ', '_')}",
+            f"CLI `{name}`, start to exit ({size:,} cases)",
+            "python -c: the same modules imported"
+            + (", one argon2 check" if counted["verifications"] else ""),
+            "≤ 1.3×",
+            "max",
+            1.3,
+        )
+        turn = iter(range(10**6))
+
+        def ours(variants: list[list[str]] = variants, turn: Any = turn) -> float:
+            return run_process([*program, *variants[next(turn) % len(variants)]], env)
+
+        n = bench.settings.repeat * 2
+        b, o = interleaved(lambda floor=floor: run_process(floor, env), ours, n)
+        old, _ = interleaved(lambda: run_process(old_floor, env), lambda: None, max(2, n // 2), warmup=0)
+        row.baseline_s, row.ours_s = median(b), median(o)
+        row.ratio = row.ours_s / row.baseline_s
+        row.details = {
+            "runs": n,
+            "baseline_all": b,
+            "ours_all": o,
+            "command": " ".join(["audit-workbench", *variants[0]]),
+            "modules_in_floor": len(theirs(counted)),
+            "modules_ours": len(counted["modules"]) - len(theirs(counted)),
+            "argon2_verifications": counted["verifications"],
+            "old_baseline_s": median(old),
+            "old_baseline_is": "python -c 'import sqlalchemy, pydantic, yaml' (issue 6)",
+            "ratio_to_old_baseline": row.ours_s / median(old),
+        }
+        rows.append(row.settle())
+    return rows
 
 
 # == 2. GUI start to the first painted case list =====================================================
@@ -174,110 +262,270 @@ def _probe(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
     out = json.loads(lines[-1])
     if out.get("error") or "painted" not in out["marks"]:
         raise RuntimeError(f"the GUI probe failed: {out.get('error')} {proc.stderr[-1500:]}")
-    marks = {k: (v - start if k != "rows_loaded" else v) for k, v in out["marks"].items()}
-    return marks
+    return {
+        k: (v - start if isinstance(v, float) and k != "rows_loaded" else v) for k, v in out["marks"].items()
+    }
 
 
-def gui_start(bench: Bench) -> Row:
-    size = bench.largest
-    row = Row(
-        "gui_start",
-        f"GUI start to first painted case list ({size:,} cases)",
-        "bare PySide6 window with an empty QTableView",
-        "≤ 1.5×",
-        "max",
-        1.5,
-    )
-    try:
-        import audit_workbench.ui.app  # noqa: F401
-    except Exception as exc:
-        row.error = f"not measured yet: the GUI cannot be imported ({exc.__class__.__name__}: {exc})"
-        return row
+def _gui_env() -> dict[str, str]:
     from argon2 import PasswordHasher
 
-    env = child_env(
+    return child_env(
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         AUDIT_WORKBENCH_PASSWORD=datasets.DEMO_PASSWORD,
         AUDIT_WORKBENCH_LANG="zh",
         AWB_PROBE_HASH=PasswordHasher().hash(datasets.DEMO_PASSWORD),
     )
-    app = ["app", "--db", str(bench.path(size)), "--user", datasets.CLERK, "--page", "cases"]
-    n = bench.settings.repeat
-    marks: dict[str, list[dict[str, Any]]] = {"bare": [], "stack": [], "app": []}
-    argvs = {"bare": ["bare"], "stack": ["stack"], "app": app}
+
+
+def gui_start(bench: Bench) -> list[Row]:
+    """Spawn to the first paint of each start page (the dashboard, the default; the case list) at
+    the largest data set, against the bare window, issue 6's stack floor and the census floor: the
+    bare window after importing exactly the modules (not ours) that start imports and checking one
+    argon2 hash."""
+    size = bench.largest
     try:
-        for argv in argvs.values():
-            _probe(argv, env)  # warm the page cache and the font cache
-        for k in range(n):
-            order = list(argvs) if k % 2 == 0 else list(reversed(argvs))
-            for name in order:
-                marks[name].append(_probe(argvs[name], env))
+        import audit_workbench.ui.app  # noqa: F401
     except Exception as exc:
-        row.error = f"not measured yet: {exc}"
-        return row
-    b = [m["painted"] for m in marks["bare"]]
-    o = [m["painted"] for m in marks["app"]]
-    floor = median([m["painted"] for m in marks["stack"]])
+        return [_row_error(Row("gui_start", "GUI start", "", "≤ 1.3×", "max", 1.3), exc)]
+    env = _gui_env()
+    rows = []
+    for page in ("dashboard", "cases"):
+        what = {"dashboard": "dashboard (the default start page)", "cases": "case list"}[page]
+        row = Row(
+            f"gui_{page}",
+            f"GUI start to first painted {what} ({size:,} cases)",
+            "stack floor: bare window + the same modules imported + one argon2 check",
+            "≤ 1.3×",
+            "max",
+            1.3,
+        )
+        app = ["app", "--db", str(bench.path(size)), "--user", datasets.CLERK, "--page", page]
+        floor_file = bench.work / f"floor-{page}.py"
+        try:
+            counted = census(["gui", *app], env)
+            floor_file.write_text(floor_code(counted, env["AWB_PROBE_HASH"]), encoding="utf-8")
+            argvs = {"bare": ["bare"], "stack": ["stack"], "floor": ["floor", str(floor_file)], "app": app}
+            marks: dict[str, list[dict[str, Any]]] = {name: [] for name in argvs}
+            for argv in argvs.values():
+                _probe(argv, env)  # warm the page cache and the font cache
+            for k in range(bench.settings.repeat):
+                order = list(argvs) if k % 2 == 0 else list(reversed(argvs))
+                for name in order:
+                    marks[name].append(_probe(argvs[name], env))
+        except Exception as exc:
+            rows.append(_row_error(row, exc))
+            continue
+        painted = {name: [m["painted"] for m in found] for name, found in marks.items()}
+        row.baseline_s, row.ours_s = median(painted["floor"]), median(painted["app"])
+        row.ratio = row.ours_s / row.baseline_s
+        phases = {
+            key: median([m[key] for m in marks["app"]]) for key in ("imported", "window_built", "painted")
+        }
+        row.details = {
+            "runs": bench.settings.repeat,
+            "all_s": painted,
+            "bare_window_s": median(painted["bare"]),
+            "ratio_to_bare_window": row.ours_s / median(painted["bare"]),
+            "old_stack_floor_s": median(painted["stack"]),
+            "old_stack_floor_is": "bare window after importing sqlalchemy, pydantic, yaml and one argon2 verify",
+            "ratio_to_old_stack_floor": row.ours_s / median(painted["stack"]),
+            "floor_is": "bare window after importing the census's modules that are not ours and one argon2 verify",
+            "floor_modules": len(theirs(counted)),
+            "our_modules": len(counted["modules"]) - len(theirs(counted)),
+            "argon2_verifications": counted["verifications"],
+            "ours_phases_median_s": {
+                "python_and_imports": phases["imported"],
+                "build_app (open db, login, main window, start page)": phases["window_built"]
+                - phases["imported"],
+                "event loop to first paint": phases["painted"] - phases["window_built"],
+            },
+            "platform": env["QT_QPA_PLATFORM"],
+            "rows_on_the_page": median([m.get("rows_loaded", 0) for m in marks["app"]]),
+        }
+        rows.append(row.settle())
+    return rows
+
+
+def gui_open_case(bench: Bench) -> Row:
+    """Opening cases at their scoring tab, one after another, in one window: the first open (the
+    case page is built) and the following ones (it is reused)."""
+    size = bench.largest
+    row = Row(
+        "gui_open_case",
+        f"open a case at its scoring tab, after the first ({size:,} cases)",
+        "the first open in the same window",
+        "≤ 150 ms",
+        "max",
+        0.150,
+    )
+    rows = bench.query(
+        size,
+        "SELECT c.case_no, u.name FROM cases c JOIN audit_team t ON t.case_id = c.id AND t.is_leader "
+        "JOIN users u ON u.id = t.user_id WHERE c.status = 'onsite_audit' ORDER BY c.id",
+    )
+    leader = rows[len(rows) // 2][1]
+    cases = [case_no for case_no, name in rows if name == leader][:7]
+    env = _gui_env()
+    argv = ["open", "--db", str(bench.path(size)), "--user", leader, "--cases", *cases]
+    try:
+        _probe(argv, env)
+        runs = [_probe(argv, env)["opens"] for _ in range(bench.settings.heavy_repeat)]
+    except Exception as exc:
+        return _row_error(row, exc)
+    first = median([r[0] for r in runs])
+    later = [t for r in runs for t in r[1:]]
+    row.baseline_s, row.ours_s = first, median(later)
+    row.ratio = row.ours_s / row.baseline_s
+    row.met = max(later) <= 0.150 if later else None
+    row.details = {
+        "cases": cases,
+        "opens_s": runs,
+        "slowest_after_first_s": max(later),
+        "ratio_is": "the later opens' median ÷ the first open (the target is the absolute 150 ms, for each)",
+    }
+    return row
+
+
+# == dashboard overview against its raw SQL =========================================================
+
+
+def dashboard(bench: Bench) -> Row:
+    """`DashboardService.overview` for the demo clerk against the same statements with the same
+    parameters run through raw sqlite3 (captured from one overview), every row fetched."""
+    from sqlalchemy import event
+
+    size = bench.largest
+    row = Row(
+        "dashboard",
+        f"dashboard overview ({size:,} cases)",
+        "the same statements in raw sqlite3, rows fetched",
+        "≤ 2×",
+        "max",
+        2.0,
+    )
+    services = bench.services(size)
+    actor = bench.actor(size, datasets.CLERK)
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            captured.append((statement, parameters))
+
+    event.listen(services.db.engine, "before_cursor_execute", capture)
+    try:
+        board = services.dashboard.overview(actor)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", capture)
+    con = sqlite3.connect(f"file:{bench.path(size)}?mode=ro", uri=True)
+
+    def raw() -> list[list[tuple[Any, ...]]]:
+        return [con.execute(sql, params).fetchall() for sql, params in captured]
+
+    n = bench.settings.repeat * 4
+    try:
+        b, o = interleaved(raw, lambda: services.dashboard.overview(actor), n)
+        fetched = raw()
+    finally:
+        con.close()
     row.baseline_s, row.ours_s = median(b), median(o)
     row.ratio = row.ours_s / row.baseline_s
-    phases = {key: median([m[key] for m in marks["app"]]) for key in ("imported", "window_built", "painted")}
     row.details = {
         "runs": n,
-        "baseline_all": b,
-        "ours_all": o,
-        "ours_phases_median_s": {
-            "python_and_imports": phases["imported"],
-            "build_app (open db, login, main window, pages)": phases["window_built"] - phases["imported"],
-            "event loop to first paint": phases["painted"] - phases["window_built"],
-        },
-        "stack_floor_s": floor,
-        "stack_floor_is": "bare window after importing sqlalchemy, pydantic, yaml and one argon2 verify",
-        "ratio_to_stack_floor": row.ours_s / floor,
-        "platform": env["QT_QPA_PLATFORM"],
-        "rows_painted": median([m.get("rows_loaded", 0) for m in marks["app"]]),
+        "statements": len(captured),
+        "rows_fetched_raw": sum(len(r) for r in fetched),
+        "work_queue_total": board.work_queue_total,
+        "overdue_total": board.overdue_total,
+        "certificates_due_total": board.certificates_due_total,
+        "total_cases": board.total_cases,
     }
     return row.settle()
 
 
 # == 3. type-ahead search ===============================================================================
 
+# The raw queries a person would write for a keystroke with the same indexes: the count (stopping at
+# 1,001, as ours) and the first page of 200 in case-number order, with the same exact filter.
 _RAW_COLUMNS = (
-    "SELECT c.case_no, o.name, o.credit_code, c.kind, c.status, c.rubric_id, c.recommended_total, "
-    "c.recommended_grade, c.decided_grade, c.updated_at "
+    "SELECT c.case_no, c.kind, c.status, o.name, o.credit_code, o.address, c.enterprise_type, c.rubric_id, "
+    "c.recommended_total, c.recommended_grade, c.decided_grade, c.updated_at "
 )
-# The search as one raw query on the indexed table: the trigram index (case_search, FTS5) finds the
-# cases whose name, credit code or case number holds the term (3 characters or more).
-RAW_SEARCH = (
-    _RAW_COLUMNS + "FROM case_search s JOIN cases c ON c.id = s.rowid "
-    "JOIN organizations o ON o.id = c.organization_id "
-    "WHERE case_search MATCH ? ORDER BY c.case_no, c.id LIMIT ?"
+_RAW_LIKE = "({})".format(
+    " OR ".join(
+        f"{column} LIKE :contains ESCAPE '\\'"
+        for column in ("o.name", "o.credit_code", "c.case_no", "o.name_pinyin", "o.name_initials")
+    )
 )
-# The same search as a scan: the only way for 1 or 2 characters (no trigram), and the faster one for
-# a term in so many cases that walking the case-number index fills the page at once.
-RAW_SCAN = (
-    _RAW_COLUMNS + "FROM cases c JOIN organizations o ON o.id = c.organization_id "
-    "WHERE o.name LIKE ? OR o.credit_code LIKE ? OR c.case_no LIKE ? "
-    "ORDER BY c.case_no, c.id LIMIT ?"
+_RAW_COPY_LIKE = "({})".format(
+    " OR ".join(
+        f"{column} LIKE :contains ESCAPE '\\'"
+        for column in ("name", "credit_code", "case_no", "name_pinyin", "name_initials")
+    )
 )
+_RAW_JOIN = "FROM cases c JOIN organizations o ON o.id = c.organization_id "
+_RAW_CANDIDATES = {
+    "phrase": "SELECT rowid FROM case_search WHERE case_search MATCH :phrase",
+    "terms": "SELECT doc FROM case_search_terms WHERE term >= :low AND term < :high",
+}
+RAW_FORMS: dict[str, tuple[str, str]] = {
+    "scan": (
+        _RAW_COLUMNS + _RAW_JOIN + f"WHERE {_RAW_LIKE} ORDER BY c.case_no, c.id LIMIT {PAGE_SIZE}",
+        f"SELECT count(*) FROM (SELECT 1 {_RAW_JOIN} WHERE {_RAW_LIKE} LIMIT 1001)",
+    ),
+    "range": (
+        _RAW_COLUMNS + _RAW_JOIN + f"WHERE c.case_no >= :low AND c.case_no < :high ORDER BY c.case_no, c.id "
+        f"LIMIT {PAGE_SIZE}",
+        "SELECT count(*) FROM (SELECT 1 FROM cases WHERE case_no >= :low AND case_no < :high LIMIT 1001)",
+    ),
+    **{
+        form: (
+            _RAW_COLUMNS + _RAW_JOIN + f"WHERE c.id IN ({candidates}) AND {_RAW_LIKE} "
+            f"ORDER BY c.case_no, c.id LIMIT {PAGE_SIZE}",
+            f"SELECT count(*) FROM (SELECT 1 FROM case_search WHERE "
+            f"{'case_search MATCH :phrase' if form == 'phrase' else 'rowid IN (' + candidates + ')'} "
+            f"AND {_RAW_COPY_LIKE} LIMIT 1001)",
+        )
+        for form, candidates in _RAW_CANDIDATES.items()
+    },
+}
 
 
-def raw_searches(con: sqlite3.Connection, term: str) -> dict[str, Callable[[], object]]:
-    """The raw queries that give a keystroke's first page: the indexed one where it applies, the scan."""
-    forms: dict[str, Callable[[], object]] = {
-        "scan": lambda: con.execute(
-            RAW_SCAN, (f"%{term}%", f"{term.upper()}%", f"%{term}%", PAGE_SIZE)
-        ).fetchall()
-    }
-    indexed = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_search'").fetchone()
-    if indexed and len(term) >= 3:
-        phrase = '"' + term.replace('"', '""') + '"'
-        forms["index"] = lambda: con.execute(RAW_SEARCH, (phrase, PAGE_SIZE)).fetchall()
-    return forms
+def raw_searches(con: sqlite3.Connection, term: str) -> dict[str, Callable[[], tuple[int, list[Any]]]]:
+    """The raw forms that give a keystroke's count and first page exactly (core.casesearch): the
+    range of case numbers for a case-number term; else the LIKE scan, and the index where it
+    applies (trigram phrase from 3 characters, vocabulary range for 1 and 2). Like ours, a page
+    that is not full is the count."""
+    from audit_workbench.core.casesearch import fold, is_case_number_term, upper_ascii
+
+    term = term.strip()
+    if is_case_number_term(term):
+        low = upper_ascii(term)
+        values: dict[str, Any] = {"low": low, "high": low[:-1] + chr(ord(low[-1]) + 1)}
+        forms = ["range"]
+    else:
+        escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values = {"contains": f"%{escaped}%", "phrase": '"' + term.replace('"', '""') + '"'}
+        low = fold(term)
+        values.update(low=low, high=low[:-1] + chr(ord(low[-1]) + 1))
+        forms = ["scan", "phrase" if len(term) >= 3 else "terms"]
+
+    def run(form: str) -> Callable[[], tuple[int, list[Any]]]:
+        page_sql, count_sql = RAW_FORMS[form]
+
+        def go() -> tuple[int, list[Any]]:
+            page = con.execute(page_sql, values).fetchall()
+            if len(page) < PAGE_SIZE:
+                return len(page), page
+            return con.execute(count_sql, values).fetchone()[0], page
+
+        return go
+
+    return {form: run(form) for form in forms}
 
 
-def best_raw_search(con: sqlite3.Connection, term: str) -> tuple[str, Callable[[], object]]:
-    """The fastest of the raw queries for this term (a strict baseline: the best one a person
-    writing SQL by hand for this keystroke would pick)."""
+def best_raw_search(con: sqlite3.Connection, term: str) -> tuple[str, Callable[[], tuple[int, list[Any]]]]:
+    """The fastest of the raw forms for this term (a strict baseline: the one a person writing SQL
+    by hand for this keystroke would pick)."""
     forms = raw_searches(con, term)
     best: dict[str, float] = {}
     for name, run in forms.items():
@@ -287,47 +535,70 @@ def best_raw_search(con: sqlite3.Connection, term: str) -> tuple[str, Callable[[
     return name, forms[name]
 
 
-def keystroke(services, term: str) -> None:  # type: ignore[no-untyped-def]
+def keystroke(services, term: str, fresh: bool = True) -> tuple[int, list[Any]]:  # type: ignore[no-untyped-def]
     """What the case list does per (debounced) keystroke (CaseListModel.reload): count the matches and
-    load the first page, in one read."""
+    load the first page, in one read. `fresh`: as a term never typed before (the service's memory
+    of how many cases the index finds per term is cleared)."""
     from audit_workbench.services.cases import CaseQuery
 
-    services.cases.first_page(CaseQuery(search=term), PAGE_SIZE)
+    if fresh:
+        services.cases._found.clear()
+    return services.cases.first_page(CaseQuery(search=term), PAGE_SIZE)  # type: ignore[no-any-return]
 
 
 def search(bench: Bench) -> Row:
     size = bench.largest
     row = Row(
         "search",
-        f"type-ahead search per keystroke ({size:,} cases)",
-        "the same search as one raw sqlite3 query on the indexed table",
+        f"type-ahead search per keystroke, fresh keystrokes as typed ({size:,} cases)",
+        "the same count and first page as raw sqlite3 queries on the same indexes",
         "≤ 3×, ≤ 50 ms",
         "max",
         3.0,
     )
     services = bench.services(size)
-    con = sqlite3.connect(bench.path(size))
-    terms = bench.search_terms(size)
-
+    con = sqlite3.connect(f"file:{bench.path(size)}?mode=ro", uri=True)
     per_key = []
-    for term in terms:
-        form, raw = best_raw_search(con, term)
-        b, o = interleaved(raw, lambda t=term: keystroke(services, t), bench.settings.repeat)
-        per_key.append({"term": term, "baseline": form, "baseline_s": median(b), "ours_s": median(o)})
-    con.close()
+    try:
+        for key, term in bench.keystrokes(size):
+            what = key.split("/")[1]
+            form, raw = best_raw_search(con, term)
+            count, page = keystroke(services, term)
+            raw_count, raw_page = raw()
+            if (count, [c.case_no for c in page]) != (raw_count, [r[0] for r in raw_page]):
+                raise RuntimeError(f"ours and the raw query differ for {term!r}: {count} vs {raw_count}")
+            b, o = interleaved(raw, lambda t=term: keystroke(services, t), bench.settings.repeat)
+            per_key.append(
+                {
+                    "what": what,
+                    "term": term,
+                    "count": count,
+                    "baseline": form,
+                    "baseline_s": median(b),
+                    "ours_s": median(o),
+                }
+            )
+    finally:
+        con.close()
     ratios = [k["ours_s"] / k["baseline_s"] for k in per_key]
     row.baseline_s = median([k["baseline_s"] for k in per_key])
     row.ours_s = median([k["ours_s"] for k in per_key])
     row.ratio = median(ratios)
-    worst = max(k["ours_s"] for k in per_key)
+    slowest = max(per_key, key=lambda k: k["ours_s"])
+    short = [k for k in per_key if len(k["term"]) <= 2]
     row.details = {
         "ratio_is": "median over keystrokes of (ours ÷ baseline)",
-        "baseline_is": "per keystroke the faster raw query: the FTS5 trigram MATCH (3+ characters) or the LIKE scan",
-        "slowest_keystroke_s": worst,
+        "baseline_is": "per keystroke the fastest raw form giving the same count and page: the LIKE scan, "
+        "the trigram MATCH (3+ characters), the index vocabulary (1-2 characters), the case-number range",
+        "keystrokes": len(per_key),
+        "worst_ratio": max(ratios),
+        "slowest_keystroke_s": slowest["ours_s"],
+        "slowest_keystroke": slowest["term"],
+        "slowest_one_or_two_characters_s": max(k["ours_s"] for k in short) if short else None,
         "absolute_limit_s": 0.050,
-        "keystrokes": per_key,
+        "per_keystroke": per_key,
     }
-    return row.settle(extra_ok=worst <= 0.050)
+    return row.settle(extra_ok=slowest["ours_s"] <= 0.050)
 
 
 # == 4. one score edit ================================================================================
@@ -590,7 +861,7 @@ def plain_certificate(doc, font_name: str) -> bytes:  # type: ignore[no-untyped-
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from audit_workbench.reports.certificate_pdf import TEXT
+    from audit_workbench.reports.certificate_pdf import QR_MASK, TEXT
 
     t = TEXT["zh"]
     w, h = landscape(A4)
@@ -625,7 +896,8 @@ def plain_certificate(doc, font_name: str) -> bytes:  # type: ignore[no-untyped-
         c.setFont(font_name, size)
         c.drawString(60, y, text)
         y -= size + 8
-    matrix = segno.make(doc.qr_payload, error="m", boost_error=False).matrix
+    # The same code as the product draws: its fixed mask (segno would otherwise score all eight).
+    matrix = segno.make(doc.qr_payload, error="m", boost_error=False, mask=QR_MASK).matrix
     module = 104.0 / (len(matrix) + 8)
     for r, cells in enumerate(matrix):
         col = 0
@@ -648,7 +920,7 @@ def certificate_pdf(bench: Bench) -> Row:
     row = Row(
         "certificate_pdf",
         "one certificate PDF, in process",
-        "plain reportlab canvas: same text, font and QR",
+        "plain reportlab canvas: same text, font and QR (same mask)",
         "≤ 1.3×",
         "max",
         1.3,
@@ -674,9 +946,17 @@ def certificate_pdf(bench: Bench) -> Row:
         "ours_bytes": len(services.documents.certificate_pdf(number)),
         "baseline_bytes": len(plain_certificate(doc, font.name)),
         "both_include": "reading the certificate from the store (certificate_doc)",
+        "qr_mask_both": _qr_mask(),
+        "old_baseline_is": "the same page with segno's automatic mask (it scores all eight): issue 6",
         "reportlab_c_accelerators": _reportlab_accelerated(),
     }
     return row.settle()
+
+
+def _qr_mask() -> int:
+    from audit_workbench.reports.certificate_pdf import QR_MASK
+
+    return int(QR_MASK)
 
 
 def _reportlab_accelerated() -> bool:
@@ -888,17 +1168,58 @@ def _zip_unzip(files: list[Path], work: Path) -> tuple[float, int, str]:
     peak = 0
     for argv, cwd in steps:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(
+            argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         elapsed += time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(argv[:3])} failed with exit code {proc.returncode}")
-        peak = max(peak, int(usage.ru_maxrss))
+        peak = max(peak, peak_rss_kb(argv, cwd))
     shutil.rmtree(target, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
     archive.unlink(missing_ok=True)
     return elapsed, peak, tool
+
+
+TIME_COMMAND = "/usr/bin/time"
+
+
+def peak_rss_kb(argv: list[str], cwd: Path) -> int:
+    """The peak resident memory (KB) of the process `argv` itself, run once more on its own.
+
+    Not `wait4`'s ru_maxrss of a child forked from this process: until it execs, a forked child is
+    a copy of its parent, and the kernel keeps that size as the child's peak (the 583 MB once
+    reported for `unzip` was this benchmark's own memory). GNU time forks from its own small process
+    and reports the peak of the command. Without it, the child's VmHWM is sampled from /proc while
+    it runs (after exec it describes the command's own memory)."""
+    if os.path.exists(TIME_COMMAND):
+        proc = subprocess.run(
+            [TIME_COMMAND, "-f", "%M", *argv],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        lines = [line for line in proc.stderr.strip().splitlines() if line.strip().isdigit()]
+        if proc.returncode == 0 and lines:
+            return int(lines[-1])
+    child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        try:
+            with open(f"/proc/{child.pid}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.005)
+    return peak
+
+
+def peak_measured_by() -> str:
+    return "GNU time -f %M" if os.path.exists(TIME_COMMAND) else "VmHWM of the child sampled from /proc"
 
 
 def _same_fs(a: Path, b: Path) -> bool:
@@ -969,6 +1290,8 @@ def package(bench: Bench) -> Row:
         "rss_before_mb": median([r["rss_before_mb"] for r in ours]),
         "baseline_tool": tool,
         "baseline_peak_rss_mb": zip_peak / 1024,
+        "baseline_peak_measured_by": peak_measured_by(),
+        "ours_peak_measured_by": "the probe's own VmHWM, reset through /proc/self/clear_refs before the round",
         "files": len(files),
         "package_bytes": median([r["package_bytes"] for r in ours]),
     }
@@ -990,20 +1313,20 @@ def growth(bench: Bench) -> list[Row]:
         "score_edit": {},
         "open_case": {},
     }
-    terms: dict[int, list[str]] = {}
+    terms: dict[int, dict[str, str]] = {}
     for size in sizes:
         services = bench.services(size)
         ops["list"][size] = lambda s=services: (
             s.cases.count(CaseQuery()),
             s.cases.list(CaseQuery(offset=0, limit=PAGE_SIZE)),
         )
-        terms[size] = bench.search_terms(size)
+        terms[size] = dict(bench.keystrokes(size))
         ops["score_edit"][size] = ScoreEditor(bench, size)
         case_no = bench.certified_case(size)
         ops["open_case"][size] = lambda s=services, c=case_no: s.cases.get(c)
     what = {
         "list": "case list: count + first page",
-        "search": "search per keystroke",
+        "search": "search per fresh keystroke",
         "score_edit": "score edit",
         "open_case": "open a certified case",
     }
@@ -1012,7 +1335,7 @@ def growth(bench: Bench) -> list[Row]:
         samples: dict[int, list[float]] = {s: [] for s in sizes}
         if key == "search":
             per_key: dict[int, list[float]] = {s: [] for s in sizes}
-            for index in range(len(terms[small])):
+            for index in [k for k in terms[small] if all(k in terms[size] for size in sizes)]:
                 for size in sizes:
                     keystroke(bench.services(size), terms[size][index])  # warm
                 times: dict[int, list[float]] = {s: [] for s in sizes}
@@ -1051,8 +1374,10 @@ def growth(bench: Bench) -> list[Row]:
 
 
 ALL = (
-    "cli_start",
+    "cli",
     "gui_start",
+    "gui_open_case",
+    "dashboard",
     "search",
     "score_edit",
     "certificate_pdf",
@@ -1062,8 +1387,10 @@ ALL = (
     "growth",
 )
 FUNCTIONS: dict[str, Callable[[Bench], Row | list[Row]]] = {
-    "cli_start": cli_start,
+    "cli": cli,
     "gui_start": gui_start,
+    "gui_open_case": gui_open_case,
+    "dashboard": dashboard,
     "search": search,
     "score_edit": score_edit,
     "certificate_pdf": certificate_pdf,
@@ -1073,16 +1400,10 @@ FUNCTIONS: dict[str, Callable[[Bench], Row | list[Row]]] = {
     "growth": growth,
 }
 PLACEHOLDER = {
-    "cli_start": (
-        "headless CLI `rubric list`, start to exit",
-        'python -c "import sqlalchemy, pydantic, yaml"',
-        "≤ 1.3×",
-    ),
-    "gui_start": (
-        "GUI start to first painted case list",
-        "bare PySide6 window with an empty QTableView",
-        "≤ 1.5×",
-    ),
+    "cli": ("headless CLI commands, start to exit", "python -c: the same modules imported", "≤ 1.3×"),
+    "gui_start": ("GUI start to first painted page", "stack floor", "≤ 1.3×"),
+    "gui_open_case": ("open a case at its scoring tab, after the first", "the first open", "≤ 150 ms"),
+    "dashboard": ("dashboard overview", "the same queries in raw sqlite3", "≤ 2×"),
     "search": (
         "type-ahead search per keystroke",
         "the same search as one raw sqlite3 query on the indexed table",

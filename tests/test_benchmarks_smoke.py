@@ -51,13 +51,25 @@ def test_every_row_has_a_ratio(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     rows = {row["key"]: row for row in result["rows"]}
-    expected = [key for key in ALL if key != "growth"] + [
-        f"growth_{op}" for op in ("list", "search", "score_edit", "open_case")
+    expected = [key for key in ALL if key not in ("growth", "cli", "gui_start")] + [
+        *(f"growth_{op}" for op in ("list", "search", "score_edit", "open_case")),
+        *(f"cli_{command}" for command in ("rubric_list", "case_list", "case_show", "score_set")),
+        "gui_dashboard",
+        "gui_cases",
     ]
     assert sorted(rows) == sorted(expected)
     for key, row in rows.items():
         assert row["error"] is None, f"{key}: {row['error']}"
         assert isinstance(row["ratio"], float) and math.isfinite(row["ratio"]) and row["ratio"] > 0, key
         assert isinstance(row["met"], bool), key
+    # the fair baselines: each CLI floor imports what its command imported, and checks a password
+    # where the command did; the certificate's QR with the product's mask; fresh keystrokes
+    assert rows["cli_score_set"]["details"]["argon2_verifications"] == 1
+    assert all(rows[f"cli_{c}"]["details"]["modules_in_floor"] > 50 for c in ("rubric_list", "case_list"))
+    assert rows["certificate_pdf"]["details"]["qr_mask_both"] == 4
+    keystrokes = rows["search"]["details"]["per_keystroke"]
+    assert len({k["term"] for k in keystrokes}) == len(keystrokes) > 20
+    assert rows["package"]["details"]["baseline_peak_measured_by"]
     assert result["machine"]["nproc"] >= 1
+    assert result["machine"]["uptime"]
     assert "what" in proc.stdout and "ratio" in proc.stdout  # the table was printed

@@ -1,0 +1,114 @@
+"""The floor of a process: what it imports and whether it checks a password, recorded once, then
+replayed without our own code.
+
+    python -m benchmarks.census OUT.json cli ARGS…     run `audit-workbench ARGS…` in this process
+    python -m benchmarks.census OUT.json gui ARGS…     start the window (benchmarks.gui_probe) here
+
+Either way OUT.json gets the modules the process had loaded when it finished, in the order they were
+loaded, and how many argon2 password verifications it made. `floor_code(census)` is the Python
+source of the floor: import exactly those modules that are not ours (`audit_workbench.*`), then
+verify one argon2 hash for each verification made. A command is then timed against
+`python -c FLOOR` (issue 15: "a process importing exactly the modules that command loads, plus one
+argon2 verification where the command logs in").
+"""
+
+from __future__ import annotations
+
+# Nothing is imported here that a plain `python -c` start does not already have (os and sys): what
+# the command imports must be told from what this module needs. json comes after the command.
+import os
+import sys
+
+OURS = ("audit_workbench", "benchmarks", "__main__", "__mp_main__")
+# Loaded by `python -m` itself, not by the command.
+RUNNER = ("runpy",)
+
+
+def _count_verifications() -> list[int]:
+    """Count argon2 verifications, patching PasswordHasher.verify as argon2 is loaded (never import
+    argon2 here: that would put it in the census of a command that does not use it)."""
+    from _frozen_importlib_external import PathFinder  # loaded at every start
+
+    calls = [0]
+
+    class Hook:
+        @staticmethod
+        def find_spec(name, path=None, target=None):  # type: ignore[no-untyped-def]
+            if name != "argon2._password_hasher":
+                return None
+            sys.meta_path.remove(Hook)  # type: ignore[arg-type]
+            spec = PathFinder.find_spec(name, path)
+            loader = spec.loader
+            run = loader.exec_module
+
+            def exec_module(module):  # type: ignore[no-untyped-def]
+                run(module)
+                original = module.PasswordHasher.verify
+
+                def verify(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                    calls[0] += 1
+                    return original(self, *args, **kwargs)
+
+                module.PasswordHasher.verify = verify
+
+            loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Hook)  # type: ignore[arg-type]
+    return calls
+
+
+def write(out: str, calls: list[int]) -> None:
+    modules = [name for name in sys.modules if name not in RUNNER]
+    import json
+
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump({"modules": modules, "verifications": calls[0]}, fh)
+
+
+def theirs(census: dict) -> list[str]:  # type: ignore[type-arg]
+    """The modules of a census that are not ours."""
+    return [m for m in census["modules"] if not m.startswith(OURS) and m.split(".")[0] not in OURS]
+
+
+def floor_code(census: dict, password_hash: str | None) -> str:  # type: ignore[type-arg]
+    """Python source: import the census's modules that are not ours, verify the hash as often as the
+    census did (the password in $AUDIT_WORKBENCH_PASSWORD)."""
+    names = theirs(census)
+    lines = [
+        "import importlib, os",
+        f"for name in {names!r}:",
+        "    try:",
+        "        importlib.import_module(name)",
+        "    except Exception:",
+        "        pass",
+    ]
+    if census["verifications"] and password_hash:
+        lines += [
+            "from argon2 import PasswordHasher",
+            "hasher = PasswordHasher()",
+            f"for _ in range({int(census['verifications'])}):",
+            f"    hasher.verify({password_hash!r}, os.environ['AUDIT_WORKBENCH_PASSWORD'])",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    out, mode, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
+    calls = _count_verifications()
+    if mode == "cli":
+        from audit_workbench.cli import main as cli
+
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        code = cli(rest)
+        write(out, calls)
+        os._exit(code)
+    from . import gui_probe
+
+    gui_probe.ON_PAINTED.append(lambda: write(out, calls))
+    sys.argv = [sys.argv[0], *rest]
+    gui_probe.main()
+
+
+if __name__ == "__main__":
+    main()
