@@ -544,8 +544,8 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
         <translation>Open the selected case (Enter)</translation>
     </message>
     <message>
-        <source>搜索组织名称、统一社会信用代码或案件编号</source>
-        <translation>Search organisation, credit code or case number</translation>
+        <source>搜索组织名称（可用拼音或首字母）、统一社会信用代码或案件编号</source>
+        <translation>Search organisation (pinyin or initials too), credit code or case number</translation>
     </message>
     <message>
         <source>全部状态</source>

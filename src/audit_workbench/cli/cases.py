@@ -302,7 +302,10 @@ def register(add: Add, group: Group) -> None:
         p.add_argument("--reason", required=True)
     p = add("list", cmd_case_list, "list cases", g)
     p.add_argument("--status")
-    p.add_argument("--search", help="organisation name, credit code or case number")
+    p.add_argument(
+        "--search",
+        help="part of the organisation's name or its pinyin (initials too), credit code or case number",
+    )
     p.add_argument("--rubric")
     p.add_argument("--grade")
     p.add_argument("--member", help="cases with this audit team member")

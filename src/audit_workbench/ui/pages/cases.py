@@ -1,7 +1,7 @@
 """The case list page (案件): every case, filtered and searched by the database, loaded lazily.
 
-Type-ahead search on organisation name, credit code and case number runs 150 ms after the last
-keystroke (a debounce timer), so typing a long name costs one query, not one per character.
+Type-ahead search on organisation name (also by its pinyin or pinyin initials, "hz" for 杭州),
+credit code (any part of it) and case number runs 150 ms after the last keystroke (a debounce timer), so typing a long name costs one query, not one per character.
 Double-click or Enter opens the case. Clerks create new applications here.
 """
 
@@ -55,7 +55,9 @@ class CaseListPage(QWidget):
         self.header.add_widget(self.new_button)
 
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索组织名称、统一社会信用代码或案件编号"))
+        self.search_edit.setPlaceholderText(
+            self.tr("搜索组织名称（可用拼音或首字母）、统一社会信用代码或案件编号")
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.addAction(
             std_icon(SP.SP_FileDialogContentsView), QLineEdit.ActionPosition.LeadingPosition
