@@ -142,7 +142,7 @@ def test_upgrade_fills_the_pinyin_and_the_index(engine: Engine, db_path: Path | 
     assert _names_found(db_path, "hzxh") == {"杭州西湖电器有限公司"}
     assert _names_found(db_path, "chongqing") == {"重庆长安汽车销售服务有限公司"}
     assert _names_found(db_path, "苏州") == {"苏州工业园区维修中心"}
-    assert _names_found(db_path, "a200004") == {"ABC 电器"}  # 91330106MA200004X: credit code anywhere
+    assert _names_found(db_path, "a200003") == {"ABC 电器"}  # 91330106MA200003X: credit code anywhere
     if engine.dialect.name == "sqlite":
         assert isinstance(db_path, Path)
         con = sqlite3.connect(db_path)
