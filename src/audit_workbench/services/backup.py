@@ -29,6 +29,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -372,8 +373,17 @@ def read_backup(path: Path, *, members: bool = True) -> BackupContents:
                     _check_member(archive, by_name[member.name], member)
         except Refused:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-            # damaged data, an encrypted or unsupported member, a truncated stream
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
+            # damaged data (a deflate stream zlib cannot read), an encrypted or unsupported member,
+            # a truncated stream
             raise _bad(
                 f"the archive is damaged ({exc.__class__.__name__}: {exc})", f"压缩包已损坏（{exc}）"
             ) from None
@@ -592,7 +602,7 @@ def restore(
                         raise _bad(f"member {member.name} does not match its checksum")
                     if progress:
                         progress(n, len(contents.members))
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise _bad(f"the archive is damaged ({exc})") from None
         log = _check_restored(db_file, contents, signer, trusted_keys)
         replaced = _put_in_place(db_file, dest, replacing=present)
