@@ -348,7 +348,9 @@ def test_the_overview_is_the_same_as_before(demo) -> None:  # type: ignore[no-un
             assert short.certificates_due_certificates == before.certificates_due_certificates
             assert short.work_queue == before.work_queue[:limit]
     # the totals compared were not all zero, and some were longer than the shortened lists
-    assert max(q for q, _, _ in seen) > 3 and max(o for _, o, _ in seen) >= 1 and max(d for *_, d in seen) >= 2
+    assert (
+        max(q for q, _, _ in seen) > 3 and max(o for _, o, _ in seen) >= 1 and max(d for *_, d in seen) >= 2
+    )
 
 
 def test_surveillance_on_any_backend(services, team, make_case, clock) -> None:  # type: ignore[no-untyped-def]
