@@ -470,7 +470,7 @@ class Event(Base):
 # case), through the function `aw_search_grams(VARIADIC text[])`, no extension needed. A term of 1 or 2
 # characters is one gram; a longer one, all of its 2-grams (the candidates hold them all).
 #
-# None of these objects is part of `Base.metadata`: migration 0005 makes them in existing databases
+# None of these objects is part of `Base.metadata`: migration 0006 makes them in existing databases
 # and `create_all` (a new database) through the event at the end of this module. A later migration
 # that rebuilds `cases` or `organizations` (batch mode on SQLite) drops their triggers and must make
 # them again (CASE_SEARCH_DDL).

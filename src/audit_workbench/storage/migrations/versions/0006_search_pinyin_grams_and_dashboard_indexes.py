@@ -14,11 +14,11 @@
    that its lists and their counts read few or no table rows.
 
 Adding columns leaves `cases` and `organizations` as they are on SQLite (ALTER TABLE ADD COLUMN);
-going down rebuilds `organizations`, so the index as revision 0003 made it (0004 left it alone) and
-its triggers are made again afterwards.
+going down rebuilds `organizations`, so the index as revision 0003 made it (0004 and 0005 left it
+alone) and its triggers are made again afterwards.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from alembic import op
 from audit_workbench.core.casesearch import pinyin_keys
 from audit_workbench.storage import models
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -96,7 +96,7 @@ SEARCH_GRAMS_DDL = (
     "CREATE INDEX IF NOT EXISTS ix_cases_search_grams ON cases USING gin (aw_search_grams(case_no))",
 )
 
-# As revision 0003 made them (and 0004 left them), for going down.
+# As revision 0003 made them (and 0004, 0005 left them), for going down.
 _DDL_0003 = (
     "CREATE VIRTUAL TABLE case_search USING fts5(name, credit_code, case_no, tokenize='trigram')",
     "CREATE TRIGGER case_search_case_insert AFTER INSERT ON cases BEGIN "

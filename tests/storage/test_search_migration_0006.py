@@ -1,6 +1,6 @@
-"""Migration 0005: the pinyin of every organisation's name filled in; on SQLite the case search index
+"""Migration 0006: the pinyin of every organisation's name filled in; on SQLite the case search index
 made again with the pinyin, its vocabulary and triggers, the same as a new database gets; on
-PostgreSQL the gram function and its GIN indexes; down to 0004 and up again."""
+PostgreSQL the gram function and its GIN indexes; down to 0005 and up again."""
 
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from audit_workbench.storage.db import _alembic_config, open_database
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 NAMES = ("杭州西湖电器有限公司", "重庆长安汽车销售服务有限公司", "ABC 电器", "苏州工业园区维修中心")
 
-# The tables as they were at revision 0004 (the models have more columns since).
-ORGANIZATIONS_0004 = table(
+# The tables as they were at revision 0005 (the models have more columns since).
+ORGANIZATIONS_BEFORE = table(
     "organizations", column("id"), column("name"), column("credit_code"), column("address"), column("version")
 )
-CASES_0004 = table(
+CASES_BEFORE = table(
     "cases",
     *(
         column(name)
@@ -56,18 +56,18 @@ def engine(db_path: Path | str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _fill_at_0004(engine: Engine) -> None:
+def _fill_before(engine: Engine) -> None:
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "0004")
+        command.upgrade(_alembic_config(conn), "0005")
         conn.execute(
-            insert(ORGANIZATIONS_0004),
+            insert(ORGANIZATIONS_BEFORE),
             [
                 {"id": n, "name": name, "credit_code": f"91330106MA2{n:05d}X", "address": "", "version": 1}
                 for n, name in enumerate(NAMES, start=1)
             ],
         )
         conn.execute(
-            insert(CASES_0004),
+            insert(CASES_BEFORE),
             [
                 {
                     "id": n,
@@ -136,7 +136,7 @@ def _pg_search_objects(engine: Engine) -> set[str]:
 
 
 def test_upgrade_fills_the_pinyin_and_the_index(engine: Engine, db_path: Path | str) -> None:
-    _fill_at_0004(engine)
+    _fill_before(engine)
     _upgrade(engine)
     assert _stored_pinyin(engine) == {name: pinyin_keys(name) for name in NAMES}
     assert _names_found(db_path, "hzxh") == {"杭州西湖电器有限公司"}
@@ -167,20 +167,20 @@ def test_upgrade_fills_the_pinyin_and_the_index(engine: Engine, db_path: Path | 
 
 
 @pytest.mark.sqlite_only
-def test_the_index_is_the_same_after_0005_as_in_a_new_database(tmp_path: Path) -> None:
+def test_the_index_is_the_same_after_0006_as_in_a_new_database(tmp_path: Path) -> None:
     migrated, new = tmp_path / "migrated.sqlite3", tmp_path / "new.sqlite3"
     engine = create_engine(f"sqlite:///{migrated}")
-    _fill_at_0004(engine)
+    _fill_before(engine)
     _upgrade(engine)
     engine.dispose()
     open_database(new).dispose()
     assert _search_objects(migrated) == _search_objects(new)
 
 
-def test_down_to_0004_and_up_again(engine: Engine, db_path: Path | str) -> None:
-    _fill_at_0004(engine)
+def test_down_to_0005_and_up_again(engine: Engine, db_path: Path | str) -> None:
+    _fill_before(engine)
     _upgrade(engine)
-    _downgrade(engine, "0004")
+    _downgrade(engine, "0005")
     with engine.connect() as conn:
         columns = {
             row[1] for row in conn.execute(text("SELECT * FROM organizations LIMIT 0")).cursor.description
@@ -189,7 +189,7 @@ def test_down_to_0004_and_up_again(engine: Engine, db_path: Path | str) -> None:
         assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 8
     if engine.dialect.name == "sqlite":
         assert isinstance(db_path, Path)
-        # As revision 0004 left it: the three-column index and its four triggers, current.
+        # As revision 0005 left it: the three-column index and its four triggers, current.
         objects = {(kind, name) for kind, name, _ in _search_objects(db_path)}
         assert ("table", "case_search_terms") not in objects
         assert {name for kind, name in objects if kind == "trigger"} == {
