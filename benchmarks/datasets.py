@@ -540,7 +540,7 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
     for c in planned:
         if c.cert_id is None:
             continue
-        name, code, _, _ = orgs[c.org]
+        name, code, address, _ = orgs[c.org]
         row = con.execute(
             "SELECT grade, rubric_id, issued_on, expires_on FROM certificates WHERE id = ?",
             (c.template.cert_id,),
@@ -549,7 +549,7 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
         issued = date.fromisoformat(row[2]) + timedelta(days=days)
         expires = date.fromisoformat(row[3]) + timedelta(days=days)
         claims = certsig.CertificateClaims(
-            c.cert_number, name, code, row[0], issued, expires, row[1], body_name
+            c.cert_number, name, code, row[0], issued, expires, row[1], body_name, address
         )
         c.payload = certsig.sign_certificate(private_key, claims)
     log(f"  signed {sum(1 for c in planned if c.payload):,} certificates in {time.monotonic() - t0:.1f} s")
@@ -704,6 +704,10 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
             "superseded_by_id": "n.superseded_by",
             "payload": "n.payload",
             "next_surveillance_on": "NULL",  # computed below, once the cases are in
+            # the organisation as certified: what the payload signed above holds
+            "organization_name": "(SELECT o.name FROM organizations o WHERE o.id = n.org_id)",
+            "organization_address": "(SELECT o.address FROM organizations o WHERE o.id = n.org_id)",
+            "reissued_on": "NULL",
         },
     )
     made["events"] = _copy(

@@ -169,8 +169,10 @@ def sign_this_year(services: Services, *actors: Actor) -> None:
             services.impartiality.sign(actor)
 
 
+# One code per case a test makes (an organisation is one record per code: a second application
+# with another name for the same code is refused).
 CREDIT_CODES = [
-    complete(f"91{area}MA0{n:04d}X{n % 10}") for n, area in enumerate(["110108", "310115", "440300"] * 4)
+    complete(f"91{area}MA0{n:04d}X{n % 10}") for n, area in enumerate(["110108", "310115", "440300"] * 34)
 ]
 
 

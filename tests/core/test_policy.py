@@ -57,6 +57,9 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     "issue_certificate": ({CLERK}, ["approved"], "any"),
     # clerk "keeps the certificate register" (suspend, restore, withdraw …)
     "manage_certificate": ({CLERK}, ANY, "any"),
+    # clerk "registers applicants": a rename or move of an organisation is a recorded change
+    # that re-issues its certificates (issue 11)
+    "change_organization": ({CLERK}, ANY, "any"),
     # admin: "users and roles, settings …; does not score or vote"
     "manage_users": ({ADMIN}, ANY, "any"),
     "manage_settings": ({ADMIN}, ANY, "any"),

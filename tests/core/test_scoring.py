@@ -152,9 +152,19 @@ def test_points_keep_a_plain_text_form():
     ],
 )
 def test_points_from_sample_hand_cases(code, maximum, sampled, nonconforming, expected):
-    indicator = P.indicator(code)
+    # The arithmetic for any maximum: the indicator is taken as one checked on a sample.
+    indicator = P.indicator(code).model_copy(update={"sampled": True})
     assert indicator.max_points == D(maximum)
     assert points_from_sample(indicator, sampled, nonconforming) == D(expected)
+
+
+def test_counts_on_an_indicator_not_checked_on_a_sample_are_refused():
+    # 1.1 服务理念 of the production rubric is not sampled: counts make no sense for it.
+    indicator = P.indicator("1.1")
+    assert not indicator.sampled
+    with pytest.raises(ScoringError, match="1.1 is not checked on a sample"):
+        points_from_sample(indicator, 10, 0)
+    assert points_from_sample(P.indicator("6.2"), 10, 0) == 5  # 6.2 投诉记录 is
 
 
 @pytest.mark.parametrize(
@@ -163,7 +173,7 @@ def test_points_from_sample_hand_cases(code, maximum, sampled, nonconforming, ex
 )
 def test_points_from_sample_refuses_bad_samples(sampled, nonconforming, why):
     with pytest.raises(ScoringError) as info:
-        points_from_sample(IND_41, sampled, nonconforming)
+        points_from_sample(IND_41.model_copy(update={"sampled": True}), sampled, nonconforming)
     assert "4.1" in str(info.value)
     assert why in str(info.value)
 
@@ -175,6 +185,7 @@ def test_points_from_sample_refuses_bad_samples(sampled, nonconforming, why):
     st.data(),
 )
 def test_points_from_sample_is_the_half_up_rounded_share(indicator, sampled, data):
+    indicator = indicator.model_copy(update={"sampled": True})
     nonconforming = data.draw(st.integers(0, sampled))
     points = points_from_sample(indicator, sampled, nonconforming)
     exact = Fraction(indicator.max_points) * (sampled - nonconforming) / sampled

@@ -245,7 +245,8 @@ def audit_report_doc(loaded: LoadedRubric | None = None, **overrides) -> AuditRe
         )
     earned = sum((c.earned for c in categories), Decimal(0))
     applicable = sum((c.applicable_max for c in categories), Decimal(0))
-    base = (earned / applicable * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # As core.scoring gives it: the exact base rounded half-up to 0.1 once (93.846… → 93.8).
+    base = (earned / applicable * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     total, grade = expected_totals(loaded, tuple(rows.values()), 1, True)
     band = rubric.grade_band(grade) if grade else None
     totals = ScoreTotals(

@@ -383,8 +383,9 @@ def test_triggers_keep_the_index_current(services, team, make_case, db_path) -> 
     assert services.cases.list(search="测试电器有限") == []
     assert [c.case_no for c in services.cases.list(search="甬江家电")] == [case_no]
 
-    # A new application of a known credit code renames the organisation: all its cases follow.
+    # A recorded change renames the organisation (an application never does): all its cases follow.
     code = services.cases.get(case_no).organization.credit_code
+    services.organizations.change(team.clerk, code, name="宁波甬江电器集团", reason="营业执照名称变更")
     second = services.cases.create(
         team.clerk,
         org_name="宁波甬江电器集团",

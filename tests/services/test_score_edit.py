@@ -170,6 +170,16 @@ def test_refusals_before_the_write_leave_the_store_unchanged(
     refused("not_on_team", audits.set_note, team.auditor_committee, case_no, "1.1", "x")
     refused("unknown_indicator", audits.set_not_applicable, team.leader, case_no, "9.9", "不适用")
     refused("bad_score", audits.score_sample, team.leader, case_no, "6.2", 10, 11)
+    # counts on an indicator the rubric does not check on a sample (1.1 服务理念)
+    refused("bad_score", audits.score_sample, team.leader, case_no, "1.1", 10, 0)
+    refused(
+        "bad_score",
+        audits.restore,
+        team.leader,
+        case_no,
+        "1.1",
+        IndicatorEntry("1.1", Decimal("2.5"), sampled=10, nonconforming=0),
+    )
     refused("bad_score", audits.restore, team.leader, case_no, "1.1", IndicatorEntry("1.1", Decimal("9")))
     refused("bad_score", audits.restore, team.leader, case_no, "1.1", IndicatorEntry("1.2", Decimal("1")))
     services.users.set_active(team.admin, "member", False)

@@ -6,6 +6,14 @@ sorted keys and no spaces, holding the certificate's claims under short keys; ``
 body's public key (PEM, SubjectPublicKeyInfo) can check a certificate without this program, e.g.
 ``openssl pkeyutl -verify -pubin -inkey body.pem -rawin -in data.json -sigfile sig.bin``.
 
+Two claims are optional, so payloads made before them still read: ``a``, the organisation's
+address as certified, and ``r``, the date of a re-issue (a certificate change: same number, same
+cycle, new signature). Every certificate issued or re-issued now carries the address.
+
+The payload must fit a QR code that still scans when printed: ``qr_version`` says which version
+(size) of code a payload needs at error correction level M, and ``QR_MAX_VERSION`` is the largest
+the certificate prints (see reports.certificate_pdf).
+
 This module owns the format, the keys' PEM forms and the signing; where the private key is kept
 and who may sign belong to the services. It imports only the standard library and ``cryptography``.
 """
@@ -43,7 +51,21 @@ _KEYS: dict[str, str] = {
     "s": "rubric_id",
     "b": "body_name",
 }
-_DATE_KEYS = frozenset({"i", "e"})
+# optional short key -> field: left out of the JSON when the claim is None
+_OPTIONAL_KEYS: dict[str, str] = {"a": "address", "r": "reissued_on"}
+_DATE_KEYS = frozenset({"i", "e", "r"})
+
+# How many bytes a QR code of each version (1–40) holds at error correction level M in byte mode
+# (ISO/IEC 18004 table 7). A payload is ASCII (base64url), one byte per character.
+QR_BYTES_M: tuple[int, ...] = (
+    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666,
+    711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989,
+    2099, 2213, 2331,
+)  # fmt: skip
+# The largest code the certificate prints: version 25 is 117 modules, about 0.35 mm each in the
+# certificate's 124 pt square, which phones and `certificate verify` read from a print or a scan.
+QR_MAX_VERSION = 25
+QR_MAX_PAYLOAD = QR_BYTES_M[QR_MAX_VERSION - 1]
 
 
 class CertSigError(ValueError):
@@ -74,12 +96,16 @@ class CertificateClaims:
     expires_on: date
     rubric_id: str
     body_name: str
+    address: str | None = None  # the organisation's address as certified (payloads since 2026)
+    reissued_on: date | None = None  # set when a certificate change re-issued the certificate
 
     def to_dict(self) -> dict[str, str]:
         """The short-key dict that is serialised into the payload."""
         out: dict[str, str] = {}
-        for key, field in _KEYS.items():
+        for key, field in (*_KEYS.items(), *_OPTIONAL_KEYS.items()):
             value = getattr(self, field)
+            if value is None and key in _OPTIONAL_KEYS:
+                continue
             out[key] = value.isoformat() if isinstance(value, date) else str(value)
         return out
 
@@ -88,13 +114,15 @@ class CertificateClaims:
         if not isinstance(raw, dict):
             raise PayloadError("payload data is not a JSON object")
         missing = sorted(set(_KEYS) - set(raw))
-        unknown = sorted(set(raw) - set(_KEYS))
+        unknown = sorted(set(raw) - set(_KEYS) - set(_OPTIONAL_KEYS))
         if missing:
             raise PayloadError(f"payload data lacks the key(s) {', '.join(missing)}")
         if unknown:
             raise PayloadError(f"payload data has unknown key(s) {', '.join(unknown)}")
         values: dict[str, Any] = {}
-        for key, field in _KEYS.items():
+        for key, field in (*_KEYS.items(), *_OPTIONAL_KEYS.items()):
+            if key not in raw:
+                continue  # an optional claim the payload does not make
             value = raw[key]
             if not isinstance(value, str):
                 raise PayloadError(f"payload data key {key!r} ({field}) must be a string")
@@ -114,6 +142,21 @@ class CertificateClaims:
     def to_json_bytes(self) -> bytes:
         """The canonical JSON bytes that are signed."""
         return canonical_json(self.to_dict())
+
+
+def qr_version(payload: str) -> int | None:
+    """The smallest QR version (1–40) that holds `payload` at level M in byte mode; None if none does."""
+    size = len(payload.encode("utf-8"))
+    for version, capacity in enumerate(QR_BYTES_M, start=1):
+        if size <= capacity:
+            return version
+    return None
+
+
+def payload_length(claims: CertificateClaims) -> int:
+    """The length of the payload these claims sign to (the same for any key): ``AWB1.<data>.<sig>``."""
+    data = len(claims.to_json_bytes())
+    return len(PREFIX) + 1 + (data * 4 + 2) // 3 + 1 + (SIGNATURE_LENGTH * 4 + 2) // 3
 
 
 def canonical_json(obj: dict[str, str]) -> bytes:

@@ -64,6 +64,7 @@ class Action(StrEnum):
     vote = "vote"
     issue_certificate = "issue_certificate"
     manage_certificate = "manage_certificate"  # suspend, restore, withdraw, surveillance, renewal
+    change_organization = "change_organization"  # name, address, contact; re-issues its certificates
     manage_users = "manage_users"
     manage_settings = "manage_settings"
     manage_keys = "manage_keys"  # back up, restore and rotate the body's signing key
@@ -100,6 +101,7 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.vote: ("评审委员会表决", "vote"),
     Action.issue_certificate: ("颁发证书", "issue the certificate"),
     Action.manage_certificate: ("证书管理", "manage the certificate"),
+    Action.change_organization: ("组织信息变更", "change an organisation's particulars"),
     Action.manage_users: ("用户管理", "manage users"),
     Action.manage_settings: ("系统设置", "manage settings"),
     Action.manage_keys: ("管理签名密钥", "manage the signing key"),
@@ -196,6 +198,7 @@ POLICY: dict[Action, Rule] = {
     ),
     Action.issue_certificate: _r([Role.clerk], [S.approved]),
     Action.manage_certificate: _r([Role.clerk], None),
+    Action.change_organization: _r([Role.clerk], None),
     Action.manage_users: _r([Role.admin], None),
     Action.manage_settings: _r([Role.admin], None),
     Action.manage_keys: _r([Role.admin], None),

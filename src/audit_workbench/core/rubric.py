@@ -8,6 +8,7 @@ against, so a later edit of a file can be detected and never silently changes an
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,11 +108,24 @@ class GradeBand(_Strict):
     min_score: Annotated[Decimal, Field(gt=0, le=100)]
 
 
+# The titles of the standards the shipped rubrics are built on, for the certificate's 认证依据 line.
+# A rubric file names its standard by designation and clause ("SB/T 10401-2006 附录A …"); a body's
+# own rubric on another standard says the line outright with `certification_basis`.
+STANDARD_TITLES: dict[str, Text] = {
+    "GB/T 27922-2011": Text(zh="商品售后服务评价体系", en="Commodity after-sales service evaluation system"),
+    "SB/T 10401-2006": Text(zh="商品售后服务评价体系", en="Commodity after-sales service evaluation system"),
+}
+_DESIGNATION = re.compile(r"([A-Z]{1,4}(?:/[A-Z]{1,2})?)\s*(\d+(?:\.\d+)?)\s*[-–—]\s*(\d{4})")
+
+
 class Rubric(_Strict):
     schema_version: Literal[1]
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     title: Text
     standard: str
+    # What a certificate scored on this rubric prints as its 认证依据; by default the standard's
+    # designation from `standard` with its title (STANDARD_TITLES).
+    certification_basis: Text | None = None
     enterprise_type: EnterpriseType | None = None
     points_basis: Text
     max_points: Annotated[Decimal, Field(gt=0)] = Decimal(100)
@@ -159,6 +173,20 @@ class Rubric(_Strict):
         return self
 
     # -- look-ups -------------------------------------------------------------------------------
+    def basis(self) -> Text:
+        """The standard a certificate scored on this rubric names (认证依据): "SB/T 10401-2006
+        商品售后服务评价体系" for the SB/T 10401-2006 rubrics, "GB/T 27922-2011 …" for GB/T 27922's."""
+        if self.certification_basis is not None:
+            return self.certification_basis
+        found = _DESIGNATION.search(self.standard)
+        if found is None:
+            return Text(zh=self.standard, en=self.standard)
+        designation = f"{found[1]} {found[2]}-{found[3]}"
+        title = STANDARD_TITLES.get(designation)
+        if title is None:
+            return Text(zh=designation, en=designation)
+        return Text(zh=f"{designation} {title.zh}", en=f"{designation} {title.en}")
+
     @property
     def pass_score(self) -> Decimal:
         return self.grades[-1].min_score

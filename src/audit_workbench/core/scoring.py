@@ -62,13 +62,32 @@ def plain(value: Decimal) -> Decimal:
 
 
 def points_from_sample(indicator: Indicator, sampled: int, nonconforming: int) -> Decimal:
-    """Points = maximum × conforming ÷ sampled, rounded half-up to the 0.5 step."""
+    """Points = maximum × conforming ÷ sampled, rounded half-up to the 0.5 step; only for an
+    indicator the rubric checks on a sample."""
+    if not indicator.sampled:
+        raise ScoringError(
+            f"{indicator.code} is not checked on a sample in this rubric: score it with points, not counts"
+        )
     if sampled < 1:
         raise ScoringError(f"{indicator.code}: the sample must hold at least one item")
     if nonconforming < 0 or nonconforming > sampled:
         raise ScoringError(f"{indicator.code}: nonconforming items must be between 0 and {sampled}")
     conforming = sampled - nonconforming
     return plain(round_half_up(indicator.max_points * conforming / Decimal(sampled), HALF))
+
+
+def format_score(value: Decimal | None) -> str:
+    """A base score or total as every screen and document shows it: rounded half-up to one decimal,
+    always with that decimal ("96.9", "100.0"); "" for None.
+
+    The base score is exact (earned ÷ applicable maximum × 100, e.g. 96.875); it is shown to the
+    same one decimal as the total, and the total is computed from the exact base. While the special
+    items are worth whole tenths (1 point in the shipped rubrics), the base shown minus the
+    deductions plus the bonus is the total shown.
+    """
+    if value is None:
+        return ""
+    return str(round_half_up(Decimal(value), TENTH).quantize(TENTH))
 
 
 @dataclass(frozen=True)
@@ -109,7 +128,7 @@ class CategoryResult:
 class ScoreResult:
     earned: Decimal
     applicable_max: Decimal
-    base: Decimal  # earned ÷ applicable maximum × 100, rounded half-up to 0.1 for display
+    base: Decimal  # earned ÷ applicable maximum × 100, rounded half-up to 0.1 (format_score shows it)
     special_deductions: int
     bonus: int
     total: Decimal  # clamped to 0–100 and rounded half-up to one decimal

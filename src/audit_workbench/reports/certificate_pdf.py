@@ -5,6 +5,12 @@ the certificate number, the organisation and its particulars, the standard, the 
 as stars (drawn, so they print in gold whatever the font), the dates, the surveillance note, the
 seal and signature area and the signed QR code (``core.certsig``) that anyone can verify offline.
 All text is real text in an embedded CJK font, so it can be searched and copied.
+
+A certificate that is not valid on the document's date (suspended, withdrawn, expired, superseded)
+prints with its status across the page — "已暂停 SUSPENDED", "已撤销 WITHDRAWN" — over everything
+else, so a reprint can never pass for a certificate in force. `check_printable` says whether the
+body's name, address and a certificate number fit their places at a readable size (the settings
+refuse what does not).
 """
 
 from __future__ import annotations
@@ -43,6 +49,20 @@ PAPER = HexColor("#FCFAF3")
 GUILLOCHE = HexColor("#EFE6CC")
 
 QR_MASK = 4
+QR_SIZE = 124.0  # the printed square, quiet zone included; see core.certsig.QR_MAX_VERSION
+
+# The smallest size (pt) a line may shrink to and still be read on the printed page.
+MIN_READABLE = 7.0
+# The status mark: translucent, so the certificate under it stays legible (and its QR readable).
+MARK_FILL = Color(0.75, 0.16, 0.13, alpha=0.30)
+MARK_EDGE = Color(0.75, 0.16, 0.13, alpha=0.55)
+# The mark across a certificate not in force: (Chinese, English) by status.
+STATUS_MARKS: dict[str, tuple[str, str]] = {
+    "suspended": ("已暂停", "SUSPENDED"),
+    "withdrawn": ("已撤销", "WITHDRAWN"),
+    "expired": ("已过期", "EXPIRED"),
+    "superseded": ("已换证", "SUPERSEDED"),
+}
 
 SERIF = "Times-Roman"
 SERIF_BOLD = "Times-Bold"
@@ -62,6 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
         "statement": "的售后服务符合下列标准的要求，特发此证。",
         "issued": "颁证日期",
         "expires": "有效期至",
+        "reissued": "换证日期",
         "qr": "扫描二维码验证证书真伪",
         "qr_en": "Scan to verify",
         "signatory": "授权签字人",
@@ -85,6 +106,7 @@ TEXT: dict[str, dict[str, str]] = {
         "statement": "provides after-sales service that conforms to the standard below.",
         "issued": "Issued on",
         "expires": "Valid until",
+        "reissued": "Re-issued on",
         "qr": "Scan the QR code to verify",
         "qr_en": "扫描二维码验证证书真伪",
         "signatory": "Authorised signatory",
@@ -113,7 +135,11 @@ def render_certificate(
         initialFontName=font.name,
     )
     title = TEXT[lang]["title"]
-    canvas.setTitle(f"{title} {doc.number} — {pick(doc.organization, doc.organization_en, lang)}")
+    mark = STATUS_MARKS.get(doc.status)
+    shown_status = f" [{mark[1] if lang == 'en' else mark[0]}]" if mark else ""
+    canvas.setTitle(
+        f"{title} {doc.number} — {pick(doc.organization, doc.organization_en, lang)}{shown_status}"
+    )
     canvas.setAuthor(pick(doc.body_name, doc.body_name_en, lang))
     canvas.setSubject(pick(doc.standard_line, doc.standard_line_en, lang))
     canvas.setCreator("Audit Workbench")
@@ -226,6 +252,7 @@ class _Certificate:
         self._note()
         self._qr()
         self._seal_block()
+        self._status_mark()  # last: over everything, nothing can hide it
 
     def _frame(self) -> None:
         c = self.c
@@ -392,6 +419,13 @@ class _Certificate:
             (t["grade"], lambda y: self._grade_value(value_x, y)),
             (t["issued"], lambda y: self._dates_value(value_x, y)),
         ]
+        if doc.reissued_on is not None:
+            rows.append(
+                (
+                    t["reissued"],
+                    lambda y: self._line_value(fmt_date(doc.reissued_on, lang), value_x, y),
+                )
+            )
         y = y_top
         for label, draw_value in rows:
             baseline = y - (13.5 if label == t["grade"] else 11)
@@ -476,7 +510,7 @@ class _Certificate:
         qr = segno.make(self.doc.qr_payload, error="m", boost_error=False, mask=QR_MASK)
         matrix = [list(row) for row in qr.matrix]
         n = len(matrix)
-        size = 104.0
+        size = QR_SIZE
         quiet = 4
         module = size / (n + 2 * quiet)
         x0, y0 = 66.0, 66.0
@@ -554,6 +588,66 @@ class _Certificate:
         self._text(cx, 74, t["seal"], 8, GREY, font=label_font, align="center")
         if doc.seal_image:
             _image(self.c, doc.seal_image, cx, 44, 94, 94)
+
+    def _status_mark(self) -> None:
+        mark = STATUS_MARKS.get(self.doc.status)
+        if mark is None:
+            return
+        zh, en = mark
+        # (text, font, size, letter spacing): the document's language on the first, larger line
+        chinese = (zh, self.font, 96.0, 24.0)
+        english = (en, "Helvetica-Bold", 60.0, 6.0)
+        first, second = (chinese, english) if self.lang == "zh" else (english, chinese)
+        second = (second[0], second[1], 40.0, 12.0 if second is chinese else 4.0)
+        c = self.c
+        c.saveState()
+        c.translate(PAGE_W / 2, PAGE_H / 2 - 10)
+        c.rotate(24)
+        c.setFillColor(MARK_FILL)
+        c.setStrokeColor(MARK_EDGE)
+        width = max(
+            stringWidth(text, font, size) + space * (len(text) - 1)
+            for text, font, size, space in (first, second)
+        )
+        c.setLineWidth(5)
+        c.roundRect(-width / 2 - 26, -second[2] - 34, width + 52, first[2] + second[2] + 62, 14)
+        for (text, font, size, space), y in ((first, 6.0), (second, -second[2] - 6)):
+            self._text(0, y, text, size, MARK_FILL, font=font, align="center", space=space)
+        c.restoreState()
+
+
+def check_printable(
+    *,
+    body_name: str = "",
+    body_name_en: str = "",
+    body_address: str = "",
+    number: str = "",
+    font_path: str | os.PathLike[str] | None = None,
+) -> list[str]:
+    """What of these would not print readably on the certificate (empty: everything fits): the
+    body's name in the header and the seal block, its address, a certificate number. Each problem
+    is named in English; the caller refuses the setting."""
+    font = register_cjk_font(font_path).name
+    problems: list[str] = []
+
+    def fits(what: str, text: str, widest: float, latin: bool = False) -> None:
+        face = SERIF_BOLD if latin and _is_latin(text) else font
+        smallest = stringWidth(text, face, MIN_READABLE)
+        if smallest > widest:
+            problems.append(
+                f"{what} is too long to print: at {MIN_READABLE:g} pt it is {smallest:.0f} pt wide, "
+                f"the certificate has {widest:.0f} pt"
+            )
+
+    if body_name:
+        fits("the body's name", body_name, 230)
+    if body_name_en:
+        fits("the body's English name", body_name_en, 230, latin=True)
+    if body_address:
+        fits("the body's address", body_address, 230, latin=True)
+    if number:
+        fits("the certificate number", number, 320)
+    return problems
 
 
 class _FrozenPath(PDFPathObject):

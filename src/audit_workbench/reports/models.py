@@ -57,6 +57,10 @@ class CertificateDoc:
     signatory: str = ""  # 授权签字人 name, printed under the signature line
     surveillance_note: str = ""  # empty: the standard note in the document's language
     verify_url: str = ""  # where the register can be queried, printed under the QR caption
+    # The certificate's status on the document's date: anything but "valid" (suspended, withdrawn,
+    # expired, superseded) is printed as a mark across the page.
+    status: str = "valid"
+    reissued_on: date | None = None  # printed as 换证日期 after a certificate change
 
 
 # -- score sheet ------------------------------------------------------------------------------------

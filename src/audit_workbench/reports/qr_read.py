@@ -20,6 +20,8 @@ def read_certificate_payload(pdf: bytes, scale: float = 4.0) -> str:
         if len(document) == 0:
             raise QrNotFound("the PDF has no pages")
         image = document[0].render(scale=scale).to_pil()
+    except pdfium.PdfiumError as exc:
+        raise QrNotFound(f"the first page cannot be rendered ({exc})") from None
     finally:
         document.close()
     for result in zxingcpp.read_barcodes(image):

@@ -38,7 +38,6 @@ from reportlab.platypus import (
 from audit_workbench.reports._common import (
     check_lang,
     fmt_date,
-    fmt_decimal,
     fmt_one_decimal,
     fmt_percent,
     fmt_points,
@@ -100,7 +99,7 @@ TEXT: dict[str, dict[str, str]] = {
         "earned": "得分",
         "rate": "得分率",
         "sum": "合计",
-        "base": "基本分（得分 ÷ 适用满分 × 100）",
+        "base": "基本分（得分 ÷ 适用满分 × 100，保留一位小数）",
         "deductions": "特别扣分项",
         "bonus": "特别加分项",
         "items": "项",
@@ -178,7 +177,7 @@ TEXT: dict[str, dict[str, str]] = {
         "earned": "Earned",
         "rate": "Rate",
         "sum": "Total",
-        "base": "Base score (earned ÷ applicable × 100)",
+        "base": "Base score (earned ÷ applicable × 100, to one decimal)",
         "deductions": "Special deduction items",
         "bonus": "Special bonus item",
         "items": "",
@@ -547,7 +546,7 @@ class _Report:
             if lang == "zh"
             else f"−{fmt_points(totals.deductions)} ({totals.deduction_count})"
         )
-        rows: list[tuple[str, Any]] = [(t["base"], fmt_decimal(totals.base, 2))]
+        rows: list[tuple[str, Any]] = [(t["base"], fmt_one_decimal(totals.base))]
         rows.append((t["deductions"], self._with_reasons(deduction_text, totals.deduction_reasons)))
         bonus_text = f"+{fmt_points(totals.bonus)}"
         rows.append(

@@ -71,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "subtotal": "小计",
         "earned": "得分合计",
         "applicable": "适用满分（删减后）",
-        "base": "基本分（得分 ÷ 适用满分 × 100）",
+        "base": "基本分（得分 ÷ 适用满分 × 100，保留一位小数）",
         "deduction_count": "特别扣分项（项）",
         "deductions": "特别扣分",
         "bonus": "特别加分",
@@ -106,7 +106,7 @@ TEXT: dict[str, dict[str, str]] = {
         "subtotal": "Subtotal",
         "earned": "Points earned",
         "applicable": "Applicable maximum",
-        "base": "Base score (earned ÷ applicable × 100)",
+        "base": "Base score (earned ÷ applicable × 100, to one decimal)",
         "deduction_count": "Special deduction items",
         "deductions": "Special deductions",
         "bonus": "Special bonus",
@@ -494,7 +494,10 @@ def _write_scores(
     )
     earned_row = r - 1
     summary("applicable", f"={_col(COL_APPLICABLE)}{earned_row}", POINTS_FORMAT)
-    summary("base", f"=IF({cells['applicable']}>0,{cells['earned']}/{cells['applicable']}*100,0)", "0.00")
+    # The base is shown to one decimal, as the app and the report show it; the total is computed
+    # from the exact base (as core.scoring computes it), not from the rounded cell.
+    exact_base = f"IF({cells['applicable']}>0,{cells['earned']}/{cells['applicable']}*100,0)"
+    summary("base", f"=ROUND({exact_base},1)", "0.0")
     if deductions:
         first, end = deduction_list_start + 1, deduction_list_start + len(deductions)
         count_formula: str | int = f"=COUNTA({_col(COL_NAME)}{first}:{_col(COL_NAME)}{end})"
@@ -509,7 +512,7 @@ def _write_scores(
     )
     summary("bonus", bonus_formula, POINTS_FORMAT)
     total_formula = (
-        f"=ROUND(MAX(0,MIN({rubric.max_points},{cells['base']}-{cells['deductions']}+{cells['bonus']})),1)"
+        f"=ROUND(MAX(0,MIN({rubric.max_points},{exact_base}-{cells['deductions']}+{cells['bonus']})),1)"
     )
     summary("total", total_formula, POINTS_FORMAT, strong=True)
     not_passed = t["not_passed"]
@@ -939,6 +942,17 @@ def _read_points(
         problems.append(
             SheetProblem(
                 where, f"a formula ({str(value).strip()[:40]}) is not allowed for {code}; enter a number"
+            )
+        )
+        return None
+    if isinstance(value, str):
+        # Points typed as text ('5.5, or into a cell formatted as text) are left out of the sheet's
+        # own sums in Excel and LibreOffice: the sheet would show one total and the app store another.
+        problems.append(
+            SheetProblem(
+                where,
+                f"{value.strip()[:40]!r} is text, not a number, for {code}: the sheet's formulas leave text "
+                "out of its total; enter the points as a number",
             )
         )
         return None

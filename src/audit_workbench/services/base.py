@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.audit_time import AuditTimeTable, load_audit_time_table
+from ..core.certchanges import ChangeKinds, load_change_kinds
 from ..core.datafiles import resources_dir
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.materials import MaterialsChecklist, load_materials
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .impartiality import ImpartialityService
     from .keys import KeyService
     from .log import LogService
+    from .organizations import OrganizationService
     from .outputs import OutputGuard
     from .people import PeopleService
     from .settings import SettingsService
@@ -162,6 +164,10 @@ class Services:
     def declaration_text(self) -> DeclarationText:
         return load_declaration_text(resources_dir() / "impartiality-declaration.yaml")
 
+    @cached_property
+    def change_kinds(self) -> ChangeKinds:
+        return load_change_kinds(resources_dir() / "certificate-changes.yaml")
+
     @contextmanager
     def tx(self, actor: Actor) -> Iterator[Tx]:
         """A write transaction; any exception rolls everything back."""
@@ -203,6 +209,12 @@ class Services:
         from .cases import CaseService
 
         return CaseService(self)
+
+    @cached_property
+    def organizations(self) -> OrganizationService:
+        from .organizations import OrganizationService
+
+        return OrganizationService(self)
 
     @cached_property
     def audits(self) -> AuditService:

@@ -40,7 +40,16 @@ from ..storage.models import CASE_SEARCH, CASE_SEARCH_TERMS, SEARCH_END, SEARCH_
 from .base import Actor, Services
 from .checks import reason as _reason
 from .checks import text as _text
+from .organizations import (
+    differences,
+    exists_refusal,
+    new_organization,
+    organization_row,
+    propose,
+    record_versions,
+)
 from .people import standings
+from .settings import organization_fits_certificate
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -572,8 +581,14 @@ class CaseService:
         scope: str,
         address: str = "",
         rubric_id: str | None = None,
+        contact: str = "",
+        existing_organization: bool = False,
     ) -> CaseDetail:
+        """A new application. A credit code on record with another name, address or contact is
+        refused unless `existing_organization` says the application is for that organisation: then
+        what differs is recorded as a proposal (services.organizations), never applied."""
         org_name, code, address, scope = _application_fields(org_name, credit_code, address, scope, headcount)
+        contact = _text(contact, "the contact", "联系人", required=False, limit=200)
         try:
             etype = EnterpriseType(enterprise_type)
         except ValueError:
@@ -585,25 +600,22 @@ class CaseService:
         loaded = self._choose_rubric(etype, rubric_id)
         with self.s.tx(actor) as tx:
             require(Action.create_case, tx.roles())
-            org = tx.session.scalar(select(m.Organization).where(m.Organization.credit_code == code))
+            org = organization_row(tx.session, code, lock=True)
+            differing: dict[str, str] = {}
             if org is None:
-                org = m.Organization(name=org_name, credit_code=code, address=address)
-                tx.session.add(org)
-                tx.session.flush()
-                tx.record(
-                    "organization.create", "organization", code, after={"name": org_name, "address": address}
+                organization_fits_certificate(self.s.settings.all(tx.session), org_name, address)
+                org = new_organization(
+                    tx,
+                    name=org_name,
+                    credit_code=code,
+                    address=address,
+                    contact=contact,
+                    reason="first application",
                 )
-            elif org.name != org_name or (address and org.address != address):
-                before = {"name": org.name, "address": org.address}
-                org.name = org_name
-                org.address = address or org.address
-                tx.record(
-                    "organization.update",
-                    "organization",
-                    code,
-                    before=before,
-                    after={"name": org.name, "address": org.address},
-                )
+            else:
+                differing = differences(org, org_name, address, contact)
+                if differing and not existing_organization:
+                    raise exists_refusal(self.s, tx.session, org, differing)
             case = m.Case(
                 case_no=self._next_case_no(tx.session, tx.now.year),
                 kind=CaseKind.initial.value,
@@ -635,6 +647,7 @@ class CaseService:
                     "scope": scope,
                 },
             )
+            propose(tx, org, case, differing)
             tx.session.flush()
             return detail_view(self.s, tx.session, case)
 
@@ -782,7 +795,12 @@ class CaseService:
         address: str = "",
         expected_version: int | None = None,
     ) -> CaseDetail:
-        """Correct the application while it is a draft (organisation, headcount, scope)."""
+        """Correct the application while it is a draft (organisation, headcount, scope).
+
+        The organisation's name and address are corrected only while this draft is all it has (no
+        other case, no certificate); an organisation in use changes only by a recorded change
+        (services.organizations), and another credit code on record must be given as recorded.
+        """
         org_name, code, address, scope = _application_fields(org_name, credit_code, address, scope, headcount)
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.edit_application)
@@ -797,36 +815,57 @@ class CaseService:
                 "scope": case.scope,
             }
             if code != org.credit_code:
-                other = tx.session.scalar(select(m.Organization).where(m.Organization.credit_code == code))
+                other = organization_row(tx.session, code, lock=True)
                 if other is None:
-                    other = m.Organization(name=org_name, credit_code=code, address=address)
-                    tx.session.add(other)
-                    tx.session.flush()
-                    tx.record(
-                        "organization.create",
-                        "organization",
-                        code,
-                        after={"name": org_name, "address": address},
+                    organization_fits_certificate(self.s.settings.all(tx.session), org_name, address)
+                    other = new_organization(
+                        tx,
+                        name=org_name,
+                        credit_code=code,
+                        address=address,
+                        contact="",
+                        reason=f"application {case_no} corrected",
                     )
+                elif differing := differences(other, org_name, address, ""):
+                    raise exists_refusal(self.s, tx.session, other, differing)
                 case.organization = other
                 org = other
-            if org.name != org_name or org.address != address:
-                org_before = {"name": org.name, "address": org.address}
-                org.name, org.address = org_name, address
-                tx.record(
-                    "organization.update",
-                    "organization",
-                    code,
-                    before=org_before,
-                    after={"name": org_name, "address": address},
-                )
+            elif (org.name, org.address) != (org_name, address):
+                private = not self._in_use(tx.session, org, case)
+                if not private and differences(org, org_name, address, ""):
+                    raise Refused(
+                        "organization_in_use",
+                        f"organisation {code} is on record as {org.name!r} (address {org.address!r}) and has "
+                        "other cases or certificates: a draft cannot change it. Record the change with "
+                        f"`org change {code} … --reason …`, or correct the credit code",
+                        f"组织 {code} 已登记为“{org.name}”（地址：{org.address or '无'}），且有其他案件或证书，"
+                        "不能在申请草稿中修改；请通过组织信息变更登记，或更正统一社会信用代码",
+                    )
+                if private:  # this draft is all the organisation has: its record is corrected
+                    organization_fits_certificate(self.s.settings.all(tx.session), org_name, address)
+                    changed = {
+                        k: v for k, v in (("name", org_name), ("address", address)) if getattr(org, k) != v
+                    }
+                    org_before = {"name": org.name, "address": org.address}
+                    for field, value in changed.items():
+                        setattr(org, field, value)
+                    tx.session.flush()
+                    record_versions(tx, org, changed, tx.now.date(), f"application {case_no} corrected")
+                    tx.record(
+                        "organization.update",
+                        "organization",
+                        code,
+                        before=org_before,
+                        after={"name": org.name, "address": org.address},
+                        reason=f"application {case_no} corrected",
+                    )
             case.headcount = headcount
             case.scope = scope
             case.updated_at = tx.now
             after = {
                 "organization": code,
-                "name": org_name,
-                "address": address,
+                "name": org.name,
+                "address": org.address,
                 "headcount": headcount,
                 "scope": scope,
             }
@@ -834,6 +873,17 @@ class CaseService:
                 tx.record("case.update", "case", case_no, before=before, after=after)
             tx.session.flush()
             return detail_view(self.s, tx.session, case)
+
+    @staticmethod
+    def _in_use(session: Session, org: m.Organization, case: m.Case) -> bool:
+        """Whether the organisation has a case besides `case` or any certificate."""
+        other_case = session.scalar(
+            select(m.Case.id).where(m.Case.organization_id == org.id, m.Case.id != case.id).limit(1)
+        )
+        certificate = session.scalar(
+            select(m.Certificate.id).where(m.Certificate.organization_id == org.id).limit(1)
+        )
+        return other_case is not None or certificate is not None
 
     def mark_material_not_applicable(
         self, actor: Actor, case_no: str, item_no: int, reason: str

@@ -1,4 +1,9 @@
-"""Certificates: issue with a signed QR payload, the register, suspension, restoration, withdrawal.
+"""Certificates: issue with a signed QR payload, the register, suspension, restoration, withdrawal,
+and re-issue after a certificate change.
+
+Before a certificate is issued, re-issued, suspended, restored or withdrawn, its case and its own
+register row are checked against their history (services.records): a row edited behind the
+services' back is refused and named, never signed or acted on.
 
 Signing uses the certification body's key, kept by services/keys.py (a copy of the database alone
 cannot sign); each issue also appends a signed checkpoint of the event log.
@@ -6,9 +11,12 @@ cannot sign); each issue also appends a signed checkpoint of the event log.
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
 from ..core import certsig
@@ -16,7 +24,7 @@ from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
 from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
 from ..storage import models as m
-from . import keys
+from . import keys, records
 from .base import Actor, Services, Tx
 from .checks import reason as _reason
 from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
@@ -61,12 +69,21 @@ def refresh_next_surveillance(session, cert: m.Certificate) -> None:  # type: ig
         cert.next_surveillance_on = due
 
 
+def payload_sha256(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Verification:
     valid: bool
     reason: str
     claims: certsig.CertificateClaims | None
-    status: str | None
+    status: str | None  # the certificate's status; "superseded" for a payload a change replaced
+    superseded_on: date | None = None  # when a certificate change replaced this payload
+    change_kind: str | None = None  # the change's 变更类别 code
+
+
+CHANGE_ZH = {"suspend": "暂停", "restore": "恢复", "withdraw": "撤销"}
 
 
 class CertificateService:
@@ -77,6 +94,10 @@ class CertificateService:
     def ensure_keys(self, tx: Tx | None = None) -> None:
         """Make the body's key pair if it has none (done by `init` and `demo`)."""
         self.s.keys.ensure(tx)
+
+    def public_keys(self, session) -> builtins.list[Ed25519PublicKey]:  # type: ignore[no-untyped-def]
+        """Every key a payload of this body may be signed with (earlier keys too, after a rotation)."""
+        return builtins.list(self.s.keys.public_keys(session).values())
 
     def public_key_pem(self) -> bytes:
         """The body's current public key (PEM)."""
@@ -94,13 +115,20 @@ class CertificateService:
                 raise Refused(
                     "no_grade", f"case {case_no} has no decided grade", f"案件 {case_no} 没有决定等级"
                 )
-            settings = self.s.settings.all(tx.session)
-            today = tx.now.date()
             parent = (
                 tx.session.get(m.Certificate, case.parent_certificate_id)
                 if case.parent_certificate_id
                 else None
             )
+            # What is signed is what the case's verified log decided, not what its row says.
+            findings = records.check_case(self.s, tx.session, case)
+            if parent is not None:
+                findings += records.check_certificate_record(tx.session, parent, self.public_keys(tx.session))
+            records.refuse_on(
+                findings, f"issuing the certificate of case {case_no}", f"颁发案件 {case_no} 的证书"
+            )
+            settings = self.s.settings.all(tx.session)
+            today = tx.now.date()
             if (
                 case.kind == CaseKind.surveillance
                 and parent is not None
@@ -133,17 +161,19 @@ class CertificateService:
             expires = add_years(today, int(settings["validity_years"])) - timedelta(days=1)
             if case.kind == CaseKind.surveillance and parent is not None:
                 expires = parent.expires_on  # a re-issue after surveillance keeps the cycle's expiry
+            org = case.organization
             claims = certsig.CertificateClaims(
                 number=number,
-                organization=case.organization.name,
-                credit_code=case.organization.credit_code,
+                organization=org.name,
+                credit_code=org.credit_code,
                 grade=case.decided_grade,
                 issued_on=today,
                 expires_on=expires,
                 rubric_id=case.rubric_id,
                 body_name=str(settings["body_name"]),
+                address=org.address,
             )
-            payload = certsig.sign_certificate(self._private_key(tx.session), claims)
+            payload = self._sign(tx.session, claims)
             cert = m.Certificate(
                 number=number,
                 year=year,
@@ -158,6 +188,8 @@ class CertificateService:
                 next_surveillance_on=surveillance_due(today, expires, 0),
                 status=CertificateState.valid.value,
                 payload=payload,
+                organization_name=org.name,
+                organization_address=org.address,
             )
             tx.session.add(cert)
             tx.session.flush()
@@ -183,7 +215,15 @@ class CertificateService:
                 "certificate.issue",
                 "certificate",
                 number,
-                after={"case": case_no, "grade": cert.grade, "issued_on": today, "expires_on": expires},
+                after={
+                    "case": case_no,
+                    "grade": cert.grade,
+                    "issued_on": today,
+                    "expires_on": expires,
+                    "organization": org.name,
+                    "address": org.address,
+                    "payload_sha256": payload_sha256(payload),
+                },
             )
             tx.record(
                 "case.certify",
@@ -208,7 +248,8 @@ class CertificateService:
         if search:
             like = f"%{search.strip()}%"
             stmt = stmt.where(
-                m.Organization.name.like(like)
+                m.Certificate.organization_name.like(like)
+                | m.Organization.name.like(like)
                 | m.Organization.credit_code.like(like)
                 | m.Certificate.number.like(like)
             )
@@ -234,6 +275,11 @@ class CertificateService:
                     f"certificate {number} is {status}; cannot {action} it",
                     f"证书 {number} 状态为 {status}，不能执行该操作",
                 )
+            records.refuse_on(
+                records.check_one(self.s, tx.session, cert, self.public_keys(tx.session)),
+                f"{action} certificate {number}",
+                f"证书 {number} 的{CHANGE_ZH[action]}",
+            )
             before = cert.status
             cert.status = target.value
             cert.status_reason = reason
@@ -247,6 +293,105 @@ class CertificateService:
                 reason=reason,
             )
             return certificate_view(tx.session, cert, tx.now.date())
+
+    # -- certificate changes ----------------------------------------------------------------------
+    def _sign(self, session, claims: certsig.CertificateClaims) -> str:  # type: ignore[no-untyped-def]
+        """The signed payload, refused when it would not fit a QR code the certificate can print."""
+        length = certsig.payload_length(claims)
+        version = certsig.qr_version("x" * length)
+        if version is None or version > certsig.QR_MAX_VERSION:
+            raise Refused(
+                "certificate_too_long",
+                f"certificate {claims.number} cannot be printed with a readable QR code: its signed "
+                f"data would be {length} characters, at most {certsig.QR_MAX_PAYLOAD} fit; the organisation's "
+                f"name ({len(claims.organization)} characters) and address ({len(claims.address or '')}) "
+                f"or the body's name ({len(claims.body_name)}) are too long",
+                f"证书 {claims.number} 的二维码无法清晰打印：签名数据将有 {length} 个字符，最多 "
+                f"{certsig.QR_MAX_PAYLOAD} 个；组织名称（{len(claims.organization)} 字）和地址"
+                f"（{len(claims.address or '')} 字）或认证机构名称（{len(claims.body_name)} 字）过长",
+            )
+        return certsig.sign_certificate(self._private_key(session), claims)
+
+    def reissue(
+        self,
+        tx: Tx,
+        cert: m.Certificate,
+        *,
+        name: str,
+        address: str,
+        kind: str,
+        reason: str,
+        effective_on: date,
+    ) -> m.CertificateChange:
+        """Re-issue a certificate in force after a certificate change of its organisation: the same
+        number, cycle and expiry, the new name and address, a new signature; the payload it
+        replaces is kept on the change record, so it verifies as superseded. The caller checked
+        the permission; the certificate and its case are checked against their history here."""
+        records.refuse_on(
+            records.check_one(self.s, tx.session, cert, self.public_keys(tx.session)),
+            f"re-issuing certificate {cert.number}",
+            f"换发证书 {cert.number}",
+        )
+        old = certsig.parse_payload(cert.payload)[0]
+        today = tx.now.date()
+        claims = certsig.CertificateClaims(
+            number=cert.number,
+            organization=name,
+            credit_code=cert.organization.credit_code,
+            grade=cert.grade,
+            issued_on=cert.issued_on,
+            expires_on=cert.expires_on,
+            rubric_id=cert.rubric_id,
+            body_name=str(self.s.settings.get("body_name", tx.session)),
+            address=address,
+            reissued_on=today,
+        )
+        payload = self._sign(tx.session, claims)
+        change = m.CertificateChange(
+            certificate_id=cert.id,
+            kind=kind,
+            reason=reason,
+            effective_on=effective_on,
+            changed_at=tx.now,
+            changed_by=tx.actor.name,
+            previous_name=cert.organization_name,
+            previous_address=cert.organization_address,
+            name=name,
+            address=address,
+            previous_payload=cert.payload,
+            previous_payload_sha256=payload_sha256(cert.payload),
+            payload=payload,
+        )
+        tx.session.add(change)
+        before = {
+            "name": cert.organization_name,
+            "address": cert.organization_address,
+            "reissued_on": cert.reissued_on,
+            "payload_sha256": payload_sha256(cert.payload),
+            "body_name": old.body_name,
+        }
+        cert.organization_name = name
+        cert.organization_address = address
+        cert.reissued_on = today
+        cert.payload = payload
+        tx.session.flush()
+        tx.record(
+            "certificate.change",
+            "certificate",
+            cert.number,
+            before=before,
+            after={
+                "kind": kind,
+                "name": name,
+                "address": address,
+                "effective_on": effective_on,
+                "reissued_on": today,
+                "payload_sha256": payload_sha256(payload),
+                "change": change.id,
+            },
+            reason=reason,
+        )
+        return change
 
     def suspend(self, actor: Actor, number: str, reason: str) -> CertificateView:
         return self._change(actor, number, "suspend", reason)
@@ -360,33 +505,86 @@ class CertificateService:
 
     # -- verification -----------------------------------------------------------------------------
     def verify(self, payload: str) -> Verification:
-        """Check a QR payload: the signature with this body's public key, then the register."""
-        try:
-            # every key the body signed with, so a certificate from before a key rotation still verifies
-            claims = certsig.verify_payload_any(self.s.keys.public_keys().values(), payload)
-        except certsig.CertSigError as exc:
-            return Verification(False, f"not valid: {exc}", None, None)
+        """Check a QR payload: the signature with this body's public key, then the register (a
+        payload a certificate change replaced verifies as superseded, naming the change)."""
+        payload = payload.strip() if isinstance(payload, str) else payload
         with self.s.read() as session:
+            keys = self.public_keys(session)
+            if not keys:
+                raise Refused(
+                    "no_keys", "this database has no signing key yet (run init)", "数据库尚无签名密钥"
+                )
+            claims = None
+            problem: certsig.CertSigError | None = None
+            for key in keys:
+                try:
+                    claims = certsig.verify_payload(key, payload)
+                    break
+                except certsig.CertSigError as exc:
+                    problem = exc
+            if claims is None:
+                return Verification(False, f"not valid: {problem}", None, None)
             cert = session.scalar(select(m.Certificate).where(m.Certificate.number == claims.number))
             if cert is None:
                 return Verification(
                     False,
-                    f"signature good, but certificate {claims.number} is not in this register",
+                    f"not valid: signature good, but certificate {claims.number} is not in this register",
                     claims,
                     None,
                 )
             status = effective_certificate_status(cert, self.s.today())
             if cert.payload != payload:
+                change = session.scalar(
+                    select(m.CertificateChange)
+                    .where(
+                        m.CertificateChange.certificate_id == cert.id,
+                        m.CertificateChange.previous_payload_sha256 == payload_sha256(payload),
+                    )
+                    .order_by(m.CertificateChange.id.desc())
+                    .limit(1)
+                )
+                if change is not None:
+                    kind = (
+                        self.s.change_kinds.get(change.kind).en
+                        if change.kind in self._kind_codes()
+                        else change.kind
+                    )
+                    return Verification(
+                        False,
+                        f"not valid: superseded — certificate {claims.number} was re-issued on "
+                        f"{change.changed_at.date()} after a certificate change ({change.kind} {kind}); "
+                        f"the current certificate names {cert.organization_name}",
+                        claims,
+                        CertificateState.superseded.value,
+                        change.changed_at.date(),
+                        change.kind,
+                    )
                 return Verification(
-                    False, "signature good, but it differs from the certificate on record", claims, status
+                    False,
+                    "not valid: signature good, but it differs from the certificate on record",
+                    claims,
+                    status,
                 )
         if status != CertificateState.valid:
             return Verification(
-                False, f"signature good, but certificate {claims.number} is {status}", claims, status
+                False,
+                f"not valid: signature good, but certificate {claims.number} is {status}",
+                claims,
+                status,
             )
+        reissued = f", re-issued {claims.reissued_on}" if claims.reissued_on else ""
         return Verification(
             True,
-            f"valid: certificate {claims.number} of {claims.organization}, grade {claims.grade}",
+            f"valid: certificate {claims.number} of {claims.organization}, grade {claims.grade}{reissued}",
             claims,
             status,
         )
+
+    def _kind_codes(self) -> set[str]:
+        return {k.code for k in self.s.change_kinds.kinds}
+
+    # -- the checks -------------------------------------------------------------------------------
+    def check(self, numbers: list[str] | None = None) -> list[records.Finding]:
+        """Every disagreement of the certificates (or of the named ones) with their signed payloads,
+        their events and their cases' logs; empty when the register is true."""
+        return list(records.check_certificates(self.s, numbers))

@@ -17,7 +17,7 @@ from ..core.rubric import Grade, LoadedRubric
 from ..reports import models as r
 from ..storage import models as m
 from .base import Actor, Services
-from .views import CaseDetail, get_case_row, relation
+from .views import CaseDetail, effective_certificate_status, get_case_row, relation
 
 STARS = {Grade.five_star: 5, Grade.four_star: 4, Grade.three_star: 3, Grade.qualified: 0}
 Progress = Callable[[int, int], None]
@@ -48,14 +48,16 @@ class DocumentService:
                 raise NotFound("certificate", number, "证书")
             loaded = self.s.rubrics.get(cert.rubric_id)
             zh, en = _grade_labels(loaded, cert.grade)
+            basis = loaded.rubric.basis()
             return r.CertificateDoc(
                 body_name=str(settings["body_name"]),
                 body_address=str(settings["body_address"]),
                 body_name_en=str(settings["body_name_en"]),
                 number=cert.number,
-                organization=cert.organization.name,
+                # as certified: exactly what the signed payload holds
+                organization=cert.organization_name,
                 credit_code=cert.organization.credit_code,
-                address=cert.organization.address,
+                address=cert.organization_address,
                 scope=cert.scope,
                 grade=cert.grade,
                 grade_label_zh=zh,
@@ -65,6 +67,10 @@ class DocumentService:
                 expires_on=cert.expires_on,
                 rubric_id=cert.rubric_id,
                 qr_payload=cert.payload,
+                standard_line=basis.zh,
+                standard_line_en=basis.en,
+                status=effective_certificate_status(cert, self.s.today()),
+                reissued_on=cert.reissued_on,
             )
 
     def certificate_pdf(self, number: str, lang: str = "zh") -> bytes:

@@ -1,13 +1,23 @@
-"""Settings of the certification body, kept in the store (JSON values) with defaults."""
+"""Settings of the certification body, kept in the store (JSON values) with defaults.
+
+A setting that would make a certificate unprintable or unverifiable is refused when it is set: the
+body's name, English name and address must fit the certificate at a readable size, a number pattern
+must make upper-case numbers without spaces that fit it, and the body's name and number must leave
+room in the QR code for an organisation with a long name and address (REFERENCE_NAME/ADDRESS).
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import string
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import certsig
 from ..core.errors import Refused
 from ..core.policy import Action, require
 from ..storage.models import Setting
@@ -29,7 +39,131 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _check(key: str, value: Any) -> Any:
+# The organisation a certificate must still have room for in its QR code: a 50-character name and
+# an 80-character address (Chinese registered names and addresses are seldom longer).
+REFERENCE_NAME = "某" * 50
+REFERENCE_ADDRESS = "某" * 80
+LONGEST_NUMBER = 40
+_SPEC = re.compile(r"^0?[1-9]?d?$")  # {seq:05d}, {seq:5}, {year}: a width of at most 9, no more
+_NUMBER_CHARACTERS = re.compile(r"^[A-Z0-9][A-Z0-9/_.()\-]*$")
+
+
+def _refused(key: str, en: str, zh: str) -> Refused:
+    return Refused("bad_setting", f"{key}: {en}", f"{key}：{zh}")
+
+
+def _number_pattern(text: str) -> str:
+    """Check a certificate number pattern: {year} and {seq} only, numbers as CNCA wants them."""
+    key = "certificate_number_pattern"
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise _refused(
+            key,
+            f"the pattern is invalid ({exc}); use {{year}} and {{seq}}",
+            "格式无效，请使用 {year} 和 {seq}",
+        ) from None
+    names = [f[1] for f in fields if f[1] is not None]
+    if sorted(set(names)) != ["seq", "year"]:
+        raise _refused(
+            key,
+            "the pattern must contain {year} and {seq} and nothing else in braces",
+            "证书编号格式必须包含 {year} 和 {seq}，且花括号中不能有其他内容",
+        )
+    for _, name, spec, conversion in fields:
+        if name is not None and (conversion or not _SPEC.match(spec or "")):
+            raise _refused(
+                key,
+                f"{{{name}:{spec}}} is not allowed: give at most a width, e.g. {{seq:05d}}",
+                f"{{{name}:{spec}}} 不允许，只能指定位数，例如 {{seq:05d}}",
+            )
+    first, second = text.format(year=2026, seq=1), text.format(year=2026, seq=2)
+    longest = text.format(year=9999, seq=99999)
+    if first == second:
+        raise _refused(
+            key, "the pattern must make a different number for each certificate", "每张证书的编号必须不同"
+        )
+    if len(longest) > LONGEST_NUMBER:
+        raise _refused(
+            key,
+            f"numbers would be up to {len(longest)} characters (at most {LONGEST_NUMBER})",
+            f"证书编号最长将有 {len(longest)} 个字符（最多 {LONGEST_NUMBER} 个）",
+        )
+    if not _NUMBER_CHARACTERS.match(longest):
+        raise _refused(
+            key,
+            f"numbers such as {longest!r} must be upper-case letters, digits and - / _ . ( ) without spaces "
+            "(as the regulator's report wants them)",
+            f"证书编号（如 {longest!r}）只能由大写字母、数字和 - / _ . ( ) 组成，不能有空格（监管报送要求）",
+        )
+    return text
+
+
+def _fits_certificate(body_name: str, pattern: str) -> None:
+    """Refuse a body name or number pattern that leaves no room in the QR code for a long organisation."""
+    number = pattern.format(year=9999, seq=99999)
+    claims = certsig.CertificateClaims(
+        number=number,
+        organization=REFERENCE_NAME,
+        credit_code="9" * 18,
+        grade="three_star",
+        issued_on=date(2026, 1, 1),
+        expires_on=date(2029, 12, 31),
+        rubric_id="x" * 32,
+        body_name=body_name,
+        address=REFERENCE_ADDRESS,
+        reissued_on=date(2027, 1, 1),
+    )
+    length = certsig.payload_length(claims)
+    if length > certsig.QR_MAX_PAYLOAD:
+        raise Refused(
+            "bad_setting",
+            f"the body's name ({len(body_name)} characters) with numbers like {number} leaves no room in the "
+            f"certificate's QR code for an organisation with a {len(REFERENCE_NAME)}-character name and "
+            f"{len(REFERENCE_ADDRESS)}-character address ({length} characters, at most {certsig.QR_MAX_PAYLOAD}); "
+            "shorten it",
+            f"认证机构名称（{len(body_name)} 字）和证书编号（如 {number}）过长：证书二维码将容不下名称 "
+            f"{len(REFERENCE_NAME)} 字、地址 {len(REFERENCE_ADDRESS)} 字的组织，请缩短",
+        )
+
+
+def organization_fits_certificate(settings: dict[str, Any], name: str, address: str) -> None:
+    """Refuse an organisation name and address too long for a certificate's QR code under these
+    settings: an application that could never be certified is refused when it is made."""
+    number = str(settings["certificate_number_pattern"]).format(year=9999, seq=99999)
+    claims = certsig.CertificateClaims(
+        number=number,
+        organization=name,
+        credit_code="9" * 18,
+        grade="three_star",
+        issued_on=date(2026, 1, 1),
+        expires_on=date(2029, 12, 31),
+        rubric_id="x" * 32,
+        body_name=str(settings["body_name"]),
+        address=address,
+        reissued_on=date(2027, 1, 1),
+    )
+    length = certsig.payload_length(claims)
+    if length > certsig.QR_MAX_PAYLOAD:
+        raise Refused(
+            "too_long_for_certificate",
+            f"the organisation's name ({len(name)} characters) and address ({len(address)}) are too long for a "
+            f"certificate's QR code ({length} characters of signed data, at most {certsig.QR_MAX_PAYLOAD}): "
+            "shorten them, e.g. the address to the registered one without extra detail",
+            f"组织名称（{len(name)} 字）和地址（{len(address)} 字）过长，证书二维码无法容纳"
+            f"（签名数据 {length} 个字符，最多 {certsig.QR_MAX_PAYLOAD} 个），请缩短（例如地址只写注册地址）",
+        )
+
+
+def _printable(key: str, **texts: str) -> None:
+    from ..reports.certificate_pdf import check_printable
+
+    problems = check_printable(**texts)
+    if problems:
+        raise _refused(key, "; ".join(problems), "过长，无法在证书上清晰打印")
+
+
+def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
     if key not in DEFAULTS:
         raise Refused(
             "bad_setting", f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}", f"未知设置 {key!r}"
@@ -54,21 +188,26 @@ def _check(key: str, value: Any) -> Any:
                 f"{key} 必须在 2（IAF 规则）到 10 之间",
             )
         return number
+    current = current or DEFAULTS
     if key == "certificate_number_pattern":
-        text = str(value)
-        try:
-            a = text.format(year=2026, seq=1)
-            b = text.format(year=2026, seq=2)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise Refused(
-                "bad_setting", f"certificate number pattern is invalid ({exc}); use {{year}} and {{seq}}"
-            ) from None
-        if a == b or "{seq" not in text or "{year" not in text:
-            raise Refused(
-                "bad_setting",
-                "certificate number pattern must contain {year} and {seq}",
-                "证书编号格式必须包含 {year} 和 {seq}",
-            )
+        text = _number_pattern(str(value).strip())
+        _printable(key, number=text.format(year=9999, seq=99999))
+        _fits_certificate(str(current["body_name"]), text)
+        return text
+    if key == "body_name":
+        text = str(value).strip()
+        if not text:
+            raise _refused(key, "the body's name cannot be empty", "认证机构名称不能为空")
+        _printable(key, body_name=text)
+        _fits_certificate(text, str(current["certificate_number_pattern"]))
+        return text
+    if key == "body_name_en":
+        text = str(value).strip()
+        _printable(key, body_name_en=text)
+        return text
+    if key == "body_address":
+        text = str(value).strip()
+        _printable(key, body_address=text)
         return text
     if key == "language":
         if value not in ("zh", "en"):
@@ -101,9 +240,11 @@ class SettingsService:
         return DEFAULTS[key] if row is None else json.loads(row.value)
 
     def set(self, actor: Actor, key: str, value: Any) -> Any:
-        value = _check(key, value)
+        if key not in DEFAULTS:
+            _check(key, value)  # refused: unknown
         with self.s.tx(actor) as tx:
             require(Action.manage_settings, tx.roles())
+            value = _check(key, value, self.all(tx.session))
             row = tx.session.get(Setting, key)
             before = DEFAULTS[key] if row is None else json.loads(row.value)
             if row is None:

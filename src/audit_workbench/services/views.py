@@ -24,6 +24,7 @@ class OrganizationView:
     name: str
     credit_code: str
     address: str
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class CertificateView:
     payload: str
     next_surveillance: date | None
     version: int
+    reissued_on: date | None = None  # the last certificate change that re-issued it
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,9 @@ class CaseDetail:
     decided_grade: str | None
     certificate: CertificateView | None
     parent_certificate: str | None
+    # The organisation's record now; `organization` is the same unless the case's certificate
+    # certified a name or address the organisation has since changed (a certificate out of force).
+    current_organization: OrganizationView | None = None
 
     @property
     def awaiting_rectification(self) -> bool:
@@ -199,7 +204,17 @@ def get_case_row(session: Session, case_no: str, *, lock: bool = False) -> m.Cas
 
 
 def org_view(org: m.Organization) -> OrganizationView:
-    return OrganizationView(org.name, org.credit_code, org.address)
+    return OrganizationView(org.name, org.credit_code, org.address, org.contact)
+
+
+def certified_org_view(cert: m.Certificate) -> OrganizationView:
+    """The organisation as the certificate certified it: the name and address its payload holds."""
+    return OrganizationView(
+        cert.organization_name,
+        cert.organization.credit_code,
+        cert.organization_address,
+        cert.organization.contact,
+    )
 
 
 def summary_view(case: m.Case) -> CaseSummary:
@@ -241,7 +256,7 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
     return CertificateView(
         number=cert.number,
         case_no=case_no,
-        organization=org_view(cert.organization),
+        organization=certified_org_view(cert),
         grade=cert.grade,
         rubric_id=cert.rubric_id,
         scope=cert.scope,
@@ -252,6 +267,7 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
         payload=cert.payload,
         next_surveillance=next_surveillance(session, cert, today),
         version=cert.version,
+        reissued_on=cert.reissued_on,
     )
 
 
@@ -404,12 +420,14 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
     )
     cert = session.scalar(select(m.Certificate).where(m.Certificate.case_id == case.id))
     parent = session.get(m.Certificate, case.parent_certificate_id) if case.parent_certificate_id else None
+    current = org_view(case.organization)
     return CaseDetail(
         case_no=case.case_no,
         kind=case.kind,
         status=case.status,
         version=case.version,
-        organization=org_view(case.organization),
+        # A certified case shows its organisation as certified, as its certificate does.
+        organization=certified_org_view(cert) if cert is not None else current,
         enterprise_type=case.enterprise_type,
         rubric_id=case.rubric_id,
         rubric_sha256=case.rubric_sha256,
@@ -439,6 +457,7 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
         decided_grade=case.decided_grade,
         certificate=certificate_view(session, cert, today) if cert else None,
         parent_certificate=parent.number if parent else None,
+        current_organization=current,
     )
 
 

@@ -134,6 +134,10 @@ def _pinyin_default(part: int) -> Callable[[Any], str]:
 
 
 class Organization(Versioned, Base):
+    """An applicant, identified by its unified social credit code. `name`, `address` and `contact`
+    are the current values; every value each held, from when, set by whom and why, is in
+    `organization_versions`. A certificate keeps the name and address it certified."""
+
     __tablename__ = "organizations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -143,7 +147,41 @@ class Organization(Versioned, Base):
     # written with the name (see _name_set and refresh_search_keys at the end of this module).
     name_pinyin: Mapped[str] = mapped_column(Text, default=_pinyin_default(0), server_default="")
     name_initials: Mapped[str] = mapped_column(String(200), default=_pinyin_default(1), server_default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")  # contact person and telephone
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class OrganizationVersion(Base):
+    """One value an organisation's particular (name, address, contact) held from a date on."""
+
+    __tablename__ = "organization_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # name | address | contact
+    value: Mapped[str] = mapped_column(Text)
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(64))  # user name ("system" for a migration)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class OrganizationProposal(Base):
+    """A name or address an application gave for an organisation already on record: proposed,
+    never applied by the application; a clerk applies it (`org change`) or dismisses it."""
+
+    __tablename__ = "organization_proposals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: the name is not changed
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | applied | dismissed
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Case(Versioned, Base):
@@ -335,6 +373,11 @@ class Certificate(Versioned, Base):
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), nullable=True)
     payload: Mapped[str] = mapped_column(Text, default="")  # signed QR payload
+    # The organisation as certified: exactly the name and address the signed payload holds (the
+    # organisation's own record may have moved on; a certificate change re-issues in-force ones).
+    organization_name: Mapped[str] = mapped_column(String(200), default="")
+    organization_address: Mapped[str] = mapped_column(String(300), default="")
+    reissued_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last certificate change
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
         # The dashboard's certificates in force (due for expiry or surveillance, per grade), read
@@ -435,6 +478,27 @@ class DeclaredInterest(Versioned, Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class CertificateChange(Base):
+    """A certificate change (变更): the certificate re-issued under the same number and cycle with
+    a new signature; `previous_payload` is what it superseded, `payload` what replaced it."""
+
+    __tablename__ = "certificate_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # 变更类别代码, resources/certificate-changes.yaml
+    reason: Mapped[str] = mapped_column(Text)
+    effective_on: Mapped[date] = mapped_column(Date)  # when the change took effect (e.g. the new licence)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str] = mapped_column(String(64))
+    previous_name: Mapped[str] = mapped_column(String(200))
+    previous_address: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    previous_payload: Mapped[str] = mapped_column(Text)
+    previous_payload_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[str] = mapped_column(Text)
 
 
 class Event(Base):
