@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.errors import Refused, set_language
-from . import admin, audits, cases, certificates, custody, packages, people, rubrics
+from . import admin, audits, cases, certificates, custody, orgs, packages, people, rubrics
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context
 
 __all__ = ["build_parser", "main"]
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register_users(add, group)
     rubrics.register(add, group)
     cases.register(add, group)
+    orgs.register(add, group)
     audits.register(add, group)
     certificates.register(add, group)
     packages.register(add, group)

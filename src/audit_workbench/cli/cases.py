@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..core.scoring import format_score
 from .common import (
     EXIT_OK,
     Add,
@@ -26,10 +27,17 @@ def case_json(detail: Any) -> dict[str, Any]:
         "enterprise_type": detail.enterprise_type,
         "rubric_id": detail.rubric_id,
         "rubric_sha256": detail.rubric_sha256,
+        # as certified when the case has a certificate: exactly what the certificate's payload holds
         "organization": {
             "name": detail.organization.name,
             "credit_code": detail.organization.credit_code,
             "address": detail.organization.address,
+        },
+        "organization_now": None
+        if detail.current_organization is None or detail.current_organization == detail.organization
+        else {
+            "name": detail.current_organization.name,
+            "address": detail.current_organization.address,
         },
         "headcount": detail.headcount,
         "scope": detail.scope,
@@ -62,7 +70,7 @@ def case_json(detail: Any) -> dict[str, Any]:
         "score": {
             "earned": jsonable(score.earned),
             "applicable_max": jsonable(score.applicable_max),
-            "base": jsonable(score.base),
+            "base": jsonable(score.base),  # rounded half-up to 0.1, as every document shows it
             "special_deductions": score.special_deductions,
             "bonus": score.bonus,
             "total": jsonable(score.total),
@@ -117,6 +125,7 @@ def case_json(detail: Any) -> dict[str, Any]:
             "grade": cert.grade,
             "issued_on": cert.issued_on.isoformat(),
             "expires_on": cert.expires_on.isoformat(),
+            "reissued_on": cert.reissued_on.isoformat() if cert.reissued_on else None,
             "status": cert.status,
         },
     }
@@ -126,10 +135,16 @@ def case_text(detail: Any) -> str:
     s = detail.score
     lines = [
         f"{detail.case_no}  {detail.status}{'  (awaiting rectification)' if detail.awaiting_rectification else ''}",
-        f"  {detail.organization.name}  {detail.organization.credit_code}",
+        f"  {detail.organization.name}  {detail.organization.credit_code}"
+        + ("  (as certified)" if detail.certificate else ""),
         f"  {detail.enterprise_type}  rubric {detail.rubric_id}  headcount {detail.headcount}",
         f"  scope: {detail.scope}",
     ]
+    if detail.organization.address:
+        lines.insert(2, f"  address: {detail.organization.address}")
+    now = detail.current_organization
+    if now is not None and (now.name, now.address) != (detail.organization.name, detail.organization.address):
+        lines.insert(3, f"  the organisation's record now: {now.name}, {now.address or '—'}")
     if detail.contract_no:
         lines.append(
             f"  contract {detail.contract_no}  fee {num(detail.fee)}  days: document {num(detail.document_days)}"
@@ -152,8 +167,8 @@ def case_text(detail: Any) -> str:
     ):
         grade = s.grade.value if s.grade else "not passed"
         lines.append(
-            f"  score: {num(s.total)} ({grade}); earned {num(s.earned)} of {num(s.applicable_max)}, "
-            f"base {num(s.base)}, deductions {s.special_deductions}, bonus {s.bonus}"
+            f"  score: {format_score(s.total)} ({grade}); earned {num(s.earned)} of {num(s.applicable_max)}, "
+            f"base {format_score(s.base)}, deductions {s.special_deductions}, bonus {s.bonus}"
             + (f"; {len(s.unscored)} indicators unscored" if s.unscored else "")
         )
     open_nc = [n for n in detail.nonconformities if n.status == "open"]
@@ -161,13 +176,14 @@ def case_text(detail: Any) -> str:
         lines.append(f"  nonconformities: {len(detail.nonconformities)} ({len(open_nc)} open)")
     if detail.recommended_grade or detail.recommended_total is not None:
         lines.append(
-            f"  recommended: {num(detail.recommended_total)} {detail.recommended_grade or 'not passed'}"
+            f"  recommended: {format_score(detail.recommended_total)} {detail.recommended_grade or 'not passed'}"
         )
     if detail.decided_grade:
         lines.append(f"  decided grade: {detail.decided_grade}")
     if detail.certificate:
         c = detail.certificate
-        lines.append(f"  certificate {c.number} {c.grade} {c.issued_on}–{c.expires_on} {c.status}")
+        again = f" (re-issued {c.reissued_on})" if c.reissued_on else ""
+        lines.append(f"  certificate {c.number} {c.grade} {c.issued_on}–{c.expires_on}{again} {c.status}")
     return "\n".join(lines)
 
 
@@ -183,10 +199,36 @@ def cmd_case_new(ctx: Context) -> int:
         scope=a.scope,
         address=a.address or "",
         rubric_id=a.rubric,
+        contact=a.contact or "",
+        existing_organization=a.existing_org,
     )
-    ctx.out(
-        {"case_no": detail.case_no, "status": detail.status, "rubric_id": detail.rubric_id}, detail.case_no
-    )
+    proposed = []
+    if a.existing_org:
+        org = s.organizations.get(detail.organization.credit_code)
+        proposed = [p for p in org.pending if p.case_no == detail.case_no]
+    data = {
+        "case_no": detail.case_no,
+        "status": detail.status,
+        "rubric_id": detail.rubric_id,
+        "organization": detail.organization.name,
+        "proposals": [p.id for p in proposed],
+    }
+
+    def text() -> str:
+        lines = [detail.case_no]
+        for p in proposed:
+            what = ", ".join(
+                f"{field} {value!r}"
+                for field, value in (("name", p.name), ("address", p.address), ("contact", p.contact))
+                if value is not None
+            )
+            lines.append(
+                f"for {detail.organization.name} as recorded; proposed change #{p.id} (not applied): {what}\n"
+                f"  apply: org change {detail.organization.credit_code} --proposal {p.id} --reason …"
+            )
+        return "\n".join(lines)
+
+    ctx.out(data, text)
     return EXIT_OK
 
 
@@ -287,7 +329,14 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--headcount", required=True, type=int)
     p.add_argument("--scope", required=True)
     p.add_argument("--address")
+    p.add_argument("--contact", help="contact person and telephone")
     p.add_argument("--rubric")
+    p.add_argument(
+        "--existing-org",
+        action="store_true",
+        help="the credit code is on record: apply for that organisation; a differing name, address or "
+        "contact is recorded as a proposed change (`org show`), never applied",
+    )
     add("submit", cmd_case_submit, "submit a complete application", g).add_argument("case_no")
     p = add("accept", cmd_case_accept, "accept with the contract; audit days from the headcount", g)
     p.add_argument("case_no")

@@ -27,12 +27,14 @@ def _cert_json(c: Any) -> dict[str, Any]:
     return {
         "number": c.number,
         "case_no": c.case_no,
-        "organization": c.organization.name,
+        "organization": c.organization.name,  # as certified: what its signed payload holds
         "credit_code": c.organization.credit_code,
+        "address": c.organization.address,
         "grade": c.grade,
         "scope": c.scope,
         "issued_on": c.issued_on.isoformat(),
         "expires_on": c.expires_on.isoformat(),
+        "reissued_on": c.reissued_on.isoformat() if c.reissued_on else None,
         "status": c.status,
         "status_reason": c.status_reason,
         "next_surveillance": c.next_surveillance.isoformat() if c.next_surveillance else None,
@@ -73,22 +75,100 @@ def cmd_certificate_list(ctx: Context) -> int:
     return EXIT_OK
 
 
-def cmd_certificate_verify(ctx: Context) -> int:
-    target = ctx.args.target
-    payload = target
-    if not target.startswith("AWB1.") and Path(target).is_file():
+# A certificate PDF is a page or two; anything far larger is not one (and is not read whole).
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+
+def _payload_of(target: str) -> str:
+    """The payload to check: the text itself, or the QR code of the PDF it names. Refused (`not
+    valid` with the reason) for a file that is no readable certificate PDF."""
+    from ..core.errors import Refused
+
+    text = target.strip()
+    if text.startswith("AWB1."):
+        return text
+    try:
+        path = Path(target)
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or holding NUL
+        is_file = False
+    if not is_file:
+        return text  # checked as a payload: "not valid" and why
+    try:
+        size = path.stat().st_size
+        if size > MAX_PDF_BYTES:
+            raise Refused(
+                "not_a_certificate",
+                f"{path.name} is {size} bytes: not a certificate PDF",
+                f"{path.name} 有 {size} 字节，不是证书 PDF",
+            )
         from ..services.documents import payload_from_pdf
 
-        payload = payload_from_pdf(Path(target))
-    result = ctx.services().certificates.verify(payload.strip())
+        return payload_from_pdf(path)
+    except OSError as exc:
+        raise Refused(
+            "not_a_certificate", f"{path.name} cannot be read ({exc.strerror})", f"{path.name} 无法读取"
+        ) from None
+
+
+def cmd_certificate_verify(ctx: Context) -> int:
+    """Exit 0 when the certificate is valid, 2 with the reason for anything else."""
+    from ..core.errors import Refused
+
+    try:
+        payload = _payload_of(ctx.args.target)
+    except Refused as exc:
+        data = {"valid": False, "reason": f"not valid: {exc}", "status": None, "number": None}
+        ctx.out(data, data["reason"])
+        return EXIT_REFUSED
+    result = ctx.services().certificates.verify(payload)
+    claims = result.claims
     data = {
         "valid": result.valid,
         "reason": result.reason,
         "status": result.status,
-        "number": result.claims.number if result.claims else None,
+        "number": claims.number if claims else None,
+        "organization": claims.organization if claims else None,
+        "address": claims.address if claims else None,
+        "reissued_on": claims.reissued_on.isoformat() if claims and claims.reissued_on else None,
+        "superseded_on": result.superseded_on.isoformat() if result.superseded_on else None,
+        "change_kind": result.change_kind,
     }
     ctx.out(data, result.reason)
     return EXIT_OK if result.valid else EXIT_REFUSED
+
+
+def cmd_certificate_check(ctx: Context) -> int:
+    """Every certificate against its signed payload, its events and its case's log; exit 2 on any finding."""
+    s = ctx.services()
+    findings = s.certificates.check(ctx.args.numbers or None)
+    total = len(ctx.args.numbers) if ctx.args.numbers else len(s.certificates.list())
+    data = {
+        "certificates": total,
+        "findings": [
+            {
+                "kind": f.kind.value,
+                "certificate": f.certificate,
+                "case_no": f.case_no,
+                "subject": f.subject,
+                "message": f.message(),
+            }
+            for f in findings
+        ],
+    }
+
+    def text() -> str:
+        if not findings:
+            return (
+                f"{total} certificates checked: every register row agrees with its signed payload and its log"
+            )
+        return "\n".join(
+            [f"{len(findings)} finding(s) in {total} certificates:"]
+            + [f"  [{f.kind.value}] {f.message()}" for f in findings]
+        )
+
+    ctx.out(data, text)
+    return EXIT_OK if not findings else EXIT_REFUSED
 
 
 def cmd_certificate_follow_up(ctx: Context) -> int:
@@ -193,7 +273,14 @@ def register(add: Add, group: Group) -> None:
     p = add(
         "verify", cmd_certificate_verify, "verify a certificate PDF or QR payload (exit 0 valid, 2 not)", g
     )
-    p.add_argument("target")
+    p.add_argument("target", help="a QR payload (AWB1.…) or a certificate PDF")
+    p = add(
+        "check",
+        cmd_certificate_check,
+        "check every certificate against its signed payload, its events and its case's log (exit 2 on any finding)",
+        g,
+    )
+    p.add_argument("numbers", nargs="*", metavar="NUMBER", help="default: every certificate")
     p = add("pdf", cmd_certificate_pdf, "write the certificate PDF (--lang en for English)", g)
     p.add_argument("number")
     output_option(p)

@@ -152,11 +152,27 @@ def cmd_keys_rotate(ctx: Context) -> int:
 
 
 def cmd_log_verify(ctx: Context) -> int:
-    report = ctx.services().log.verify(
-        trusted_keys=_trusted_keys(ctx.args.public_key), anchor=ctx.args.anchor
-    )
-    ctx.out(asdict(report), report.describe())
-    return EXIT_OK if report.ok else EXIT_REFUSED
+    s = ctx.services()
+    report = s.log.verify(trusted_keys=_trusted_keys(ctx.args.public_key), anchor=ctx.args.anchor)
+    # The chain proves the events; the certificates are checked against them and their signatures
+    # too (as `certificate check` does), so a register row edited outside the log is named here.
+    findings = s.certificates.check()
+    data = {
+        **asdict(report),
+        "certificate_findings": [
+            {"kind": f.kind.value, "certificate": f.certificate, "case_no": f.case_no, "message": f.message()}
+            for f in findings
+        ],
+    }
+    text = report.describe()
+    if findings:
+        text += f"\n{len(findings)} certificate finding(s):" + "".join(
+            f"\n  [{f.kind.value}] {f.message()}" for f in findings
+        )
+    else:
+        text += "\ncertificates: every register row agrees with its signed payload and its log"
+    ctx.out(data, text)
+    return EXIT_OK if report.ok and not findings else EXIT_REFUSED
 
 
 def cmd_log_anchor(ctx: Context) -> int:
