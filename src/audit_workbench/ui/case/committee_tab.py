@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ...core.policy import Action
 from ...core.rubric import grade_rank
+from ...core.scoring import format_score
 from ..context import UiContext
 from .common import (
     Notice,
@@ -45,7 +46,6 @@ from .common import (
     RowsModel,
     RowSpacingDelegate,
     decision_label,
-    fmt_points,
     header_width,
     join_list,
     nc_numbers,
@@ -254,13 +254,13 @@ class CommitteeTab(QWidget):
             )
             self.recommended_label.setText(
                 self.tr("{total} 分 · {grade}").format(
-                    total=fmt_points(detail.recommended_total), grade=grade
+                    total=format_score(detail.recommended_total), grade=grade
                 )
             )
         else:
             self.recommended_label.setText(self.tr("评审组尚未形成结论"))
         facts = [
-            self.tr("基础分 {base}").format(base=fmt_points(score.base)),
+            self.tr("基础分 {base}").format(base=format_score(score.base)),
             self.tr("特别扣分 {n} 项").format(n=score.special_deductions),
             self.tr("特别加分 {n} 项").format(n=score.bonus),
         ]

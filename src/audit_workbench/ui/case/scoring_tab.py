@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import Refused
 from ...core.policy import Action
 from ...core.rubric import Grade, Indicator
-from ...core.scoring import ScoreResult
+from ...core.scoring import ScoreResult, format_score
 from ..context import Messages, UiContext
 from .common import (
     Notice,
@@ -631,8 +631,8 @@ class ScoringTab(QWidget):
         scored = len(list(self.model.codes())) - len(score.unscored)
         total_count = scored + len(score.unscored)
         parts = [
-            self.tr("总分 <b style='font-size:15pt'>{total}</b>").format(total=fmt_points(score.total)),
-            self.tr("基础分 {base}").format(base=fmt_points(score.base)),
+            self.tr("总分 <b style='font-size:15pt'>{total}</b>").format(total=format_score(score.total)),
+            self.tr("基础分 {base}").format(base=format_score(score.base)),
         ]
         if score.special_deductions:
             parts.append(self.tr("特别扣分 −{n}").format(n=score.special_deductions))

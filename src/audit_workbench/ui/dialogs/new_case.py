@@ -1,8 +1,11 @@
 """A new application (新建申请): the applicant organisation and what it applies for.
 
 The unified social credit code is checked as it is typed (widgets.credit_code), so the clerk sees
-a wrong check character before submitting. The dialog only collects values; the case service
-validates them again and creates the case.
+a wrong check character before submitting. A valid code that is on record shows that organisation —
+its recorded name and address, its cases and certificates — and asks: apply for this organisation
+(a differing name, address or contact is then proposed as a change, never applied), or correct the
+code; the dialog cannot be accepted until one is chosen. The dialog only collects values; the case
+service validates them again and creates the case.
 """
 
 from __future__ import annotations
@@ -11,19 +14,23 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ...services.cases import MAX_HEADCOUNT
+from ...services.organizations import OrganizationDetail
 from ..context import UiContext
 from ..widgets.credit_code import CreditCodeChecker
 
@@ -37,6 +44,9 @@ class NewApplication:
     scope: str
     address: str
     rubric_id: str | None  # None: the default rubric of the enterprise type
+    contact: str = ""
+    # The credit code is on record and the clerk chose to apply for that organisation.
+    existing_organization: bool = False
 
 
 class NewCaseDialog(QDialog):
@@ -68,7 +78,31 @@ class NewCaseDialog(QDialog):
         self.scope_edit.setFixedHeight(72)
         self.address_edit = QLineEdit()
         self.address_edit.setMaxLength(300)
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setMaxLength(200)
+        self.contact_edit.setPlaceholderText(self.tr("联系人及电话"))
         self.rubric_combo = QComboBox()
+
+        # The organisation on record under the code typed, and the clerk's choice about it.
+        self.existing: OrganizationDetail | None = None
+        self.existing_box = QGroupBox(self.tr("该统一社会信用代码已登记"))
+        self.existing_label = QLabel()
+        self.existing_label.setWordWrap(True)
+        self.existing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.apply_radio = QRadioButton(self.tr("为该组织申请"))
+        self.correct_radio = QRadioButton(self.tr("更正统一社会信用代码"))
+        self.choice_group = QButtonGroup(self)
+        self.choice_group.addButton(self.apply_radio)
+        self.choice_group.addButton(self.correct_radio)
+        self.difference_label = QLabel()
+        self.difference_label.setWordWrap(True)
+        self.difference_label.setTextFormat(Qt.TextFormat.PlainText)
+        existing_layout = QVBoxLayout(self.existing_box)
+        existing_layout.addWidget(self.existing_label)
+        existing_layout.addWidget(self.apply_radio)
+        existing_layout.addWidget(self.correct_radio)
+        existing_layout.addWidget(self.difference_label)
+        self.existing_box.setVisible(False)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -82,6 +116,7 @@ class NewCaseDialog(QDialog):
         form.addRow(self.tr("人数"), self.headcount_spin)
         form.addRow(self.tr("认证范围"), self.scope_edit)
         form.addRow(self.tr("地址"), self.address_edit)
+        form.addRow(self.tr("联系人"), self.contact_edit)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -95,9 +130,16 @@ class NewCaseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.addLayout(form)
+        layout.addWidget(self.existing_box)
         layout.addWidget(self.buttons)
 
         self.code_checker.sig_validity_changed.connect(self._update_ok)
+        self.code_edit.textChanged.connect(self._on_code_edit_text_changed)
+        self.apply_radio.toggled.connect(self._on_apply_radio_toggled)
+        self.correct_radio.toggled.connect(self._on_correct_radio_toggled)
+        self.name_edit.textChanged.connect(self._show_differences)
+        self.address_edit.textChanged.connect(self._show_differences)
+        self.contact_edit.textChanged.connect(self._show_differences)
         self.name_edit.textChanged.connect(self._update_ok)
         self.scope_edit.textChanged.connect(self._update_ok)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
@@ -121,11 +163,86 @@ class NewCaseDialog(QDialog):
         index = self.rubric_combo.findData(current)
         self.rubric_combo.setCurrentIndex(max(index, 0))
 
+    def _on_code_edit_text_changed(self, text: str) -> None:
+        found = self.context.services.organizations.find(text) if self.code_checker.is_valid() else None
+        if (found is None) == (self.existing is None) and (
+            found is None or self.existing is None or found.credit_code == self.existing.credit_code
+        ):
+            return
+        self.existing = found
+        self.choice_group.setExclusive(False)  # so neither choice is taken until the clerk takes one
+        self.apply_radio.setChecked(False)
+        self.correct_radio.setChecked(False)
+        self.choice_group.setExclusive(True)
+        self.existing_box.setVisible(found is not None)
+        if found is not None:
+            self.existing_label.setText(self._describe(found))
+        self._show_differences()
+        self._update_ok()
+
+    def _describe(self, org: OrganizationDetail) -> str:
+        c = self.context
+        lines = [
+            self.tr("登记名称：{name}").format(name=org.name),
+            self.tr("地址：{address}").format(address=org.address or "—"),
+            self.tr("联系人：{contact}").format(contact=org.contact or "—"),
+        ]
+        cases = "、".join(f"{x.case_no}（{c.state_label(x.status)}）" for x in org.cases)
+        lines.append(self.tr("案件：{cases}").format(cases=cases or self.tr("无")))
+        certificates = "、".join(
+            f"{x.number}（{c.certificate_state_label(x.status)}，{c.grade_label(x.grade)}）"
+            for x in org.certificates
+        )
+        lines.append(self.tr("证书：{certificates}").format(certificates=certificates or self.tr("无")))
+        if org.pending:
+            lines.append(self.tr("待处理的变更提议：{n} 项").format(n=len(org.pending)))
+        return "\n".join(lines)
+
+    def _differences(self) -> list[str]:
+        org = self.existing
+        if org is None:
+            return []
+        typed = (
+            (self.tr("名称"), self.name_edit.text().strip(), org.name),
+            (self.tr("地址"), self.address_edit.text().strip(), org.address),
+            (self.tr("联系人"), self.contact_edit.text().strip(), org.contact),
+        )
+        return [
+            self.tr("{field}“{typed}”（登记为“{recorded}”）").format(field=f, typed=t, recorded=r or "—")
+            for f, t, r in typed
+            if t and t != r
+        ]
+
+    def _show_differences(self) -> None:
+        differences = self._differences()
+        if self.existing is None or not differences:
+            self.difference_label.setText("")
+            return
+        self.difference_label.setText(
+            self.tr(
+                "与登记不同：{differences}。为该组织申请时，这些内容只作为变更提议记录，不会修改登记信息；"
+                "组织更名或地址变更须经组织信息变更办理。"
+            ).format(differences="；".join(differences))
+        )
+
+    def _on_apply_radio_toggled(self, checked: bool) -> None:
+        if checked and self.existing is not None and not self.name_edit.text().strip():
+            self.name_edit.setText(self.existing.name)
+        self._update_ok()
+
+    def _on_correct_radio_toggled(self, checked: bool) -> None:
+        if checked:
+            self.code_edit.setFocus()
+            self.code_edit.selectAll()
+        self._update_ok()
+
     def _update_ok(self) -> None:
+        decided = self.existing is None or self.apply_radio.isChecked()
         self.ok_button.setEnabled(
             bool(self.name_edit.text().strip())
             and self.code_checker.is_valid()
             and bool(self.scope_edit.toPlainText().strip())
+            and decided
         )
 
     def application(self) -> NewApplication:
@@ -137,6 +254,8 @@ class NewCaseDialog(QDialog):
             scope=self.scope_edit.toPlainText().strip(),
             address=self.address_edit.text().strip(),
             rubric_id=self.rubric_combo.currentData(),
+            contact=self.contact_edit.text().strip(),
+            existing_organization=self.existing is not None and self.apply_radio.isChecked(),
         )
 
     @classmethod

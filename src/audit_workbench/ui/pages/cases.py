@@ -26,7 +26,7 @@ from ...core.policy import Action, Role
 from ...core.rubric import GRADE_ORDER
 from ...core.workflow import CaseState
 from ...services.cases import CaseQuery
-from ..context import UiContext
+from ..context import Messages, UiContext
 from ..dialogs.new_case import NewCaseDialog
 from ..models.case_list import COLUMNS, UNSORTABLE, CaseListModel
 from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
@@ -227,9 +227,23 @@ class CaseListPage(QWidget):
             scope=application.scope,
             address=application.address,
             rubric_id=application.rubric_id,
+            contact=application.contact,
+            existing_organization=application.existing_organization,
         )
         if detail is None:
             return
+        if application.existing_organization:
+            org = self.context.services.organizations.get(detail.organization.credit_code)
+            proposed = [p for p in org.pending if p.case_no == detail.case_no]
+            if proposed:
+                Messages.information(
+                    self,
+                    self.tr("新建申请"),
+                    self.tr(
+                        "申请 {case_no} 已按登记的组织“{name}”建立。与登记不同的内容已作为变更提议 #{id} 记录，"
+                        "登记信息未修改。"
+                    ).format(case_no=detail.case_no, name=org.name, id=proposed[0].id),
+                )
         self.model.reload()
         self.sig_case_created.emit(detail.case_no)
         self.sig_case_requested.emit(detail.case_no, "application")
