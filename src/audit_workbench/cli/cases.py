@@ -133,18 +133,19 @@ def case_json(detail: Any) -> dict[str, Any]:
 
 def case_text(detail: Any) -> str:
     s = detail.score
+    org, now = detail.organization, detail.current_organization
     lines = [
         f"{detail.case_no}  {detail.status}{'  (awaiting rectification)' if detail.awaiting_rectification else ''}",
-        f"  {detail.organization.name}  {detail.organization.credit_code}"
-        + ("  (as certified)" if detail.certificate else ""),
+        f"  {org.name}  {org.credit_code}" + ("  (as certified)" if detail.certificate else ""),
+    ]
+    if org.address:
+        lines.append(f"  address: {org.address}")
+    if now is not None and (now.name, now.address) != (org.name, org.address):
+        lines.append(f"  the organisation's record now: {now.name}, {now.address or '—'}")
+    lines += [
         f"  {detail.enterprise_type}  rubric {detail.rubric_id}  headcount {detail.headcount}",
         f"  scope: {detail.scope}",
     ]
-    if detail.organization.address:
-        lines.insert(2, f"  address: {detail.organization.address}")
-    now = detail.current_organization
-    if now is not None and (now.name, now.address) != (detail.organization.name, detail.organization.address):
-        lines.insert(3, f"  the organisation's record now: {now.name}, {now.address or '—'}")
     if detail.contract_no:
         lines.append(
             f"  contract {detail.contract_no}  fee {num(detail.fee)}  days: document {num(detail.document_days)}"

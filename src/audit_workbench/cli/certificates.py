@@ -118,8 +118,8 @@ def cmd_certificate_verify(ctx: Context) -> int:
     try:
         payload = _payload_of(ctx.args.target)
     except Refused as exc:
-        data = {"valid": False, "reason": f"not valid: {exc}", "status": None, "number": None}
-        ctx.out(data, data["reason"])
+        reason = f"not valid: {exc}"
+        ctx.out({"valid": False, "reason": reason, "status": None, "number": None}, reason)
         return EXIT_REFUSED
     result = ctx.services().certificates.verify(payload)
     claims = result.claims

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -121,19 +122,23 @@ class CertificateService:
                 else None
             )
             # What is signed is what the case's verified log decided, not what its row says.
-            findings = records.check_case(self.s, tx.session, case)
+            history, findings = records.case_history(self.s, tx.session, case)
             if parent is not None:
                 findings += records.check_certificate_record(tx.session, parent, self.public_keys(tx.session))
             records.refuse_on(
                 findings, f"issuing the certificate of case {case_no}", f"颁发案件 {case_no} 的证书"
             )
+            assert history is not None  # an altered log was refused above
+            grade = history.decided_grade
+            if not grade:
+                raise Refused(
+                    "no_grade",
+                    f"case {case_no}'s log decides no grade",
+                    f"案件 {case_no} 的日志中没有决定等级",
+                )
             settings = self.s.settings.all(tx.session)
             today = tx.now.date()
-            if (
-                case.kind == CaseKind.surveillance
-                and parent is not None
-                and parent.grade == case.decided_grade
-            ):
+            if case.kind == CaseKind.surveillance and parent is not None and parent.grade == grade:
                 # A surveillance audit that confirms the grade keeps the certificate: no new number.
                 before = case.status
                 case.status = CaseState.certified.value
@@ -166,7 +171,7 @@ class CertificateService:
                 number=number,
                 organization=org.name,
                 credit_code=org.credit_code,
-                grade=case.decided_grade,
+                grade=grade,
                 issued_on=today,
                 expires_on=expires,
                 rubric_id=case.rubric_id,
@@ -180,7 +185,7 @@ class CertificateService:
                 sequence=seq,
                 case_id=case.id,
                 organization_id=case.organization_id,
-                grade=case.decided_grade,
+                grade=grade,
                 rubric_id=case.rubric_id,
                 scope=case.scope,
                 issued_on=today,
@@ -584,7 +589,7 @@ class CertificateService:
         return {k.code for k in self.s.change_kinds.kinds}
 
     # -- the checks -------------------------------------------------------------------------------
-    def check(self, numbers: list[str] | None = None) -> list[records.Finding]:
+    def check(self, numbers: Sequence[str] | None = None) -> builtins.list[records.Finding]:
         """Every disagreement of the certificates (or of the named ones) with their signed payloads,
         their events and their cases' logs; empty when the register is true."""
         return list(records.check_certificates(self.s, numbers))

@@ -394,7 +394,7 @@ class OrganizationService:
                     f"organisation {code} already has these particulars: nothing to change",
                     f"组织 {code} 的信息与此相同，无需变更",
                 )
-            certified = [f for f in ("name", "address") if f in new]
+            certified: list[str] = [f for f in ("name", "address") if f in new]
             change_kind = self._kind(kind, certified)
             if certified:
                 organization_fits_certificate(

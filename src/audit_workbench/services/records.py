@@ -373,10 +373,18 @@ def _differs(
 
 def check_case(services: Services, session: Session, case: m.Case) -> list[Finding]:
     """Every disagreement between the case's rows and its verified log (empty: they agree)."""
+    return case_history(services, session, case)[1]
+
+
+def case_history(
+    services: Services, session: Session, case: m.Case
+) -> tuple[CaseHistory | None, list[Finding]]:
+    """What the case's verified log decided (None when the log itself is altered) and every
+    disagreement of the case's rows with it."""
     rows = case_events(session, case.case_no)
     found = verify_events(session, rows, case_no=case.case_no)
     if found:
-        return found  # an altered log decides nothing
+        return None, found  # an altered log decides nothing
     try:
         rubric: Rubric | None = services.rubrics.get(case.rubric_id).rubric
     except KeyError:
@@ -465,7 +473,7 @@ def check_case(services: Services, session: Session, case: m.Case) -> list[Findi
             _differs(
                 found, no, f"special {kind}", kinds[kind], max(h.specials[kind], 0), f"the number of {en}", zh
             )
-    return found
+    return h, found
 
 
 def _code_key(code: str) -> list[int]:
@@ -494,6 +502,23 @@ def _votes_text(votes: Counter[tuple[str, str, str | None]]) -> str:
 
 
 # -- a certificate: its signed payload and its own events -----------------------------------------
+
+
+# How a finding names a certificate's columns in Chinese.
+COLUMN_ZH = {
+    "number": "证书编号",
+    "organization": "组织名称",
+    "organization_name": "组织名称",
+    "credit_code": "统一社会信用代码",
+    "grade": "认证等级",
+    "issued_on": "颁证日期",
+    "expires_on": "有效期至",
+    "rubric_id": "评价规则",
+    "reissued_on": "换证日期",
+    "address": "地址",
+    "organization_address": "地址",
+    "status": "状态",
+}
 
 
 def check_certificate_record(
@@ -546,7 +571,7 @@ def check_certificate_record(
                     FindingKind.payload_mismatch,
                     name,
                     f"the register holds {name} {value}, its signed payload {signed}",
-                    f"登记册中的 {name} 为 {value}，签名数据中为 {signed}",
+                    f"登记册中的{COLUMN_ZH.get(name, name)}为 {value}，签名数据中为 {signed}",
                 )
     rows = certificate_events(session, number)
     broken = verify_events(session, rows, certificate=number)
@@ -582,7 +607,7 @@ def check_certificate_record(
                 FindingKind.history_mismatch,
                 name,
                 f"the register holds {name} {stored_text}, its log {value}",
-                f"登记册中的 {name} 为 {stored_text}，日志中为 {value}",
+                f"登记册中的{COLUMN_ZH.get(name, name)}为 {stored_text}，日志中为 {value}",
             )
     if payload_sha is not None and hashlib.sha256(cert.payload.encode()).hexdigest() != payload_sha:
         add(
