@@ -575,6 +575,10 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
         <source>共 {n} 件</source>
         <translation>{n} cases</translation>
     </message>
+    <message>
+        <source>申请 {case_no} 已按登记的组织“{name}”建立。与登记不同的内容已作为变更提议 #{id} 记录，登记信息未修改。</source>
+        <translation>Application {case_no} was made for the organisation on record, “{name}”. What differs from the record was recorded as proposed change #{id}; the record was not changed.</translation>
+    </message>
 </context>
 <context>
     <name>CasePage</name>
@@ -1782,6 +1786,22 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>e.g. after-sales service of household air conditioners (delivery, installation, repair, complaints)</translation>
     </message>
     <message>
+        <source>联系人及电话</source>
+        <translation>Contact person and telephone</translation>
+    </message>
+    <message>
+        <source>该统一社会信用代码已登记</source>
+        <translation>This unified social credit code is on record</translation>
+    </message>
+    <message>
+        <source>为该组织申请</source>
+        <translation>Apply for this organisation</translation>
+    </message>
+    <message>
+        <source>更正统一社会信用代码</source>
+        <translation>Correct the credit code</translation>
+    </message>
+    <message>
         <source>组织名称</source>
         <translation>Organisation name</translation>
     </message>
@@ -1810,6 +1830,10 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>Address</translation>
     </message>
     <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
         <source>创建</source>
         <translation>Create</translation>
     </message>
@@ -1820,6 +1844,54 @@ Certification of after-sales service against GB/T 27922</translation>
     <message>
         <source>默认：{title}</source>
         <translation>Default: {title}</translation>
+    </message>
+    <message>
+        <source>登记名称：{name}</source>
+        <translation>Name on record: {name}</translation>
+    </message>
+    <message>
+        <source>地址：{address}</source>
+        <translation>Address: {address}</translation>
+    </message>
+    <message>
+        <source>联系人：{contact}</source>
+        <translation>Contact: {contact}</translation>
+    </message>
+    <message>
+        <source>{case_no}（{status}）</source>
+        <translation>{case_no} ({status})</translation>
+    </message>
+    <message>
+        <source>案件：{cases}</source>
+        <translation>Cases: {cases}</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>{number}（{status}，{grade}）</source>
+        <translation>{number} ({status}, {grade})</translation>
+    </message>
+    <message>
+        <source>证书：{certificates}</source>
+        <translation>Certificates: {certificates}</translation>
+    </message>
+    <message>
+        <source>待处理的变更提议：{n} 项</source>
+        <translation>Proposed changes pending: {n}</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <source>{field}“{typed}”（登记为“{recorded}”）</source>
+        <translation>{field} “{typed}” (on record: “{recorded}”)</translation>
+    </message>
+    <message>
+        <source>与登记不同：{differences}。为该组织申请时，这些内容只作为变更提议记录，不会修改登记信息；组织更名或地址变更须经组织信息变更办理。</source>
+        <translation>Differs from the record: {differences}. Applying for this organisation records these only as a proposed change and does not change the record; a rename or a move is made as a recorded organisation change.</translation>
     </message>
 </context>
 <context>

@@ -227,3 +227,48 @@ def test_openssl_accepts_the_signature_with_the_exported_pem(key, tmp_path) -> N
     (tmp_path / "data.json").write_bytes(data.replace(b"five_star", b"four_star"))
     bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert bad.returncode != 0
+
+
+# -- the optional claims (issue 11): the address as certified, the date of a re-issue ----------------
+def test_address_and_reissue_date_are_signed_and_old_payloads_still_read(key) -> None:
+    reissued = CertificateClaims(
+        **{**CLAIMS.__dict__, "address": "浙江省杭州市西湖区文三路398号", "reissued_on": date(2026, 4, 1)}
+    )
+    payload = certsig.sign_certificate(key, reissued)
+    assert certsig.verify_payload(key.public_key(), payload) == reissued
+    data = json.loads(certsig.parse_payload(payload)[1])
+    assert (data["a"], data["r"]) == ("浙江省杭州市西湖区文三路398号", "2026-04-01")
+    # a payload made before these claims (no "a", no "r") verifies as it always did
+    old = certsig.sign_certificate(key, CLAIMS)
+    assert set(json.loads(certsig.parse_payload(old)[1])) == set("bcegins") | {"o"}
+    claims = certsig.verify_payload(key.public_key(), old)
+    assert (claims.address, claims.reissued_on) == (None, None)
+    # changing the address changes what is signed
+    moved = CertificateClaims(**{**reissued.__dict__, "address": "别处"})
+    forged = f"AWB1.{_b64(moved.to_json_bytes())}.{payload.split('.')[2]}"
+    with pytest.raises(SignatureInvalid):
+        certsig.verify_payload(key.public_key(), forged)
+    with pytest.raises(PayloadError, match="not an ISO date"):
+        CertificateClaims.from_dict({**CLAIMS.to_dict(), "r": "1.4.2026"})
+
+
+def test_payload_length_and_the_qr_version_it_needs(key) -> None:
+    for address in (None, "", "北京市海淀区中关村大街19号", "某" * 120):
+        claims = CertificateClaims(**{**CLAIMS.__dict__, "address": address})
+        payload = certsig.sign_certificate(key, claims)
+        assert certsig.payload_length(claims) == len(payload)
+    assert certsig.qr_version("x" * 14) == 1 and certsig.qr_version("x" * 15) == 2
+    assert certsig.qr_version("x" * certsig.QR_MAX_PAYLOAD) == certsig.QR_MAX_VERSION
+    assert certsig.qr_version("x" * (certsig.QR_MAX_PAYLOAD + 1)) == certsig.QR_MAX_VERSION + 1
+    assert certsig.qr_version("x" * 2332) is None
+    # the table is the one segno encodes with, at level M in byte mode
+    import segno
+
+    for version in (1, 10, 15, 25, 40):
+        size = certsig.QR_BYTES_M[version - 1]
+        assert segno.make(b"a" * size, error="m", boost_error=False, mode="byte").version == version
+        if version < 40:
+            assert (
+                segno.make(b"a" * (size + 1), error="m", boost_error=False, mode="byte").version
+                == version + 1
+            )

@@ -399,3 +399,23 @@ def test_a_new_valid_file_is_picked_up_by_the_registry(tmp_path: Path):
     data["id"] = "body-own-2025"
     _write(tmp_path, data, stem="body-own-2025")
     assert RubricRegistry(tmp_path).ids() == ("body-own-2025",)
+
+
+def test_the_certificate_names_the_standard_each_rubric_was_scored_on() -> None:
+    """认证依据: SB/T 10401-2006 for the two 8-category rubrics, GB/T 27922-2011 for its own."""
+    from audit_workbench.core.rubric import installed_registry
+
+    registry = installed_registry()
+    bases = {r.id: r.rubric.basis() for r in registry.all()}
+    assert bases["sbt10401-2006-production"].zh == "SB/T 10401-2006 商品售后服务评价体系"
+    assert bases["sbt10401-2006-sales"].zh == "SB/T 10401-2006 商品售后服务评价体系"
+    assert bases["gbt27922-2011"].zh == "GB/T 27922-2011 商品售后服务评价体系"
+    assert bases["gbt27922-2011"].en.startswith("GB/T 27922-2011 ")
+    # a body's own rubric may say it outright; a standard not known is named by its designation
+    rubric = registry.get("gbt27922-2011").rubric
+    other = rubric.model_copy(update={"standard": "T/CAS 123—2024 某团体标准"})
+    assert other.basis().zh == "T/CAS 123-2024"
+    from audit_workbench.core.rubric import Text
+
+    named = rubric.model_copy(update={"certification_basis": Text(zh="本机构认证规则", en="Our rule")})
+    assert named.basis().zh == "本机构认证规则"

@@ -162,7 +162,7 @@ def test_counts_on_an_indicator_not_checked_on_a_sample_are_refused():
     # 1.1 服务理念 of the production rubric is not sampled: counts make no sense for it.
     indicator = P.indicator("1.1")
     assert not indicator.sampled
-    with pytest.raises(ScoringError, match="1.1 is not checked on a sample"):
+    with pytest.raises(ScoringError, match=r"1\.1 is not checked on a sample"):
         points_from_sample(indicator, 10, 0)
     assert points_from_sample(P.indicator("6.2"), 10, 0) == 5  # 6.2 投诉记录 is
 

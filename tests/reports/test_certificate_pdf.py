@@ -198,3 +198,68 @@ def test_without_a_cjk_font_the_cid_fallback_warns_and_still_renders(doc, monkey
         assert ORGANIZATION in text_of(pdf)
     finally:
         fonts.register_cjk_font.cache_clear()
+
+
+# -- a certificate not in force (issue 11) ------------------------------------------------------------
+def _red_share(image, box: tuple[int, int, int, int]) -> float:
+    """The share of clearly red pixels in a box of the page (the mark is translucent red)."""
+    region = image.crop(box)
+    pixels = (
+        list(region.get_flattened_data()) if hasattr(region, "get_flattened_data") else list(region.getdata())
+    )
+    red = sum(1 for r, g, b in pixels if r > 180 and r - g > 60 and r - b > 60)
+    return red / len(pixels)
+
+
+@pytest.mark.parametrize(
+    ("status", "zh", "en"),
+    [
+        ("suspended", "已暂停", "SUSPENDED"),
+        ("withdrawn", "已撤销", "WITHDRAWN"),
+        ("expired", "已过期", "EXPIRED"),
+        ("superseded", "已换证", "SUPERSEDED"),
+    ],
+)
+def test_a_certificate_not_in_force_prints_with_its_status_across_the_page(
+    doc, pdf_zh, status: str, zh: str, en: str
+) -> None:
+    marked = render_certificate(dataclasses.replace(doc, status=status), "zh")
+    text = text_of(marked)
+    assert zh in text and en in text  # real text, so a search finds it too
+    assert zh in (PdfReader(io.BytesIO(marked)).metadata.title or "")
+    assert zh not in text_of(pdf_zh) and en not in text_of(pdf_zh)
+    # As printed: red across the middle of the page, none on a valid certificate; the QR still reads.
+    page, valid = render_page(marked, dpi=60), render_page(pdf_zh, dpi=60)
+    middle = (page.width // 4, page.height // 4, page.width * 3 // 4, page.height * 3 // 4)
+    assert _red_share(page, middle) > 0.02 and _red_share(valid, middle) < 0.001, (
+        _red_share(page, middle),
+        _red_share(valid, middle),
+    )
+    assert decode_qr(render_page(marked, dpi=150)) == [doc.qr_payload]
+    english = text_of(render_certificate(dataclasses.replace(doc, status=status), "en"))
+    assert en in english and zh in english
+
+
+def test_a_reissued_certificate_prints_its_reissue_date(doc) -> None:
+    from datetime import date
+
+    text = text_of(render_certificate(dataclasses.replace(doc, reissued_on=date(2026, 4, 1)), "zh"))
+    assert "换证日期" in text and "2026年4月1日" in text
+    assert "Re-issued on" in text_of(
+        render_certificate(dataclasses.replace(doc, reissued_on=date(2026, 4, 1)), "en")
+    )
+    assert "换证日期" not in text_of(render_certificate(doc, "zh"))
+
+
+def test_check_printable_names_what_does_not_fit() -> None:
+    assert (
+        certificate_pdf.check_printable(
+            body_name="华衡服务认证中心有限公司",
+            body_name_en="Huaheng Service Certification Centre Co., Ltd.",
+            body_address="北京市海淀区学院路30号华衡科技大厦8层（邮编100083）",
+            number="AWB-9999-99999",
+        )
+        == []
+    )
+    problems = certificate_pdf.check_printable(body_name="某" * 40, number="A" * 80)
+    assert len(problems) == 2 and "body's name" in problems[0] and "certificate number" in problems[1]

@@ -257,3 +257,63 @@ def test_the_page_loads_its_first_page_once(qtbot, monkeypatch, services, team, 
     header.setSortIndicator(COLUMN["case_no"], Qt.SortOrder.AscendingOrder)
     assert calls == ["first_page"] * 3
     assert page.model.index(0, COLUMN["case_no"]).data() == "AW2025-00001"
+
+
+def test_new_case_dialog_shows_an_organisation_on_record_and_asks(
+    qtbot, ui_context, team, make_case, services
+) -> None:  # type: ignore[no-untyped-def]
+    """A credit code on record: the dialog shows that organisation with its cases and certificates
+    and cannot be accepted until the clerk applies for it (differences proposed) or corrects the code."""
+    case_no = make_case("certified")
+    detail = services.cases.get(case_no)
+    code, name = detail.organization.credit_code, detail.organization.name
+    dialog = NewCaseDialog(ui_context(team.clerk))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name_edit.setText("冒名电器有限公司")
+    dialog.scope_edit.setPlainText("售后服务")
+    dialog.address_edit.setText("别处")
+    qtbot.keyClicks(dialog.code_edit, code)
+    assert dialog.existing_box.isVisible()
+    shown = dialog.existing_label.text()
+    assert name in shown and case_no in shown and detail.certificate.number in shown
+    assert (
+        "冒名电器有限公司" in dialog.difference_label.text() and "变更提议" in dialog.difference_label.text()
+    )
+    assert not dialog.ok_button.isEnabled()  # a choice is needed
+    dialog.correct_radio.click()
+    assert not dialog.ok_button.isEnabled() and dialog.focusWidget() is dialog.code_edit
+    dialog.apply_radio.click()
+    assert dialog.ok_button.isEnabled()
+    answer = dialog.application()
+    assert answer.existing_organization and answer.credit_code == code
+    # another code: the box goes and no choice is asked
+    dialog.code_edit.setText(complete("91110108MA01G7XK3"))
+    assert not dialog.existing_box.isVisible() and dialog.ok_button.isEnabled()
+    assert not dialog.application().existing_organization
+
+
+def test_applying_for_an_organisation_on_record_proposes_and_says_so(
+    qtbot, monkeypatch, services, team, ui_context, make_case, messages
+) -> None:  # type: ignore[no-untyped-def]
+    detail = services.cases.get(make_case("certified"))
+    code, name = detail.organization.credit_code, detail.organization.name
+    page = CaseListPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    answer = NewApplication(
+        org_name="冒名电器有限公司",
+        credit_code=code,
+        enterprise_type="production",
+        headcount=230,
+        scope="售后服务",
+        address="",
+        rubric_id=None,
+        existing_organization=True,
+    )
+    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(lambda cls, context, parent=None: answer))
+    with qtbot.waitSignal(page.sig_case_requested) as blocker:
+        page.new_button.click()
+    assert services.cases.get(blocker.args[0]).organization.name == name  # not renamed
+    assert [p.name for p in services.organizations.get(code).pending] == ["冒名电器有限公司"]
+    ((_title, text),) = messages.informations
+    assert "变更提议" in text and name in text

@@ -115,7 +115,8 @@ STANDARD_TITLES: dict[str, Text] = {
     "GB/T 27922-2011": Text(zh="商品售后服务评价体系", en="Commodity after-sales service evaluation system"),
     "SB/T 10401-2006": Text(zh="商品售后服务评价体系", en="Commodity after-sales service evaluation system"),
 }
-_DESIGNATION = re.compile(r"([A-Z]{1,4}(?:/[A-Z]{1,2})?)\s*(\d+(?:\.\d+)?)\s*[-–—]\s*(\d{4})")
+# GB/T 27922-2011, SB/T 10401-2006, T/CAS 123—2024, DB11/T 1234-2020
+_DESIGNATION = re.compile(r"([A-Z]{1,4}\d{0,2}(?:/[A-Z]{1,4})?)\s*(\d+(?:\.\d+)?)\s*[-–—]\s*(\d{4})")
 
 
 class Rubric(_Strict):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...services.cases import MAX_HEADCOUNT
 from ...services.organizations import OrganizationDetail
+from ..case.common import join_list
 from ..context import UiContext
 from ..widgets.credit_code import CreditCodeChecker
 
@@ -187,11 +188,22 @@ class NewCaseDialog(QDialog):
             self.tr("地址：{address}").format(address=org.address or "—"),
             self.tr("联系人：{contact}").format(contact=org.contact or "—"),
         ]
-        cases = "、".join(f"{x.case_no}（{c.state_label(x.status)}）" for x in org.cases)
+        cases = join_list(
+            c.lang,
+            (
+                self.tr("{case_no}（{status}）").format(case_no=x.case_no, status=c.state_label(x.status))
+                for x in org.cases
+            ),
+        )
         lines.append(self.tr("案件：{cases}").format(cases=cases or self.tr("无")))
-        certificates = "、".join(
-            f"{x.number}（{c.certificate_state_label(x.status)}，{c.grade_label(x.grade)}）"
-            for x in org.certificates
+        certificates = join_list(
+            c.lang,
+            (
+                self.tr("{number}（{status}，{grade}）").format(
+                    number=x.number, status=c.certificate_state_label(x.status), grade=c.grade_label(x.grade)
+                )
+                for x in org.certificates
+            ),
         )
         lines.append(self.tr("证书：{certificates}").format(certificates=certificates or self.tr("无")))
         if org.pending:
