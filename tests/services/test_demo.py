@@ -314,3 +314,22 @@ def test_every_open_case_can_be_taken_forward_by_the_demo_people(
     }
     assert services.log.verify().ok
     services.close()
+
+
+def test_one_certified_organisation_was_renamed_and_its_records_agree(
+    demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]
+) -> None:
+    """The demo shows a certificate change: 沈阳北垦 renamed after certification, its certificate
+    re-issued under the same number; every certificate agrees with its payload and its log."""
+    services, _ = demo
+    renamed = next(d for d in details.values() if d.organization.name == "沈阳北垦农业装备股份有限公司")
+    cert = renamed.certificate
+    assert cert is not None and cert.reissued_on is not None and cert.status == "valid"
+    org = services.organizations.get(renamed.organization.credit_code)
+    assert [v.value for v in org.history if v.field == "name"] == [
+        "沈阳北垦农机装备有限公司",
+        "沈阳北垦农业装备股份有限公司",
+    ]
+    assert org.contact and [c.kind for c in org.changes] == ["0101"]
+    assert services.certificates.verify(cert.payload).valid
+    assert services.certificates.check() == []

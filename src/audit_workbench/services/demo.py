@@ -482,6 +482,10 @@ class _Plan:
     suspend: tuple[int, str] | None = None  # certificate: (day, reason)
     withdraw_certificate: tuple[int, str] | None = None
     witness: tuple[str, str] | None = None  # on site: (the person observed, by whom) — a witnessed audit
+    # after certification, a recorded change of the organisation that re-issues its certificate:
+    # (day, new name, new address or "", reason, days before `day` it took effect)
+    change: tuple[int, str, str, str, int] | None = None
+    contact: str = ""  # the contact person the application gives
 
 
 S = CaseState
@@ -495,6 +499,9 @@ PLANS: tuple[_Plan, ...] = (
                  "辽宁省沈阳市浑南区创新路158号", DOC_STATIONS),
         S.certified, -1095, clerk="zhangwei", team=("wangfang", "liuyang"), target="84.5", expect="three_star",
         votes=(("sunli", "approve", "评审过程规范，证据充分，同意推荐为三星级", None),),
+        contact="售后服务部 周经理 024-23786655",
+        change=(-40, "沈阳北垦农业装备股份有限公司", "",
+                "股份制改造后更名，已换发营业执照（统一社会信用代码不变），获证组织书面申请证书变更", 12),
     ),
     _Plan(
         _Company("青岛海岳电器制造有限公司", "91370212264583917", "production", 1800, 1994,
@@ -880,7 +887,7 @@ class _Builder:
         clerk = self.actors[p.clerk]
         detail = self.s.cases.create(
             clerk, org_name=c.name, credit_code=c.credit_code, enterprise_type=c.etype, headcount=c.headcount,
-            scope=c.scope, address=c.address, rubric_id=c.rubric,
+            scope=c.scope, address=c.address, rubric_id=c.rubric, contact=p.contact,
         )  # fmt: skip
         files = self.material_files(c)
         wanted = (1, 2, 4, 6, 12) if p.until is S.draft else tuple(self.s.materials.numbers)
@@ -1099,6 +1106,17 @@ class _Builder:
         if p.withdraw_certificate:
             yield self.at(p.withdraw_certificate[0], 11, 0)
             s.certificates.withdraw(clerk, number, p.withdraw_certificate[1])
+        if p.change:
+            day, name, address, reason, earlier = p.change
+            yield self.at(day, 15, 20)
+            s.organizations.change(
+                clerk,
+                p.company.credit_code,
+                name=name,
+                address=address or None,
+                reason=reason,
+                effective_on=(self.at(day) - timedelta(days=earlier)).date(),
+            )
 
     @staticmethod
     def conclusion(p: _Plan) -> str:
