@@ -3385,6 +3385,14 @@ A withdrawn certificate cannot be restored.</translation>
         <translation>{code} not applicable</translation>
     </message>
     <message>
+        <source>抽样评分</source>
+        <translation>Score from a sample</translation>
+    </message>
+    <message>
+        <source>指标 {code} 不是抽样检查的指标，请直接录入得分。</source>
+        <translation>{code} is not an indicator checked on a sample: enter its points.</translation>
+    </message>
+    <message>
         <source>{code} 抽样 {sampled}/{nonconforming}</source>
         <translation>{code} sample {sampled}/{nonconforming}</translation>
     </message>

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from audit_workbench.core.rubric import Indicator
+from audit_workbench.core.scoring import format_score
 from audit_workbench.services import Actor, Services
 from audit_workbench.ui.case import dialogs
 from audit_workbench.ui.case.common import fmt_points
@@ -78,7 +79,7 @@ def test_a_case_scored_entirely_by_keyboard(
     # N asks for a reason and marks the indicator not applicable
     monkeypatch.setattr(dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "本企业不涉及安装"))
     na_code = items[-1].code
-    # S scores a sampled indicator from counts
+    # S scores an indicator the rubric checks on a sample from counts
     monkeypatch.setattr(dialogs.SampleDialog, "ask", classmethod(lambda cls, *a, **k: SampleCounts(10, 1)))
     sample_code = next(i.code for i in items if i.sampled)  # an indicator checked on a sample
 
@@ -158,9 +159,26 @@ def test_totals_follow_every_edit(
     type_points(qtbot, page, fmt_points(first.max_points))
     score = services.cases.get(case_no).score
     assert fmt_points(score.total) in tab.total_label.text()
+    # the base score as every document shows it: one decimal
+    assert f"基础分 {format_score(score.base)}" in tab.total_label.text()
     assert tab.grade_badge.text().startswith("暂定"), "an incomplete audit shows a provisional grade"
     category = tab.model.index(0, COL_POINTS)
     assert tab.model.data(category) == fmt_points(score.categories[0].earned)
+
+
+def test_counts_are_asked_only_for_an_indicator_checked_on_a_sample(
+    qtbot, ui_context, services: Services, team: Team, make_case: CaseMaker, monkeypatch, messages
+) -> None:  # type: ignore[no-untyped-def]
+    case_no = make_case("onsite_audit")
+    page = open_page(qtbot, ui_context, team.leader, case_no)
+    tab = page.scoring_tab
+    asked: list[object] = []
+    monkeypatch.setattr(dialogs.SampleDialog, "ask", classmethod(lambda cls, *a, **k: asked.append(a)))
+    plain = next(i for i in indicators(services, case_no) if not i.sampled)
+    tab.tree.go_to(plain.code)
+    qtbot.keyClick(tab.tree, "s")
+    assert not asked and messages.warnings and plain.code in messages.warnings[-1][1]
+    assert plain.code not in services.cases.get(case_no).entries
 
 
 def test_a_value_over_the_maximum_is_refused_and_the_old_value_stays(

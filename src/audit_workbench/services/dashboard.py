@@ -368,7 +368,7 @@ class DashboardService:
         rows = session.execute(
             select(
                 m.Certificate.number,
-                m.Organization.name,
+                m.Certificate.organization_name,  # as certified, as the register shows it
                 m.Certificate.grade,
                 m.Certificate.status,
                 chosen.c.reason,
@@ -379,7 +379,6 @@ class DashboardService:
             )
             .select_from(chosen)
             .join(m.Certificate, m.Certificate.id == chosen.c.cert_id)
-            .join(m.Organization, m.Organization.id == m.Certificate.organization_id)
         ).all()
         due = [
             CertificateDue(number, org, grade, status, reason, due_on, (due_on - today).days, follow)

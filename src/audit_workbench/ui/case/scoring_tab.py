@@ -890,6 +890,13 @@ class ScoringTab(QWidget):
             return
         indicator = self._indicator(code)
         assert indicator is not None
+        if not indicator.sampled:  # counts only where the rubric checks on a sample (the service refuses too)
+            Messages.warning(
+                self,
+                self.tr("抽样评分"),
+                self.tr("指标 {code} 不是抽样检查的指标，请直接录入得分。").format(code=code),
+            )
+            return
         entry = self.model.entry(code)
         counts = SampleDialog.ask(
             self,
