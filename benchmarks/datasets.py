@@ -615,8 +615,8 @@ def build_bulk(path: Path, size: int, *, log=print) -> dict[str, int]:  # type: 
     from audit_workbench.core.casesearch import pinyin_keys
 
     con.executemany(
-        "INSERT INTO organizations (id, name, credit_code, address, name_pinyin, name_initials, version) "
-        "VALUES (?, ?, ?, ?, ?, ?, 1)",
+        "INSERT INTO organizations (id, name, credit_code, address, name_pinyin, name_initials, contact, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, '', 1)",
         [(org_ids[k], v[0], v[1], v[2], *pinyin_keys(v[0])) for k, v in orgs.items()],
     )
 

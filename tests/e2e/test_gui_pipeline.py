@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QDialogBut
 
 from audit_workbench.core.creditcode import complete
 from audit_workbench.core.policy import Action
+from audit_workbench.core.scoring import format_score
 from audit_workbench.services import Services
 from audit_workbench.ui.case import dialogs
 from audit_workbench.ui.case.common import fmt_points
@@ -541,7 +542,7 @@ def test_a_case_goes_from_application_to_certificate_in_the_window(
     run.log_in("comm1")
     recommended = run.window.context.grade_label(detail.recommended_grade)
     assert run.page.committee_tab.recommended_label.text() == (
-        f"{fmt_points(detail.recommended_total)} 分 · {recommended}"
+        f"{format_score(detail.recommended_total)} 分 · {recommended}"  # one decimal, as everywhere
     )
     run.vote(applicant)
 

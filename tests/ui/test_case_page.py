@@ -11,10 +11,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
 from audit_workbench.core.policy import Action
+from audit_workbench.core.scoring import format_score
 from audit_workbench.services import Actor, Services
 from audit_workbench.ui.case import dialogs
 from audit_workbench.ui.case.application_tab import MaterialsModel
-from audit_workbench.ui.case.common import Row, RowsModel, fmt_points
+from audit_workbench.ui.case.common import Row, RowsModel
 from audit_workbench.ui.case.dialogs import AcceptDialog, AcceptRequest, TeamChoice
 from audit_workbench.ui.pages.case_page import CasePage
 
@@ -325,7 +326,7 @@ def test_committee_votes_lower_and_the_case_is_approved(
     detail = services.cases.get(case_no)
     page = open_page(qtbot, ui_context, team.committee, case_no, "committee")
     tab = page.committee_tab
-    assert f"{fmt_points(detail.recommended_total)} 分" in tab.recommended_label.text()
+    assert f"{format_score(detail.recommended_total)} 分" in tab.recommended_label.text()  # one decimal
     values = tab.chart_values()
     assert len(values) == len(detail.score.categories)
     first = detail.score.categories[0]

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import certsig
 from ..core.errors import Refused
 from ..core.policy import Action, require
 from ..storage.models import Setting
@@ -101,6 +100,8 @@ def _number_pattern(text: str) -> str:
 
 def _fits_certificate(body_name: str, pattern: str) -> None:
     """Refuse a body name or number pattern that leaves no room in the QR code for a long organisation."""
+    from ..core import certsig  # cryptography: not on the window's first paint
+
     number = pattern.format(year=9999, seq=99999)
     claims = certsig.CertificateClaims(
         number=number,
@@ -130,6 +131,8 @@ def _fits_certificate(body_name: str, pattern: str) -> None:
 def organization_fits_certificate(settings: dict[str, Any], name: str, address: str) -> None:
     """Refuse an organisation name and address too long for a certificate's QR code under these
     settings: an application that could never be certified is refused when it is made."""
+    from ..core import certsig  # cryptography: not on the window's first paint
+
     number = str(settings["certificate_number_pattern"]).format(year=9999, seq=99999)
     claims = certsig.CertificateClaims(
         number=number,

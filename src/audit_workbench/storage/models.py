@@ -147,7 +147,8 @@ class Organization(Versioned, Base):
     # written with the name (see _name_set and refresh_search_keys at the end of this module).
     name_pinyin: Mapped[str] = mapped_column(Text, default=_pinyin_default(0), server_default="")
     name_initials: Mapped[str] = mapped_column(String(200), default=_pinyin_default(1), server_default="")
-    contact: Mapped[str] = mapped_column(String(200), default="")  # contact person and telephone
+    # contact person and telephone; the server default is what migration 0007 gave existing rows
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
@@ -375,8 +376,8 @@ class Certificate(Versioned, Base):
     payload: Mapped[str] = mapped_column(Text, default="")  # signed QR payload
     # The organisation as certified: exactly the name and address the signed payload holds (the
     # organisation's own record may have moved on; a certificate change re-issues in-force ones).
-    organization_name: Mapped[str] = mapped_column(String(200), default="")
-    organization_address: Mapped[str] = mapped_column(String(300), default="")
+    organization_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    organization_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
     reissued_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last certificate change
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
