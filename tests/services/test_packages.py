@@ -234,6 +234,10 @@ def test_office_to_laptop_to_office_round_trip(
         assert "signed by leader" in imported.reason
         # the office carries on as if the audit had been scored here
         assert services.committee.vote(team.committee, case_no, "approve", "同意").status == "approved"
+        # …and the log backs the decision: the scores, special items and conclusion the package
+        # brought are taken again from its import events before the certificate is signed
+        services.certificates.issue(team.clerk, case_no)
+        assert services.certificates.check() == []
     finally:
         laptop.close()
 
@@ -1443,6 +1447,9 @@ def test_people_named_in_the_records_travel_as_names_only(
     assert office.entries["2.2"].sampled == 20
     assert services.committee.vote(team.committee2, case_no, "approve", "同意").status == "approved"
     assert services.log.verify().ok
+    # a second round decided on a conclusion made on the laptop: the log backs it too
+    assert services.certificates.issue(team.clerk, case_no).grade == office.recommended_grade
+    assert services.certificates.check() == []
 
 
 def test_an_account_closed_in_the_office_stays_closed_on_the_laptop(
