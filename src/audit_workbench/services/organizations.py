@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..core import creditcode
 from ..core.errors import Conflict, NotFound, Refused
 from ..core.policy import Action, require
-from ..core.workflow import CertificateState
+from ..core.workflow import CERTIFICATE_STATE_LABELS, STATE_LABELS, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services, Tx
 from .settings import organization_fits_certificate
@@ -264,6 +264,16 @@ def exists_refusal(
     detail = detail_of(services, session, org)
     cases = ", ".join(f"{c.case_no} ({c.status})" for c in detail.cases) or "none"
     certs = ", ".join(f"{c.number} ({c.status})" for c in detail.certificates) or "none"
+    cases_zh = (
+        "、".join(f"{c.case_no}（{STATE_LABELS[CaseState(c.status)][0]}）" for c in detail.cases) or "无"
+    )
+    certs_zh = (
+        "、".join(
+            f"{c.number}（{CERTIFICATE_STATE_LABELS[CertificateState(c.status)][0]}）"
+            for c in detail.certificates
+        )
+        or "无"
+    )
     given = "; ".join(f"{k} {v!r}" for k, v in differing.items())
     given_zh = "；".join(f"{FIELD_ZH[k]}“{v}”" for k, v in differing.items())
     return Refused(
@@ -272,8 +282,8 @@ def exists_refusal(
         f"{cases}; certificates: {certs}. This application gives {given}. Apply for this organisation "
         "(`case new … --existing-org`: what differs is proposed as a change, never applied), or correct "
         "the credit code",
-        f"统一社会信用代码 {org.credit_code} 已登记为“{org.name}”（地址：{org.address or '无'}），案件：{cases}；"
-        f"证书：{certs}。本申请填写的{given_zh}与登记不同。请确认为该组织申请（不同之处将作为变更提议，不会直接修改），"
+        f"统一社会信用代码 {org.credit_code} 已登记为“{org.name}”（地址：{org.address or '无'}），案件：{cases_zh}；"
+        f"证书：{certs_zh}。本申请填写的{given_zh}与登记不同。请确认为该组织申请（不同之处将作为变更提议，不会直接修改），"
         "或更正统一社会信用代码",
     )
 
