@@ -148,6 +148,10 @@ def test_a_rename_of_a_certified_organisation_reissues_its_certificate_and_every
     assert services.log.verify().ok
     assert services.certificates.check() == []
     assert [e.action for e in services.log.events(cert.number, limit=1)] == ["certificate.change"]
+    # as after every issue, the log up to the re-issue is signed with the body's key
+    from audit_workbench.services.log import CHECKPOINT_ACTION
+
+    assert [e.action for e in services.log.events(limit=1)] == [CHECKPOINT_ACTION]
 
 
 def test_a_move_is_an_address_change_and_a_contact_change_reissues_nothing(

@@ -452,6 +452,8 @@ class OrganizationService:
                         effective_on=effective,
                     )
                     reissued.append(cert.number)
+            if reissued:  # as after every issue: the log up to the re-issue, signed with the body's key
+                self.s.log.append_checkpoint(tx)
             return OrganizationChange(
                 detail_of(self.s, tx.session, org), tuple(new), change_kind, tuple(reissued), applied
             )
