@@ -158,14 +158,21 @@ def cmd_certificate_check(ctx: Context) -> int:
     }
 
     def text() -> str:
+        from ..core.errors import language
+
+        zh = language() == "zh"
         if not findings:
+            if zh:
+                return f"已检查 {total} 张证书：登记册中每张证书均与其签名数据和日志一致"
             return (
                 f"{total} certificates checked: every register row agrees with its signed payload and its log"
             )
-        return "\n".join(
-            [f"{len(findings)} finding(s) in {total} certificates:"]
-            + [f"  [{f.kind.value}] {f.message()}" for f in findings]
+        head = (
+            f"{total} 张证书中有 {len(findings)} 处不一致："
+            if zh
+            else f"{len(findings)} finding(s) in {total} certificates:"
         )
+        return "\n".join([head] + [f"  [{f.kind.value}] {f.message()}" for f in findings])
 
     ctx.out(data, text)
     return EXIT_OK if not findings else EXIT_REFUSED

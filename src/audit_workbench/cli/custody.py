@@ -165,12 +165,17 @@ def cmd_log_verify(ctx: Context) -> int:
         ],
     }
     text = report.describe()
+    zh = language() == "zh"
     if findings:
-        text += f"\n{len(findings)} certificate finding(s):" + "".join(
-            f"\n  [{f.kind.value}] {f.message()}" for f in findings
+        text += (
+            f"\n证书不一致 {len(findings)} 处：" if zh else f"\n{len(findings)} certificate finding(s):"
+        ) + "".join(f"\n  [{f.kind.value}] {f.message()}" for f in findings)
+    elif report.ok:
+        text += (
+            "\n证书：登记册中每张证书均与其签名数据和日志一致"
+            if zh
+            else "\ncertificates: every register row agrees with its signed payload and its log"
         )
-    else:
-        text += "\ncertificates: every register row agrees with its signed payload and its log"
     ctx.out(data, text)
     return EXIT_OK if report.ok and not findings else EXIT_REFUSED
 
