@@ -165,7 +165,7 @@ def cmd_org_change(ctx: Context) -> int:
 
     def text() -> str:
         lines = [f"{result.organization.credit_code}: changed {', '.join(result.changed)}"]
-        if result.reissued:
+        if result.reissued and result.kind:
             lines.append(f"certificate change {result.kind} {_kind_label(s.change_kinds, result.kind)}")
         for number in result.reissued:
             lines.append(

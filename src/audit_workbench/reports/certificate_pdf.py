@@ -622,7 +622,7 @@ def check_printable(
     body_name_en: str = "",
     body_address: str = "",
     number: str = "",
-    font_path: str | os.PathLike[str] | None = None,
+    font_path: str | None = None,
 ) -> list[str]:
     """What of these would not print readably on the certificate (empty: everything fits): the
     body's name in the header and the seal block, its address, a certificate number. Each problem
