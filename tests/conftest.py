@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Widgets are built offscreen on a screen the size of the common laptop (1366×768), so what the
+# window does on one — fit into it, lay its pages out — is what the tests see.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).resolve().parent / 'laptop-screen.json'}"
+)
 os.environ.setdefault("AUDIT_WORKBENCH_FAST_HASH", "1")
 
 from audit_workbench.core.creditcode import complete
@@ -35,6 +39,8 @@ def _english_messages() -> Iterator[None]:
 def _isolated_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Signing-key secrets go to a temporary folder, never to the developer's config folder."""
     monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))
+    # what the window remembers (geometry, last folders) goes there too
+    monkeypatch.setenv("AUDIT_WORKBENCH_UI_STATE", str(tmp_path_factory.mktemp("ui") / "window.ini"))
 
 
 class Clock:
@@ -56,14 +62,23 @@ PG_URL = os.environ.get("AUDIT_WORKBENCH_TEST_PG")  # e.g. postgresql+psycopg://
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_URL:
+        # What only a server does is deselected on SQLite (not skipped): CI runs it on PostgreSQL.
+        drop = [item for item in items if item.get_closest_marker("server_only")]
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = [item for item in items if not item.get_closest_marker("server_only")]
+        return
     if PG_URL:
-        # Against a server, only the store and services suites run (their SQLite-only tests are
-        # deselected, not skipped): everything else is the same code on the same SQLite file.
+        # Against a server, the store and services suites run, and the window's (pytest-qt) suites:
+        # the window on an office server reads and writes through the same services, and is told of
+        # others' changes by the server (their SQLite-only tests are deselected, not skipped).
+        # Everything else is the same code on the same SQLite file.
         keep, drop = [], []
         for item in items:
-            path = str(item.fspath)
-            on_server = (
-                "/tests/services/" in path or "/tests/storage/" in path
+            path = str(item.fspath).replace("\\", "/")
+            on_server = any(
+                f"/tests/{suite}/" in path for suite in ("services", "storage", "ui", "e2e")
             ) and not item.get_closest_marker("sqlite_only")
             (keep if on_server else drop).append(item)
         config.hook.pytest_deselected(items=drop)

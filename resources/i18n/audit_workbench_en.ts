@@ -12,8 +12,8 @@
         <translation>e.g. HT-2026-001</translation>
     </message>
     <message>
-        <source>人民币元</source>
-        <translation>CNY</translation>
+        <source>人民币元，如 38,000 或 3.8万</source>
+        <translation>Yuan, e.g. 38,000 or 3.8万</translation>
     </message>
     <message>
         <source>合同编号</source>
@@ -50,6 +50,26 @@
     <message>
         <source>调整原因</source>
         <translation>Reason for the override</translation>
+    </message>
+    <message>
+        <source>即 {amount} 元</source>
+        <translation>= {amount} yuan</translation>
+    </message>
+    <message>
+        <source>请填写合同编号</source>
+        <translation>Enter the contract number</translation>
+    </message>
+    <message>
+        <source>请填写认证费用</source>
+        <translation>Enter the certification fee</translation>
+    </message>
+    <message>
+        <source>认证费用：{problem}</source>
+        <translation>Certification fee: {problem}</translation>
+    </message>
+    <message>
+        <source>调整人日须说明原因</source>
+        <translation>Changing the audit days needs a reason</translation>
     </message>
 </context>
 <context>
@@ -90,6 +110,22 @@
         <source>新增</source>
         <translation>Add</translation>
     </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Enter the user name</translation>
+    </message>
+    <message>
+        <source>请填写姓名（窗口和文件中以姓名称呼用户）</source>
+        <translation>Enter the person&apos;s name (the window and the documents call users by name)</translation>
+    </message>
+    <message>
+        <source>请填写初始密码</source>
+        <translation>Enter a first password</translation>
+    </message>
+    <message>
+        <source>请至少选择一个角色</source>
+        <translation>Choose at least one role</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -104,6 +140,10 @@
     <message>
         <source>正在导入审核包…</source>
         <translation>Importing the audit package…</translation>
+    </message>
+    <message>
+        <source>售后服务认证工作台</source>
+        <translation>Audit Workbench</translation>
     </message>
 </context>
 <context>
@@ -273,6 +313,10 @@
         <translation>✓ Saved</translation>
     </message>
     <message>
+        <source>正在添加 {n} 个文件…</source>
+        <translation>Adding {n} files…</translation>
+    </message>
+    <message>
         <source>移除文件</source>
         <translation>Remove file</translation>
     </message>
@@ -297,20 +341,46 @@
         <translation>Item {n} {name}: why is it not applicable?</translation>
     </message>
     <message>
+        <source>提交申请</source>
+        <translation>Submit the application</translation>
+    </message>
+    <message>
+        <source>提交案件 {case_no}（{org}）的申请？
+提交后申请资料和材料不能再修改，案件转受理人员受理。</source>
+        <translation>Submit the application of case {case_no} ({org})?
+After submitting, the application and its materials can no longer be changed; the case goes to the clerks for acceptance.</translation>
+    </message>
+    <message>
+        <source>正在提交申请…</source>
+        <translation>Submitting the application…</translation>
+    </message>
+    <message>
         <source>不予受理</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <source>请说明不予受理的原因</source>
-        <translation>Why is the application rejected?</translation>
+        <source>不予受理案件 {case_no}：案件将就此结束，不能恢复。
+请说明不予受理的原因：</source>
+        <translation>Reject case {case_no}: the case ends here and cannot be reopened.
+The reason for rejecting it:</translation>
+    </message>
+    <message>
+        <source>撤回案件 {case_no}：案件将就此结束，不能恢复。
+请说明撤回的原因：</source>
+        <translation>Withdraw case {case_no}: the case ends here and cannot be reopened.
+The reason for withdrawing it:</translation>
+    </message>
+    <message>
+        <source>撤回案件</source>
+        <translation>Withdraw the case</translation>
+    </message>
+    <message>
+        <source>{case_no} 的申请组织信息</source>
+        <translation>The applicant organisation of {case_no}</translation>
     </message>
     <message>
         <source>撤回申请</source>
         <translation>Withdraw the application</translation>
-    </message>
-    <message>
-        <source>请说明撤回的原因</source>
-        <translation>Why is the case withdrawn?</translation>
     </message>
 </context>
 <context>
@@ -426,60 +496,8 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
 <context>
     <name>CaseLabels</name>
     <message>
-        <source>批准</source>
-        <translation>Approve</translation>
-    </message>
-    <message>
-        <source>降级批准</source>
-        <translation>Approve a lower grade</translation>
-    </message>
-    <message>
-        <source>退回</source>
-        <translation>Return to the team</translation>
-    </message>
-    <message>
-        <source>不批准</source>
-        <translation>Reject</translation>
-    </message>
-    <message>
-        <source>未提供</source>
-        <translation>Missing</translation>
-    </message>
-    <message>
-        <source>已提供</source>
-        <translation>Provided</translation>
-    </message>
-    <message>
-        <source>不适用</source>
-        <translation>Not applicable</translation>
-    </message>
-    <message>
-        <source>通过</source>
-        <translation>Pass</translation>
-    </message>
-    <message>
-        <source>需修改</source>
-        <translation>Revise</translation>
-    </message>
-    <message>
         <source>待整改（已逾期）</source>
         <translation>Open (overdue)</translation>
-    </message>
-    <message>
-        <source>待整改</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>已关闭</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>特别扣分项</source>
-        <translation>Special deduction</translation>
-    </message>
-    <message>
-        <source>特别加分项</source>
-        <translation>Special bonus</translation>
     </message>
 </context>
 <context>
@@ -649,6 +667,18 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     <message>
         <source>证书</source>
         <translation>Certificate</translation>
+    </message>
+    <message>
+        <source>正在读取案件 {case_no}…</source>
+        <translation>Reading case {case_no}…</translation>
+    </message>
+    <message>
+        <source>{who} 刚修改了本案（{time}），已载入最新内容；您正在填写的内容仍在。</source>
+        <translation>{who} just changed this case ({time}); what is stored now is shown, and what you are typing is still here.</translation>
+    </message>
+    <message>
+        <source>他人</source>
+        <translation>Someone else</translation>
     </message>
     <message>
         <source>待整改</source>
@@ -856,6 +886,45 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
         <source>保存评审报告</source>
         <translation>Save audit report</translation>
     </message>
+    <message>
+        <source>正在颁发证书…</source>
+        <translation>Issuing the certificate…</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeOwnPasswordDialog</name>
+    <message>
+        <source>修改我的密码 — {name}</source>
+        <translation>Change my password — {name}</translation>
+    </message>
+    <message>
+        <source>当前密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>请输入当前密码</source>
+        <translation>Enter your current password</translation>
+    </message>
+    <message>
+        <source>请输入新密码</source>
+        <translation>Enter the new password</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
 </context>
 <context>
     <name>CommitteeTab</name>
@@ -886,22 +955,6 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     <message>
         <source>表决</source>
         <translation>Vote</translation>
-    </message>
-    <message>
-        <source>批准</source>
-        <translation>Approve</translation>
-    </message>
-    <message>
-        <source>降级批准为</source>
-        <translation>Lower the grade to</translation>
-    </message>
-    <message>
-        <source>退回评审组</source>
-        <translation>Return to the audit team</translation>
-    </message>
-    <message>
-        <source>不批准</source>
-        <translation>Reject</translation>
     </message>
     <message>
         <source>表决意见</source>
@@ -958,10 +1011,6 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     <message>
         <source>文件审查发现</source>
         <translation>Document review findings</translation>
-    </message>
-    <message>
-        <source>未达标</source>
-        <translation>Not passed</translation>
     </message>
     <message>
         <source>{total} 分 · {grade}</source>
@@ -1038,6 +1087,34 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     <message>
         <source>案件处于“{state}”状态，本页为只读。</source>
         <translation>The case is in “{state}”: this page is read-only.</translation>
+    </message>
+    <message>
+        <source>请填写表决意见</source>
+        <translation>Write the reasons for your vote</translation>
+    </message>
+    <message>
+        <source>这是第 {n} 票，达到法定票数 {quorum}：提交后即作出评审委员会决定。</source>
+        <translation>This is vote {n}, which reaches the quorum of {quorum}: the committee&apos;s decision is taken when it is cast.</translation>
+    </message>
+    <message>
+        <source>这是第 {n} 票，法定票数为 {quorum}。</source>
+        <translation>This is vote {n}; the quorum is {quorum}.</translation>
+    </message>
+    <message>
+        <source>对案件 {case_no}（{org}）表决：{decision}。
+{follows}
+表决提交后不能更改。</source>
+        <translation>Vote on case {case_no} ({org}): {decision}.
+{follows}
+A vote cannot be changed once cast.</translation>
+    </message>
+    <message>
+        <source>正在提交表决…</source>
+        <translation>Casting the vote…</translation>
+    </message>
+    <message>
+        <source>{case_no} 尚未提交的表决意见</source>
+        <translation>The vote on {case_no}, not yet cast</translation>
     </message>
 </context>
 <context>
@@ -1300,14 +1377,6 @@ Create it now?</translation>
         <translation>Due</translation>
     </message>
     <message>
-        <source>证书到期</source>
-        <translation>Certificate expiry</translation>
-    </message>
-    <message>
-        <source>年度监督审核</source>
-        <translation>Annual surveillance</translation>
-    </message>
-    <message>
         <source>日期</source>
         <translation>Date</translation>
     </message>
@@ -1326,6 +1395,10 @@ Create it now?</translation>
     <message>
         <source>尚未开启</source>
         <translation>not opened</translation>
+    </message>
+    <message>
+        <source>；另{what} {date}</source>
+        <translation>; also {what} {date}</translation>
     </message>
     <message>
         <source>{today} · {user}（{roles}）</source>
@@ -1460,6 +1533,10 @@ Create it now?</translation>
         <translation>Indicator</translation>
     </message>
     <message>
+        <source>回车确定，Shift+回车换行</source>
+        <translation>Enter confirms, Shift+Enter starts a new line</translation>
+    </message>
+    <message>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
@@ -1474,6 +1551,14 @@ Create it now?</translation>
     <message>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
+    </message>
+    <message>
+        <source>请填写说明或选择文件</source>
+        <translation>Write a note or choose a file</translation>
+    </message>
+    <message>
+        <source>找不到文件 {path}</source>
+        <translation>There is no file {path}</translation>
     </message>
 </context>
 <context>
@@ -1544,6 +1629,169 @@ Create it now?</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>IssuePreviewDialog</name>
+    <message>
+        <source>颁发证书 — 预览</source>
+        <translation>Issue the certificate — preview</translation>
+    </message>
+    <message>
+        <source>将为 {org} 颁发证书 {number}：{grade}，有效期 {issued} 至 {expires}。
+颁发后证书即生效并计入证书登记册，不能撤回（只能暂停或撤销）。</source>
+        <translation>Certificate {number} will be issued to {org}: {grade}, valid from {issued} to {expires}.
+Once issued it is in force and on the register; it cannot be taken back (only suspended or withdrawn).</translation>
+    </message>
+    <message>
+        <source>样张：二维码不含签名，仅供核对。</source>
+        <translation>Specimen: its QR code holds no signature; for checking only.</translation>
+    </message>
+    <message>
+        <source>颁发证书</source>
+        <translation>Issue the certificate</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>KeyboardHelp</name>
+    <message>
+        <source>整个窗口</source>
+        <translation>Anywhere in the window</translation>
+    </message>
+    <message>
+        <source>工作台、案件、当前案件、证书登记册、系统设置</source>
+        <translation>Dashboard, cases, current case, certificate register, settings</translation>
+    </message>
+    <message>
+        <source>刷新当前页面</source>
+        <translation>Reload the page</translation>
+    </message>
+    <message>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <source>退出（有未保存的修改时先询问）</source>
+        <translation>Quit (asking first about unsaved changes)</translation>
+    </message>
+    <message>
+        <source>本页：键盘操作</source>
+        <translation>This page: the keys</translation>
+    </message>
+    <message>
+        <source>案件列表</source>
+        <translation>Case list</translation>
+    </message>
+    <message>
+        <source>搜索组织名称、信用代码或案件编号</source>
+        <translation>Search organisation, credit code or case number</translation>
+    </message>
+    <message>
+        <source>新建申请</source>
+        <translation>New application</translation>
+    </message>
+    <message>
+        <source>回车</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>打开所选案件</source>
+        <translation>Open the selected case</translation>
+    </message>
+    <message>
+        <source>申请</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>保存申请组织信息</source>
+        <translation>Save the applicant organisation</translation>
+    </message>
+    <message>
+        <source>现场评分</source>
+        <translation>On-site scoring</translation>
+    </message>
+    <message>
+        <source>数字、回车</source>
+        <translation>Digits, Enter</translation>
+    </message>
+    <message>
+        <source>键入分数，回车保存并跳到下一项（Tab 同样保存，Esc 取消）</source>
+        <translation>Type the points; Enter saves and moves to the next indicator (Tab saves too, Esc cancels)</translation>
+    </message>
+    <message>
+        <source>不适用（填写原因后跳到下一项）</source>
+        <translation>Not applicable (the reason, then on to the next indicator)</translation>
+    </message>
+    <message>
+        <source>按抽样评分（填写抽样数后跳到下一项）</source>
+        <translation>Score from a sample (the counts, then on to the next indicator)</translation>
+    </message>
+    <message>
+        <source>加减 0.5 分</source>
+        <translation>Half a point more or less</translation>
+    </message>
+    <message>
+        <source>满分</source>
+        <translation>Full marks</translation>
+    </message>
+    <message>
+        <source>清除评分</source>
+        <translation>Clear the score</translation>
+    </message>
+    <message>
+        <source>编辑说明：回车保存并回到评分表，Shift+回车换行，Esc 放弃</source>
+        <translation>Edit the note: Enter saves and returns to the table, Shift+Enter starts a new line, Esc drops it</translation>
+    </message>
+    <message>
+        <source>添加证据</source>
+        <translation>Add evidence</translation>
+    </message>
+    <message>
+        <source>就所选指标开具不符合项</source>
+        <translation>Raise a nonconformity on the indicator</translation>
+    </message>
+    <message>
+        <source>撤销 / 重做</source>
+        <translation>Undo / redo</translation>
+    </message>
+    <message>
+        <source>对话框</source>
+        <translation>Dialogs</translation>
+    </message>
+    <message>
+        <source>确定（多行文字中 Shift+回车换行）</source>
+        <translation>OK (in a text of several lines Shift+Enter starts a new line)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>下一栏</source>
+        <translation>Next field</translation>
+    </message>
+</context>
+<context>
+    <name>KeyboardHelpDialog</name>
+    <message>
+        <source>键盘操作</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What they do</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1658,10 +1906,6 @@ Create it now?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <source>售后服务认证工作台 — {body}</source>
-        <translation>Audit Workbench — {body}</translation>
-    </message>
-    <message>
         <source>售后服务认证工作台</source>
         <translation>Audit Workbench</translation>
     </message>
@@ -1702,6 +1946,14 @@ Create it now?</translation>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
+        <source>注销(&amp;O)</source>
+        <translation>Log &amp;out</translation>
+    </message>
+    <message>
+        <source>修改我的密码(&amp;P)…</source>
+        <translation>Change my &amp;password…</translation>
+    </message>
+    <message>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -1710,16 +1962,56 @@ Create it now?</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
+        <source>键盘操作(&amp;K)</source>
+        <translation>&amp;Keyboard</translation>
+    </message>
+    <message>
         <source>关于(&amp;A)</source>
         <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>正在读取数据…</source>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>已登录：{user} · 数据库：{db}</source>
         <translation>Logged in: {user} · Database: {db}</translation>
     </message>
     <message>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>已注销 · 数据库：{db}</source>
+        <translation>Logged out · database: {db}</translation>
+    </message>
+    <message>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>密码已修改，下次登录请使用新密码。</source>
+        <translation>Your password was changed; log in with the new one next time.</translation>
+    </message>
+    <message>
+        <source>离开“{page}”</source>
+        <translation>Leaving “{page}”</translation>
+    </message>
+    <message>
+        <source>打开案件 {case_no}</source>
+        <translation>Opening case {case_no}</translation>
+    </message>
+    <message>
         <source>当前案件 {case_no} (Ctrl+3)</source>
         <translation>Current case {case_no} (Ctrl+3)</translation>
+    </message>
+    <message>
+        <source>{who} 刚做了修改，已刷新（{time}）</source>
+        <translation>{who} just made changes; refreshed ({time})</translation>
     </message>
     <message>
         <source>关于</source>
@@ -1730,6 +2022,10 @@ Create it now?</translation>
 GB/T 27922《商品售后服务评价体系》认证业务管理</source>
         <translation>Audit Workbench {version}
 Certification of after-sales service against GB/T 27922</translation>
+    </message>
+    <message>
+        <source>关闭窗口</source>
+        <translation>Closing the window</translation>
     </message>
     <message>
         <source>退出</source>
@@ -1893,6 +2189,22 @@ Certification of after-sales service against GB/T 27922</translation>
         <source>与登记不同：{differences}。为该组织申请时，这些内容只作为变更提议记录，不会修改登记信息；组织更名或地址变更须经组织信息变更办理。</source>
         <translation>Differs from the record: {differences}. Applying for this organisation records these only as a proposed change and does not change the record; a rename or a move is made as a recorded organisation change.</translation>
     </message>
+    <message>
+        <source>请填写组织名称</source>
+        <translation>Enter the organisation&apos;s name</translation>
+    </message>
+    <message>
+        <source>请输入统一社会信用代码</source>
+        <translation>Enter the unified social credit code</translation>
+    </message>
+    <message>
+        <source>请填写认证范围</source>
+        <translation>Enter the scope of certification</translation>
+    </message>
+    <message>
+        <source>该统一社会信用代码已登记：请选择为该组织申请，或更正统一社会信用代码</source>
+        <translation>This credit code is on record: choose to apply for that organisation, or correct the code</translation>
+    </message>
 </context>
 <context>
     <name>NonconformityDialog</name>
@@ -1909,12 +2221,20 @@ Certification of after-sales service against GB/T 27922</translation>
         <translation>(not tied to an indicator)</translation>
     </message>
     <message>
+        <source>回车确定，Shift+回车换行</source>
+        <translation>Enter confirms, Shift+Enter starts a new line</translation>
+    </message>
+    <message>
         <source>不符合事实</source>
         <translation>Finding</translation>
     </message>
     <message>
         <source>整改期限</source>
         <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>请填写不符合事实</source>
+        <translation>Describe the nonconformity</translation>
     </message>
 </context>
 <context>
@@ -2359,6 +2679,21 @@ Take this file to the office and import it with File › Bring results back….<
         <source>保存</source>
         <translation>Save</translation>
     </message>
+    <message>
+        <source>请输入新密码</source>
+        <translation>Enter the new password</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <source>此安装缺少 Qt PDF 组件（PySide6-Pdf），无法预览。</source>
+        <translation>This installation has no Qt PDF module (PySide6-Pdf): no preview.</translation>
+    </message>
 </context>
 <context>
     <name>PeoplePage</name>
@@ -2599,6 +2934,14 @@ Take this file to the office and import it with File › Bring results back….<
         <translation>You have not signed the impartiality declaration for {year}: until you do, you cannot be put on an audit team or vote in the committee.</translation>
     </message>
     <message>
+        <source>{name} 的资格信息</source>
+        <translation>The qualification record of {name}</translation>
+    </message>
+    <message>
+        <source>选择另一位人员</source>
+        <translation>Choosing another person</translation>
+    </message>
+    <message>
         <source>请先选择一位人员</source>
         <translation>Select a person first</translation>
     </message>
@@ -2749,8 +3092,8 @@ Take this file to the office and import it with File › Bring results back….<
 <context>
     <name>ReasonDialog</name>
     <message>
-        <source>请填写原因（将记入审计日志）</source>
-        <translation>Give the reason (it is recorded in the audit trail)</translation>
+        <source>请填写原因（将记入审计日志）；回车确定，Shift+回车换行</source>
+        <translation>The reason (recorded in the audit trail); Enter confirms, Shift+Enter starts a new line</translation>
     </message>
     <message>
         <source>确定</source>
@@ -2759,6 +3102,10 @@ Take this file to the office and import it with File › Bring results back….<
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写原因</source>
+        <translation>Give the reason</translation>
     </message>
 </context>
 <context>
@@ -2806,6 +3153,10 @@ Take this file to the office and import it with File › Bring results back….<
     <message>
         <source>全部状态</source>
         <translation>All states</translation>
+    </message>
+    <message>
+        <source>监督审核逾期未进行</source>
+        <translation>Surveillance audit overdue</translation>
     </message>
     <message>
         <source>证书编号</source>
@@ -3064,6 +3415,14 @@ A withdrawn certificate cannot be restored.</translation>
         <source>尚无审查记录</source>
         <translation>No review yet</translation>
     </message>
+    <message>
+        <source>正在记录文件审查…</source>
+        <translation>Recording the document review…</translation>
+    </message>
+    <message>
+        <source>{case_no} 尚未记录的文件审查发现</source>
+        <translation>Document review findings of {case_no}, not yet recorded</translation>
+    </message>
 </context>
 <context>
     <name>RolesDialog</name>
@@ -3078,6 +3437,10 @@ A withdrawn certificate cannot be restored.</translation>
     <message>
         <source>保存</source>
         <translation>Save</translation>
+    </message>
+    <message>
+        <source>请至少选择一个角色</source>
+        <translation>Choose at least one role</translation>
     </message>
 </context>
 <context>
@@ -3098,6 +3461,14 @@ A withdrawn certificate cannot be restored.</translation>
         <source>不符合数</source>
         <translation>Nonconforming</translation>
     </message>
+    <message>
+        <source>抽样数至少为 1</source>
+        <translation>The sample holds at least 1</translation>
+    </message>
+    <message>
+        <source>不符合数不能多于抽样数</source>
+        <translation>No more nonconforming than sampled</translation>
+    </message>
 </context>
 <context>
     <name>ScoringModel</name>
@@ -3108,6 +3479,26 @@ A withdrawn certificate cannot be restored.</translation>
     <message>
         <source>指标</source>
         <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>满分</source>
+        <comment>short column header</comment>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <comment>short column header</comment>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>不适用</source>
+        <comment>short column header</comment>
+        <translation>N/A</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <comment>short column header</comment>
+        <translation>Evidence</translation>
     </message>
     <message>
         <source>满分</source>
@@ -3122,12 +3513,12 @@ A withdrawn certificate cannot be restored.</translation>
         <translation>N/A</translation>
     </message>
     <message>
-        <source>说明</source>
-        <translation>Note</translation>
+        <source>证据条数</source>
+        <translation>Pieces of evidence</translation>
     </message>
     <message>
-        <source>证据</source>
-        <translation>Evidence</translation>
+        <source>说明</source>
+        <translation>Note</translation>
     </message>
     <message>
         <source>已评 {scored}/{count} 项；得分 {earned}，适用满分 {applicable}</source>
@@ -3317,10 +3708,6 @@ A withdrawn certificate cannot be restored.</translation>
         <translation>{scored}/{count} scored</translation>
     </message>
     <message>
-        <source>未达标</source>
-        <translation>Not passed</translation>
-    </message>
-    <message>
         <source>尚有 {n} 项未评分，按 0 分计入：等级为暂定</source>
         <translation>{n} indicators not scored yet count as 0: the grade is provisional</translation>
     </message>
@@ -3405,6 +3792,18 @@ A withdrawn certificate cannot be restored.</translation>
         <translation>{code} note</translation>
     </message>
     <message>
+        <source>{case_no} 指标 {code} 的评审说明</source>
+        <translation>The note on indicator {code} of {case_no}</translation>
+    </message>
+    <message>
+        <source>✓ 已添加 {code} 的证据 {n} 项</source>
+        <translation>✓ Added {n} pieces of evidence to {code}</translation>
+    </message>
+    <message>
+        <source>正在添加证据…</source>
+        <translation>Adding evidence…</translation>
+    </message>
+    <message>
         <source>✓ 已添加 {code} 的证据</source>
         <translation>✓ Evidence added to {code}</translation>
     </message>
@@ -3425,6 +3824,14 @@ Record the corrective action and how it was verified</translation>
     <message>
         <source>✓ 已关闭 {number}</source>
         <translation>✓ Closed {number}</translation>
+    </message>
+    <message>
+        <source>正在导入评分表…</source>
+        <translation>Importing the score sheet…</translation>
+    </message>
+    <message>
+        <source>提交评审委员会</source>
+        <translation>Send to the committee</translation>
     </message>
     <message>
         <source>请先选择一个不符合项</source>
@@ -3475,12 +3882,18 @@ Record the corrective action and how it was verified</translation>
         <translation>✓ Score sheet {file} imported</translation>
     </message>
     <message>
-        <source>形成评审结论</source>
-        <translation>Conclude the audit</translation>
+        <source>总分 {total} 分 · {grade}。
+提交后案件 {case_no} 转评审委员会，评分、证据和不符合项不能再修改。
+
+评审结论：</source>
+        <translation>Total {total} · {grade}.
+Case {case_no} then goes to the committee, and its scores, evidence and nonconformities can no longer change.
+
+The audit&apos;s conclusion:</translation>
     </message>
     <message>
-        <source>评审结论（提交后案件转评审委员会，评分不能再修改）</source>
-        <translation>Conclusion (the case then goes to the committee; scores can no longer change)</translation>
+        <source>形成评审结论</source>
+        <translation>Conclude the audit</translation>
     </message>
 </context>
 <context>
@@ -3614,6 +4027,10 @@ Record the corrective action and how it was verified</translation>
         <translation>The language takes effect at the next start.</translation>
     </message>
     <message>
+        <source>系统设置的修改</source>
+        <translation>Changes to the settings</translation>
+    </message>
+    <message>
         <source>已停用（已锁定）</source>
         <translation>Inactive (locked)</translation>
     </message>
@@ -3680,6 +4097,10 @@ Record the corrective action and how it was verified</translation>
         <translation>Assign the audit team</translation>
     </message>
     <message>
+        <source>登录名：{login}</source>
+        <translation>Login name: {login}</translation>
+    </message>
+    <message>
         <source>组长</source>
         <translation>Leader</translation>
     </message>
@@ -3694,6 +4115,21 @@ Record the corrective action and how it was verified</translation>
     <message>
         <source> · 无资格登记</source>
         <translation> · no qualification on record</translation>
+    </message>
+    <message>
+        <source>请选择组长</source>
+        <translation>Choose the team leader</translation>
+    </message>
+</context>
+<context>
+    <name>TextDialog</name>
+    <message>
+        <source>回车确定，Shift+回车换行</source>
+        <translation>Enter confirms, Shift+Enter starts a new line</translation>
+    </message>
+    <message>
+        <source>请填写内容</source>
+        <translation>Fill this in</translation>
     </message>
 </context>
 <context>
@@ -3740,6 +4176,57 @@ Record the corrective action and how it was verified</translation>
     <message>
         <source>无法完成操作</source>
         <translation>Cannot do that</translation>
+    </message>
+    <message>
+        <source>正在处理…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>登录名：{login}</source>
+        <translation>Login name: {login}</translation>
+    </message>
+</context>
+<context>
+    <name>UnsavedDialog</name>
+    <message>
+        <source>尚未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>以下内容尚未保存：
+{items}
+
+{going}之前要保存吗？</source>
+        <translation>These changes are not saved yet:
+{items}
+
+Save them before: {going}?</translation>
+    </message>
+    <message>
+        <source>以下内容尚未提交：
+{items}
+
+{going}将丢弃这些内容。</source>
+        <translation>These have not been submitted:
+{items}
+
+{going} will discard them.</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>不保存</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

@@ -3,4 +3,4 @@ widget tests (tests/ui/conftest.py), so nothing here ever blocks on a dialog or 
 
 from __future__ import annotations
 
-from ..ui.conftest import _chinese_again, messages, sync_tasks, ui_context  # noqa: F401
+from ..ui.conftest import _chinese_again, _no_blocking_dialogs, messages, sync_tasks, ui_context  # noqa: F401

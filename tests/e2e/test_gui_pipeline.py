@@ -223,7 +223,11 @@ class Pipeline:
             qtbot.keyClicks(dialog.code_edit, wrong)
             assert dialog.code_status.objectName() == "errorText"
             assert f"校验位应为“{applicant.credit_code[17]}”" in dialog.code_status.text()
-            assert not dialog.ok_button.isEnabled()
+            # OK with a wrong code: said in the dialog, which stays open with the name typed
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            assert dialog.isVisible() and "校验位" in dialog.problem_text()
+            assert dialog.name_edit.text() == applicant.name and dialog.focusWidget() is dialog.code_edit
+            qtbot.keyClick(dialog.code_edit, Qt.Key.Key_End)
             qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Backspace)
             qtbot.keyClicks(dialog.code_edit, applicant.credit_code[17].lower())
             assert dialog.code_edit.text() == applicant.credit_code
@@ -300,7 +304,7 @@ class Pipeline:
         def fill_accept(dialog: dialogs.AcceptDialog) -> None:
             assert str(applicant.headcount) in dialog.computed_label.text()
             qtbot.keyClicks(dialog.contract_edit, f"HT-2026-{self.case_no[-3:]}")
-            qtbot.keyClicks(dialog.fee_edit, "36000")
+            qtbot.keyClicks(dialog.fee_edit, "36,000")  # as a fee is usually written
 
         answer_with(self.monkeypatch, qtbot, dialogs.AcceptDialog, fill_accept)
         click(qtbot, page.action_buttons[Action.accept])
@@ -377,8 +381,8 @@ class Pipeline:
             assert tab.tree.current_code() == code
             if code == not_applicable:
                 self.text_answer("本企业不提供上门安装服务")
-                qtbot.keyClick(tab.tree, "n")
-                qtbot.keyClick(tab.tree, Qt.Key.Key_Down)
+                qtbot.keyClick(tab.tree, "n")  # the reason, then on to the next indicator
+                assert tab.tree.hasFocus()
                 continue
             points = applicant.points(rubric.indicator(code).max_points)
             self.type_points(fmt_points(points))
@@ -415,13 +419,19 @@ class Pipeline:
 
     def conclude(self, expect_refusal: str = "") -> None:
         page, qtbot = self.page, self.qtbot
-        self.text_answer("现场评审完成，建议批准认证")
+        shown = self.text_answer("现场评审完成，建议批准认证")
         before = len(self.messages.warnings)
         click(qtbot, page.action_buttons[Action.conclude])
+        (dialog,) = shown
+        # the dialog is the one confirmation: it names the total, the grade and what follows
+        assert "转评审委员会" in dialog.prompt.text() and self.case_no in dialog.prompt.text()
         if expect_refusal:
-            assert len(self.messages.warnings) == before + 1
-            assert expect_refusal in self.messages.warnings[-1][1]
+            # refused: said in the dialog, which stayed open with the conclusion typed
+            assert expect_refusal in dialog.problem_text()
+            assert dialog.text() == "现场评审完成，建议批准认证"
+            assert len(self.messages.warnings) == before
             assert self.detail().status == "onsite_audit"
+            dialog.reject()
             return
         detail = self.detail()
         assert detail.status == "committee_review", self.messages.warnings[before:]
@@ -458,6 +468,9 @@ class Pipeline:
         assert tab.fields["grade"].text() == self.window.context.grade_label(applicant.grade)
         assert all(s.kind == "done" for s in page.stepper.steps())
         assert tab.pdf_bytes is not None and tab.pdf_document.pageCount() == 1
+        # the preview shown before the issue was the certificate issued
+        ((previewed, pdf),) = self.messages.previews
+        assert previewed == detail.certificate.number and pdf.startswith(b"%PDF")
 
         target = self.tmp / f"{detail.certificate.number}.pdf"
         suggested: list[str] = []
@@ -559,4 +572,7 @@ def test_a_case_goes_from_application_to_certificate_in_the_window(
     assert saved.name == f"{detail.certificate.number}.pdf"
     report = services.log.verify()
     assert report.ok, report.describe()
-    assert len(messages.warnings) == 1, messages.warnings  # only the refused conclusion
+    assert not messages.warnings, messages.warnings  # the refused conclusion was said in its dialog
+    # the steps that cannot be undone each asked once, naming the case
+    assert [title for title, _ in messages.questions] == ["提交申请", "提交表决"]
+    assert all(run.case_no in text for _, text in messages.questions)

@@ -101,15 +101,21 @@ def test_certificates_due_and_grades(services, team, make_case, clock) -> None: 
     assert due.number == cert.number
     assert 0 < due.days_left <= 90
 
-    # Near expiry the certificate is both overdue for surveillance and about to expire.
+    # Near expiry the certificate is both overdue for surveillance and about to expire: one entry,
+    # for what fell due first, with the other beside it (the card and the tab count certificates).
     clock.now = datetime.combine(cert.expires_on - timedelta(days=30), time(9), tzinfo=UTC)
-    due = DashboardService(services).overview(team.clerk).certificates_due
-    assert {d.reason for d in due} == {"surveillance", "expiry"}
-    assert next(d for d in due if d.reason == "surveillance").days_left < 0
+    board = DashboardService(services).overview(team.clerk)
+    (due,) = board.certificates_due
+    assert due.reason == "surveillance" and due.days_left < 0
+    assert due.also_due == ("expiry", cert.expires_on)
+    assert board.certificates_due_total == board.certificates_due_certificates == 1
 
-    # Suspended certificates still count as in force; withdrawn ones do not.
+    # A suspended certificate is not in force (it still falls due); a withdrawn one is neither.
     services.certificates.suspend(team.clerk, cert.number, "监督审核逾期")
-    assert DashboardService(services).overview(team.clerk).certificates_in_force == 1
+    board = DashboardService(services).overview(team.clerk)
+    assert board.certificates_in_force == 0
+    assert board.grade_distribution[0] == ("five_star", 0)
+    assert [d.status for d in board.certificates_due] == ["suspended"]
     services.certificates.withdraw(team.clerk, cert.number, "暂停期满未整改")
     board = DashboardService(services).overview(team.clerk)
     assert board.certificates_in_force == 0
@@ -126,13 +132,14 @@ def test_the_due_counts_are_totals_not_the_length_of_the_shortened_list(
     assert first is not None and second is not None
     # 30 days before expiry both certificates are due for expiry and for their (missed) surveillance.
     clock.now = datetime.combine(first.expires_on - timedelta(days=30), time(9), tzinfo=UTC)
-    board = DashboardService(services).overview(team.clerk, list_limit=3)
-    assert len(board.certificates_due) == 3
-    assert board.certificates_due_total == 4
-    assert board.certificates_due_certificates == 2
+    board = DashboardService(services).overview(team.clerk, list_limit=1)
+    assert len(board.certificates_due) == 1
+    assert board.certificates_due_total == board.certificates_due_certificates == 2
     full = DashboardService(services).overview(team.clerk)
-    assert len(full.certificates_due) == full.certificates_due_total == 4
+    # the card and the tab agree: one entry per certificate, both due for two reasons
+    assert len(full.certificates_due) == full.certificates_due_total == 2
     assert {d.number for d in full.certificates_due} == {first.number, second.number}
+    assert all(d.also_due is not None for d in full.certificates_due)
 
 
 def test_an_expired_certificate_is_neither_due_nor_in_force(services, team, make_case, clock) -> None:  # type: ignore[no-untyped-def]

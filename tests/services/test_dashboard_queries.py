@@ -5,6 +5,7 @@ over years of days; `certificates.next_surveillance_on` always equals what the c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -93,8 +94,19 @@ def reference_due(session, today: date, horizon_days: int, limit: int) -> list[C
                     follow_case,
                 )
             )
-    due.sort(key=lambda d: (d.due_on, d.number, d.reason))
-    return due[:limit]
+    # One entry per certificate (the card and its tab count certificates): what falls due first, and
+    # the other reason beside it.
+    by_number: dict[str, list[CertificateDue]] = {}
+    for d in due:
+        by_number.setdefault(d.number, []).append(d)
+    collapsed = []
+    for entries in by_number.values():
+        entries.sort(key=lambda d: (d.due_on, d.reason))
+        first = entries[0]
+        also = (entries[1].reason, entries[1].due_on) if len(entries) > 1 else None
+        collapsed.append(replace(first, also_due=also))
+    collapsed.sort(key=lambda d: (d.due_on, d.number, d.reason))
+    return collapsed[:limit]
 
 
 def reference_due_page(session, today: date, horizon_days: int, limit: int):  # type: ignore[no-untyped-def]

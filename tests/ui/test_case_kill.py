@@ -52,6 +52,8 @@ def score_by_keyboard(db: str, case_no: str, user: str, password: str) -> None:
     while QGuiApplication.focusWindow() is None:
         QTest.qWait(10)  # not a processEvents() spin: each call leaks a reference to None (PySide6 6.12)
     page.show_case(case_no, "scoring")
+    while page.case_no != case_no:  # the case is read on the database worker (ui.workers)
+        QTest.qWait(10)
     tab = page.scoring_tab
     tree = tab.tree
     rubric = services.rubrics.get(services.cases.get(case_no).rubric_id).rubric

@@ -20,6 +20,7 @@ from audit_workbench.ui.case.dialogs import AcceptDialog, AcceptRequest, TeamCho
 from audit_workbench.ui.pages.case_page import CasePage
 
 from ..conftest import CaseMaker, Team
+from .conftest import dialog_answer
 
 pytestmark = pytest.mark.gui
 
@@ -37,12 +38,14 @@ def open_page(
 
 
 def answer(monkeypatch, cls, value) -> list:  # type: ignore[no-untyped-def]
-    """Make `cls.ask` return `value` and record the arguments it was asked with."""
+    """Make `cls.ask` answer `value` (handing it to the dialog's submit, as OK does) and record the
+    arguments it was asked with."""
     calls: list = []
+    fake = dialog_answer(value).__func__
 
     def ask(_cls, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append((args, kwargs))
-        return value
+        return fake(_cls, *args, **kwargs)
 
     monkeypatch.setattr(cls, "ask", classmethod(ask))
     return calls
@@ -350,11 +353,16 @@ def test_committee_vote_without_comment_is_refused(
     case_no = concluded_case_audited_by(services, team, make_case, "leader")
     page = open_page(qtbot, ui_context, team.committee, case_no, "committee")
     click(qtbot, page.committee_tab.vote_button)
-    assert messages.warnings[-1][1] == "表决意见不能为空"
+    # said on the tab, beside the field to fill; no question asked, nothing cast
+    assert page.committee_tab.notice.text() == "请填写表决意见"
+    assert not messages.questions and not messages.warnings
     assert services.cases.get(case_no).status == "committee_review"
     page.committee_tab.set_decision("return")
     qtbot.keyClicks(page.committee_tab.comment_edit, "check 5.2 again")
     click(qtbot, page.committee_tab.vote_button)
+    # one question naming the decision and what follows, then the vote
+    ((title, text),) = messages.questions
+    assert title == "提交表决" and "退回评审组" in text and case_no in text and "不能更改" in text
     assert services.cases.get(case_no).status == "onsite_audit"
 
 
@@ -430,6 +438,7 @@ def test_certificate_documents_are_saved_and_printed(
     assert printed.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.sqlite_only  # the database as a file a document could be saved over
 def test_a_document_saved_over_the_database_is_refused_in_chinese(
     qtbot,
     ui_context,

@@ -19,6 +19,7 @@ from audit_workbench.ui.case.scoring_model import COL_POINTS, ScoringModel
 from audit_workbench.ui.pages.case_page import CasePage
 
 from ..conftest import CaseMaker, Team
+from .conftest import dialog_answer
 
 pytestmark = pytest.mark.gui
 
@@ -77,10 +78,10 @@ def test_a_case_scored_entirely_by_keyboard(
     assert tab.tree.current_code() == items[0].code, "the table opens on the first unscored indicator"
 
     # N asks for a reason and marks the indicator not applicable
-    monkeypatch.setattr(dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "本企业不涉及安装"))
+    monkeypatch.setattr(dialogs.TextDialog, "ask", dialog_answer("本企业不涉及安装"))
     na_code = items[-1].code
     # S scores an indicator the rubric checks on a sample from counts
-    monkeypatch.setattr(dialogs.SampleDialog, "ask", classmethod(lambda cls, *a, **k: SampleCounts(10, 1)))
+    monkeypatch.setattr(dialogs.SampleDialog, "ask", dialog_answer(SampleCounts(10, 1)))
     sample_code = next(i.code for i in items if i.sampled)  # an indicator checked on a sample
 
     for n, indicator in enumerate(items):
@@ -89,8 +90,7 @@ def test_a_case_scored_entirely_by_keyboard(
             qtbot.keyClick(tab.tree, "n")
             continue
         if indicator.code == sample_code:
-            qtbot.keyClick(tab.tree, "s")
-            qtbot.keyClick(tab.tree, Qt.Key.Key_Down)
+            qtbot.keyClick(tab.tree, "s")  # moves on to the next indicator, as a score does
             continue
         points = indicator.max_points if n % 3 else indicator.max_points - Decimal("0.5")
         type_points(qtbot, page, fmt_points(points))
@@ -138,7 +138,7 @@ def test_a_case_scored_entirely_by_keyboard(
     assert fmt_points(score.total) in tab.total_label.text()
 
     # the leader concludes
-    monkeypatch.setattr(dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "现场评审完成，建议通过"))
+    monkeypatch.setattr(dialogs.TextDialog, "ask", dialog_answer("现场评审完成，建议通过"))
     assert tab.conclude_button.isEnabled()
     with qtbot.waitSignal(page.sig_case_changed):
         qtbot.mouseClick(tab.conclude_button, Qt.MouseButton.LeftButton)
@@ -236,13 +236,13 @@ def test_undo_and_redo_restore_the_stored_value(
     case_no = make_case("onsite_audit")
     page = open_page(qtbot, ui_context, team.leader, case_no)
     tab = page.scoring_tab
-    first, second = indicators(services, case_no)[:2]
+    first, second, third = indicators(services, case_no)[:3]
     type_points(qtbot, page, "2")  # first: 2
     tab.tree.go_to(first.code)
     type_points(qtbot, page, "1.5")  # first: 1.5
-    monkeypatch.setattr(dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "不涉及"))
-    qtbot.keyClick(tab.tree, "n")  # second: not applicable
-    assert tab.tree.current_code() == second.code
+    monkeypatch.setattr(dialogs.TextDialog, "ask", dialog_answer("不涉及"))
+    qtbot.keyClick(tab.tree, "n")  # second: not applicable, and on to the third
+    assert tab.tree.current_code() == third.code
     assert stored(services, case_no, second.code).not_applicable
     assert tab.undo_stack.count() == 3
 
@@ -372,11 +372,7 @@ def test_nonconformities_special_items_and_evidence(
     monkeypatch.setattr(
         dialogs.NonconformityDialog,
         "ask",
-        classmethod(
-            lambda cls, parent, indicator, default: dialogs.NonconformityRequest(
-                "服务理念未在网点展示", deadline
-            )
-        ),
+        dialog_answer(dialogs.NonconformityRequest("服务理念未在网点展示", deadline)),
     )
     with qtbot.waitSignal(page.sig_case_changed):
         qtbot.keyClick(tab.tree, "r")
@@ -389,14 +385,12 @@ def test_nonconformities_special_items_and_evidence(
     # close it with the corrective action and its verification
     tab.nc_view.selectRow(0)
     tab.nc_view.setCurrentIndex(tab.nc_model.index(0, 0))
-    monkeypatch.setattr(
-        dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "已在全部网点张贴，现场验证有效")
-    )
+    monkeypatch.setattr(dialogs.TextDialog, "ask", dialog_answer("已在全部网点张贴，现场验证有效"))
     qtbot.mouseClick(tab.close_nc_button, Qt.MouseButton.LeftButton)
     assert services.cases.get(case_no).nonconformities[0].status == "closed"
 
     # a special deduction opens its own nonconformity and costs a point
-    monkeypatch.setattr(dialogs.TextDialog, "ask", classmethod(lambda cls, *a, **k: "虚假宣传"))
+    monkeypatch.setattr(dialogs.TextDialog, "ask", dialog_answer("虚假宣传"))
     qtbot.mouseClick(tab.deduction_button, Qt.MouseButton.LeftButton)
     detail = services.cases.get(case_no)
     assert detail.score.special_deductions == 1
@@ -410,7 +404,7 @@ def test_nonconformities_special_items_and_evidence(
     monkeypatch.setattr(
         dialogs.EvidenceDialog,
         "ask",
-        classmethod(lambda cls, *a, **k: dialogs.EvidenceRequest("查看了服务手册", photo)),
+        dialog_answer(dialogs.EvidenceRequest("查看了服务手册", photo)),
     )
     qtbot.keyClick(tab.tree, "e")
     tab._on_evidence_files_dropped([photo])

@@ -13,6 +13,7 @@ from audit_workbench.ui.models.case_list import COLUMNS, PAGE_SIZE, CaseListMode
 from audit_workbench.ui.pages.cases import CaseListPage
 
 from .bulk import add_cases
+from .conftest import dialog_answer
 
 pytestmark = pytest.mark.gui
 
@@ -186,7 +187,7 @@ def test_a_clerk_creates_an_application(qtbot, monkeypatch, services, team, ui_c
         address="南京市江宁区",
         rubric_id=None,
     )
-    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(lambda cls, context, parent=None: answer))
+    monkeypatch.setattr(NewCaseDialog, "ask", dialog_answer(answer))
     with qtbot.waitSignal(page.sig_case_requested) as blocker:
         page.new_button.click()
     case_no, tab = blocker.args
@@ -208,22 +209,68 @@ def test_other_roles_see_new_application_disabled_with_the_reason(qtbot, team, u
 def test_new_case_dialog_checks_the_credit_code_as_typed(qtbot, ui_context, team) -> None:  # type: ignore[no-untyped-def]
     dialog = NewCaseDialog(ui_context(team.clerk))
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.name_edit.setText("测试有限公司")
     dialog.scope_edit.setPlainText("售后服务")
     good = complete("91110108MA01G7XK3")
     qtbot.keyClicks(dialog.code_edit, good[:10].lower())
     assert dialog.code_edit.text() == good[:10]  # upper-cased while typing
     assert "8" in dialog.code_status.text()  # "还差 8 位"
-    assert not dialog.ok_button.isEnabled()
+    # OK says what is missing, in the dialog, which stays open with everything typed
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() == 0
+    assert "8" in dialog.problem_text() and dialog.focusWidget() is dialog.code_edit
+    assert (dialog.name_edit.text(), dialog.scope_edit.toPlainText()) == ("测试有限公司", "售后服务")
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
     dialog.code_edit.setText(wrong)
     assert dialog.code_status.objectName() == "errorText"
     assert "校验位" in dialog.code_status.text()
-    assert not dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "校验位" in dialog.problem_text()
     dialog.code_edit.setText(good)
     assert dialog.code_status.objectName() == "okText"
-    assert dialog.ok_button.isEnabled()
     assert dialog.application().credit_code == good
+
+
+def test_new_case_dialog_stays_open_on_a_refusal_with_the_fields_intact(
+    qtbot, ui_context, team, services
+) -> None:  # type: ignore[no-untyped-def]
+    """The case service refuses (a scope over its limit): the message is shown under the fields, the
+    dialog stays open, and nothing typed is lost; corrected, the same dialog creates the case."""
+    ctx = ui_context(team.clerk)
+    dialog = NewCaseDialog(
+        ctx,
+        submit=lambda a: ctx.services.cases.create(
+            ctx.actor,
+            org_name=a.org_name,
+            credit_code=a.credit_code,
+            enterprise_type=a.enterprise_type,
+            headcount=a.headcount,
+            scope=a.scope,
+            address=a.address,
+            rubric_id=a.rubric_id,
+        ),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    good = complete("91110108MA01G7XK3")
+    dialog.name_edit.setText("测试有限公司")  # (QTest types Latin keys only)
+    qtbot.keyClicks(dialog.code_edit, good)
+    dialog.scope_edit.setPlainText("售后服务" * 1200)  # longer than the service takes
+    dialog.address_edit.setText("北京市海淀区")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() == 0
+    assert "认证范围超过" in dialog.problem_text()
+    assert (dialog.name_edit.text(), dialog.code_edit.text(), dialog.address_edit.text()) == (
+        "测试有限公司",
+        good,
+        "北京市海淀区",
+    )
+    assert services.cases.count(CaseQuery()) == 0
+    dialog.scope_edit.setPlainText("家用电器的售后服务")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1 and dialog.result_value.organization.name == "测试有限公司"
+    assert services.cases.count(CaseQuery()) == 1
 
 
 def _reads(monkeypatch, services) -> list[str]:  # type: ignore[no-untyped-def]
@@ -263,7 +310,8 @@ def test_new_case_dialog_shows_an_organisation_on_record_and_asks(
     qtbot, ui_context, team, make_case, services
 ) -> None:  # type: ignore[no-untyped-def]
     """A credit code on record: the dialog shows that organisation with its cases and certificates
-    and cannot be accepted until the clerk applies for it (differences proposed) or corrects the code."""
+    and OK says, in the dialog, that a choice is needed until the clerk applies for it (differences
+    proposed) or corrects the code."""
     case_no = make_case("certified")
     detail = services.cases.get(case_no)
     code, name = detail.organization.credit_code, detail.organization.name
@@ -280,16 +328,19 @@ def test_new_case_dialog_shows_an_organisation_on_record_and_asks(
     assert (
         "冒名电器有限公司" in dialog.difference_label.text() and "变更提议" in dialog.difference_label.text()
     )
-    assert not dialog.ok_button.isEnabled()  # a choice is needed
+    dialog.ok_button.click()  # no choice yet: said in the dialog, which stays open
+    assert dialog.isVisible() and "请选择为该组织申请" in dialog.problem_text()
     dialog.correct_radio.click()
-    assert not dialog.ok_button.isEnabled() and dialog.focusWidget() is dialog.code_edit
+    assert dialog.focusWidget() is dialog.code_edit
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "请选择为该组织申请" in dialog.problem_text()
     dialog.apply_radio.click()
-    assert dialog.ok_button.isEnabled()
+    assert dialog.problem() is None
     answer = dialog.application()
     assert answer.existing_organization and answer.credit_code == code
     # another code: the box goes and no choice is asked
     dialog.code_edit.setText(complete("91110108MA01G7XK3"))
-    assert not dialog.existing_box.isVisible() and dialog.ok_button.isEnabled()
+    assert not dialog.existing_box.isVisible() and dialog.problem() is None
     assert not dialog.application().existing_organization
 
 
@@ -310,7 +361,7 @@ def test_applying_for_an_organisation_on_record_proposes_and_says_so(
         rubric_id=None,
         existing_organization=True,
     )
-    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(lambda cls, context, parent=None: answer))
+    monkeypatch.setattr(NewCaseDialog, "ask", dialog_answer(answer))
     with qtbot.waitSignal(page.sig_case_requested) as blocker:
         page.new_button.click()
     assert services.cases.get(blocker.args[0]).organization.name == name  # not renamed

@@ -230,6 +230,7 @@ def test_an_unattended_start_on_a_missing_database_names_it_and_creates_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+@pytest.mark.sqlite_only  # the database as a file a screenshot could be written over
 def test_a_screenshot_never_replaces_a_file_unasked_nor_the_database(
     monkeypatch, services, team, db_path, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]

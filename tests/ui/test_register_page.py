@@ -10,6 +10,8 @@ from audit_workbench.ui.dialogs.reason import ReasonDialog
 from audit_workbench.ui.pages import register as register_module
 from audit_workbench.ui.pages.register import RegisterPage
 
+from .conftest import dialog_answer
+
 pytestmark = pytest.mark.gui
 
 STATUS = 4  # the status column
@@ -24,9 +26,11 @@ def certified(make_case, services):  # type: ignore[no-untyped-def]
 def _answer(monkeypatch, text):  # type: ignore[no-untyped-def]
     asked = []
 
-    def ask(cls, parent, title, prompt, ok_text=""):  # type: ignore[no-untyped-def]
+    fake = dialog_answer(text).__func__
+
+    def ask(cls, parent, title, prompt, ok_text="", submit=None):  # type: ignore[no-untyped-def]
         asked.append((title, prompt))
-        return text
+        return fake(cls, submit=submit)
 
     monkeypatch.setattr(ReasonDialog, "ask", classmethod(ask))
     return asked
@@ -82,7 +86,8 @@ def test_refusal_shows_a_warning(qtbot, monkeypatch, messages, services, ui_cont
     services.certificates.withdraw(team.clerk, certified.number, "他人已撤销")  # behind the page's back
     _answer(monkeypatch, "暂停")
     page.suspend_button.click()
-    assert messages.warnings and "不能执行该操作" in messages.warnings[0][1]
+    # said in the reason dialog, which stays open with the reason typed; in words, not ids
+    assert messages.dialog_problems == [f"证书 {certified.number} 状态为“撤销”，不能执行该操作"]
 
 
 def test_other_roles_see_the_actions_disabled_with_the_reason(qtbot, ui_context, team, certified) -> None:  # type: ignore[no-untyped-def]
@@ -128,9 +133,11 @@ def test_open_a_surveillance_audit(qtbot, monkeypatch, services, ui_context, tea
     page.select(certified.number)
     offered = []
 
-    def ask(cls, context, number, kinds, parent=None):  # type: ignore[no-untyped-def]
+    fake = dialog_answer(FollowUp("surveillance", None)).__func__
+
+    def ask(cls, context, number, kinds, parent=None, submit=None):  # type: ignore[no-untyped-def]
         offered.append(kinds)
-        return FollowUp("surveillance", None)
+        return fake(cls, submit=submit)
 
     monkeypatch.setattr(FollowUpDialog, "ask", classmethod(ask))
     with qtbot.waitSignal(page.sig_case_requested) as blocker:

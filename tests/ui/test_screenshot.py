@@ -69,7 +69,7 @@ def test_screenshot_of_a_page(demo_db, tmp_path, user, page, lang) -> None:  # t
     assert done.returncode == 0, done.stderr
     assert png.stat().st_size > 10_000
     image = QImage(str(png))
-    assert (image.width(), image.height()) == (1440, 900)
+    assert (image.width(), image.height()) == (1366, 768)
 
 
 def test_screenshot_of_the_scoring_page(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]

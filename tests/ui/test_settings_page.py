@@ -8,6 +8,8 @@ import pytest
 from audit_workbench.ui.dialogs.users import AddUserDialog, NewUser, PasswordDialog, RolesDialog
 from audit_workbench.ui.pages.settings import SettingsPage
 
+from .conftest import dialog_answer
+
 pytestmark = pytest.mark.gui
 
 
@@ -54,12 +56,12 @@ def test_add_user_set_roles_deactivate_reset_password(page, services, monkeypatc
     monkeypatch.setattr(
         AddUserDialog,
         "ask",
-        classmethod(lambda cls, context, parent=None: NewUser("zhaoliu", "赵六", "password-1", ("auditor",))),
+        dialog_answer(NewUser("zhaoliu", "赵六", "password-1", ("auditor",))),
     )
     page.add_user_button.click()
     assert services.users.get("zhaoliu").roles == ("auditor",)
     _select(page, "zhaoliu")
-    monkeypatch.setattr(RolesDialog, "ask", classmethod(lambda cls, *a, **k: ("auditor", "committee")))
+    monkeypatch.setattr(RolesDialog, "ask", dialog_answer(("auditor", "committee")))
     page.roles_button.click()
     assert services.users.get("zhaoliu").roles == ("auditor", "committee")
     _select(page, "zhaoliu")
@@ -69,7 +71,7 @@ def test_add_user_set_roles_deactivate_reset_password(page, services, monkeypatc
     assert not services.users.get("zhaoliu").active
     _select(page, "zhaoliu")
     assert page.active_button.text() == "启用"
-    monkeypatch.setattr(PasswordDialog, "ask", classmethod(lambda cls, *a, **k: "new-password-2"))
+    monkeypatch.setattr(PasswordDialog, "ask", dialog_answer("new-password-2"))
     page.active_button.click()
     assert services.users.get("zhaoliu").active
     page.password_button.click()

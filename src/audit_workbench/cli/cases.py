@@ -13,6 +13,7 @@ from .common import (
     Group,
     jsonable,
     num,
+    words,
 )
 
 
@@ -135,7 +136,8 @@ def case_text(detail: Any) -> str:
     s = detail.score
     org, now = detail.organization, detail.current_organization
     lines = [
-        f"{detail.case_no}  {detail.status}{'  (awaiting rectification)' if detail.awaiting_rectification else ''}",
+        f"{detail.case_no}  {words('case_state', detail.status)}"
+        f"{'  (awaiting rectification)' if detail.awaiting_rectification else ''}",
         f"  {org.name}  {org.credit_code}" + ("  (as certified)" if detail.certificate else ""),
     ]
     if org.address:
@@ -143,7 +145,7 @@ def case_text(detail: Any) -> str:
     if now is not None and (now.name, now.address) != (org.name, org.address):
         lines.append(f"  the organisation's record now: {now.name}, {now.address or '—'}")
     lines += [
-        f"  {detail.enterprise_type}  rubric {detail.rubric_id}  headcount {detail.headcount}",
+        f"  {words('enterprise_type', detail.enterprise_type)}  rubric {detail.rubric_id}  headcount {detail.headcount}",
         f"  scope: {detail.scope}",
     ]
     if detail.contract_no:
@@ -153,7 +155,11 @@ def case_text(detail: Any) -> str:
         )
     if detail.team:
         lines.append(
-            "  team: " + ", ".join(t.user_name + (" (leader)" if t.is_leader else "") for t in detail.team)
+            "  team: "
+            + ", ".join(
+                f"{t.display_name or t.user_name} ({t.user_name}{', leader' if t.is_leader else ''})"
+                for t in detail.team
+            )
         )
     missing = [str(m.item_no) for m in detail.materials if m.status == "missing"]
     lines.append(
@@ -166,7 +172,7 @@ def case_text(detail: Any) -> str:
         "certified",
         "not_certified",
     ):
-        grade = s.grade.value if s.grade else "not passed"
+        grade = words("grade", s.grade) if s.grade else "not passed"
         lines.append(
             f"  score: {format_score(s.total)} ({grade}); earned {num(s.earned)} of {num(s.applicable_max)}, "
             f"base {format_score(s.base)}, deductions {s.special_deductions}, bonus {s.bonus}"
@@ -177,7 +183,7 @@ def case_text(detail: Any) -> str:
         lines.append(f"  nonconformities: {len(detail.nonconformities)} ({len(open_nc)} open)")
     if detail.recommended_grade or detail.recommended_total is not None:
         lines.append(
-            f"  recommended: {format_score(detail.recommended_total)} {detail.recommended_grade or 'not passed'}"
+            f"  recommended: {format_score(detail.recommended_total)} {words('grade', detail.recommended_grade) or 'not passed'}"
         )
     if detail.decided_grade:
         lines.append(f"  decided grade: {detail.decided_grade}")
@@ -307,7 +313,8 @@ def cmd_case_list(ctx: Context) -> int:
         data,
         lambda: (
             "\n".join(
-                f"{d['case_no']:14} {d['status']:17} {d['rubric_id']:26} {d['grade'] or '':11} {d['organization']}"
+                f"{d['case_no']:14} {words('case_state', d['status']):17} {d['rubric_id']:26}"
+                f" {words('grade', d['grade']):11} {d['organization']}"
                 for d in data
             )
             or "no cases"

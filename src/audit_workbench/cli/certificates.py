@@ -19,6 +19,7 @@ from .common import (
     check_output,
     doc_lang,
     output_option,
+    words,
     write_output,
 )
 
@@ -66,7 +67,8 @@ def cmd_certificate_list(ctx: Context) -> int:
         data,
         lambda: (
             "\n".join(
-                f"{d['number']:18} {d['grade']:11} {d['status']:10} {d['expires_on']}  {d['organization']}"
+                f"{d['number']:18} {words('grade', d['grade']):11} {words('certificate_state', d['status']):10}"
+                f" {d['expires_on']}  {d['organization']}"
                 for d in data
             )
             or "no certificates"

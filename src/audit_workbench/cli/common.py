@@ -178,3 +178,17 @@ def write_output(ctx: Context, path: str, data: bytes) -> Path:
 
 def doc_lang(ctx: Context) -> str:
     return getattr(ctx.args, "lang", None) or "zh"
+
+
+def words(kind: str, value: Any) -> str:
+    """An id as the text output prints it: the id, and in Chinese (--lang zh) its words from the one
+    vocabulary of the window and the documents ("certified 已发证"). JSON output keeps ids only."""
+    from ..core import vocabulary
+    from ..core.errors import language
+
+    if value is None or value == "":
+        return ""
+    key = getattr(value, "value", value)
+    if language() != "zh":
+        return str(key)
+    return f"{key} {vocabulary.label(kind, key, 'zh')}"

@@ -89,7 +89,9 @@ def cmd_rubric_show(ctx: Context) -> int:
         loaded = registry.get(ctx.args.id)
     except KeyError:
         raise Refused(
-            "unknown_rubric", f"unknown rubric {ctx.args.id!r}; installed: {', '.join(registry.ids())}"
+            "unknown_rubric",
+            f"unknown rubric {ctx.args.id!r}; installed: {', '.join(registry.ids())}",
+            f"未知评价规则 {ctx.args.id}；已安装：{'、'.join(registry.ids())}",
         ) from None
     data = rubric_json(loaded)
 
@@ -114,7 +116,7 @@ def cmd_rubric_check(ctx: Context) -> int:
     try:
         loaded = load_rubric(Path(ctx.args.file))
     except RubricError as exc:
-        raise Refused("bad_rubric", str(exc)) from None
+        raise Refused("bad_rubric", str(exc), f"评价规则文件无效：{exc}") from None
     ctx.out(
         {
             "ok": True,

@@ -30,8 +30,9 @@ from .scoring import IndicatorEntry, ScoreResult, ScoringError, check_points, po
 from .workflow import VoteDecision
 
 
-def bad_score(detail: str) -> Refused:
-    return Refused("bad_score", detail, f"评分无效：{detail}")
+def bad_score(detail: str, zh_detail: str) -> Refused:
+    """A value the scoring rules refuse, said in both languages (never English in a Chinese line)."""
+    return Refused("bad_score", detail, f"评分无效：{zh_detail}")
 
 
 def indicator(rubric: Rubric, code: str) -> Indicator:
@@ -51,19 +52,25 @@ def points(ind: Indicator, value: object) -> Decimal:
     try:
         return check_points(ind, value)
     except ScoringError as exc:
-        raise bad_score(str(exc)) from None
+        raise bad_score(str(exc), exc.zh) from None
 
 
 def sample_points(ind: Indicator, sampled: int | None, nonconforming: int | None) -> Decimal:
     """The points a sample gives: both counts, only on an indicator checked on a sample."""
     if sampled is None or nonconforming is None:
-        raise bad_score(f"{ind.code}: a sample needs both counts (sampled and nonconforming)")
+        raise bad_score(
+            f"{ind.code}: a sample needs both counts (sampled and nonconforming)",
+            f"{ind.code}：抽样须同时有抽样数和不符合数",
+        )
     if not ind.sampled:
-        raise bad_score(f"{ind.code}: this indicator is not checked on a sample; give its points")
+        raise bad_score(
+            f"{ind.code}: this indicator is not checked on a sample; give its points",
+            f"{ind.code}：该指标不按抽样评分，请直接给分",
+        )
     try:
         return points_from_sample(ind, sampled, nonconforming)
     except ScoringError as exc:
-        raise bad_score(str(exc)) from None
+        raise bad_score(str(exc), exc.zh) from None
 
 
 def entry(ind: Indicator, recorded: IndicatorEntry) -> IndicatorEntry:
@@ -71,7 +78,9 @@ def entry(ind: Indicator, recorded: IndicatorEntry) -> IndicatorEntry:
     or nothing; a sample's counts together with the points they give."""
     code = ind.code
     if recorded.code != code:
-        raise bad_score(f"an entry for {recorded.code} given for {code}")
+        raise bad_score(
+            f"an entry for {recorded.code} given for {code}", f"给 {code} 的评分记录属于 {recorded.code}"
+        )
     has_counts = recorded.sampled is not None or recorded.nonconforming is not None
     if recorded.not_applicable:
         if not recorded.reason.strip():
@@ -81,19 +90,24 @@ def entry(ind: Indicator, recorded: IndicatorEntry) -> IndicatorEntry:
                 f"{code}：不适用（删减）的原因不能为空",
             )
         if recorded.points is not None or has_counts:
-            raise bad_score(f"{code}: not applicable takes no points and no sample")
+            raise bad_score(
+                f"{code}: not applicable takes no points and no sample", f"{code}：不适用的指标不计分、不抽样"
+            )
         return recorded
     if recorded.points is None:
         if has_counts or recorded.reason:
-            raise bad_score(f"{code}: a sample or a reason without points")
+            raise bad_score(f"{code}: a sample or a reason without points", f"{code}：有抽样或原因却没有得分")
         return recorded
     value = points(ind, recorded.points)
     if has_counts:
         expected = sample_points(ind, recorded.sampled, recorded.nonconforming)
         if expected != value:
-            raise bad_score(f"{code}: the sample gives {expected}, not {value}")
+            raise bad_score(
+                f"{code}: the sample gives {expected}, not {value}",
+                f"{code}：按抽样应得 {expected} 分，而不是 {value} 分",
+            )
     elif recorded.reason:
-        raise bad_score(f"{code}: a reason is for not applicable only")
+        raise bad_score(f"{code}: a reason is for not applicable only", f"{code}：原因只用于不适用的指标")
     if value == recorded.points:
         return recorded
     return IndicatorEntry(
@@ -205,7 +219,7 @@ def vote_grade(
             raise Refused(
                 "not_passed",
                 f"case {case_no} did not pass (total {total}); vote reject or return",
-                f"案件 {case_no} 未达到达标级（{total} 分），请表决不批准或退回",
+                f"案件 {case_no} 未达到达标级（{total} 分），请表决不予认证或退回评审组",
             )
         return recommended
     if decision is VoteDecision.lower_:

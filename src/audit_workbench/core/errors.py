@@ -21,6 +21,9 @@ def language() -> str:
 
 
 class Refused(Exception):
+    """A refusal: `code`, the English `message` and the Chinese `zh` (every refusal has both; a test
+    walks the source for every construction and checks)."""
+
     def __init__(self, code: str, message: str, zh: str | None = None) -> None:
         super().__init__(message)
         self.code = code
@@ -34,6 +37,18 @@ class Refused(Exception):
         return self.message()
 
 
+class BilingualError(ValueError):
+    """A core rule's error (a points value, a credit code) in English and Chinese: the services turn
+    it into a refusal, and the window shows the Chinese, never the English inside a Chinese sentence."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh or message
+
+    def message(self, lang: str | None = None) -> str:
+        return self.zh if (lang or _LANG) == "zh" else str(self)
+
+
 class NotFound(Refused):
     def __init__(self, what: str, key: object, zh_what: str | None = None) -> None:
         super().__init__("not_found", f"{what} {key} does not exist", f"{zh_what or what} {key} 不存在")
@@ -42,9 +57,9 @@ class NotFound(Refused):
 class Conflict(Refused):
     """Someone else changed the record since it was read: nothing was overwritten."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, zh_what: str | None = None) -> None:
         super().__init__(
             "conflict",
             f"{what} was changed by someone else since you opened it; reload and try again",
-            f"{what} 已被他人修改，请刷新后重试",
+            f"{zh_what or what}已被他人修改，请刷新后重试",
         )

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from . import vocabulary
 from .errors import Refused
 from .people import (
     INTEREST_KIND_LABELS,
@@ -32,12 +33,8 @@ class Role(StrEnum):
     committee = "committee"  # 评审委员会委员
 
 
-ROLE_LABELS: dict[Role, tuple[str, str]] = {
-    Role.admin: ("系统管理员", "Administrator"),
-    Role.clerk: ("受理人员", "Clerk"),
-    Role.auditor: ("评审员", "Auditor"),
-    Role.committee: ("评审委员会委员", "Committee member"),
-}
+# Labels: core/vocabulary.py (a new role or action gets its words there, once).
+ROLE_LABELS: dict[Role, tuple[str, str]] = vocabulary.by_enum("role", Role)
 
 
 class Relation(StrEnum):
@@ -86,39 +83,7 @@ class Action(StrEnum):
     import_return = "import_return"
 
 
-ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.create_case: ("新建申请", "create an application"),
-    Action.edit_application: ("编辑申请资料", "edit the application"),
-    Action.submit: ("提交申请", "submit the application"),
-    Action.accept: ("受理", "accept"),
-    Action.reject: ("不予受理", "reject"),
-    Action.withdraw: ("撤回", "withdraw"),
-    Action.assign_team: ("指派评审组", "assign the audit team"),
-    Action.record_review: ("记录文件审查", "record the document review"),
-    Action.score: ("评分", "score"),
-    Action.manage_nonconformity: ("管理不符合项", "manage nonconformities"),
-    Action.conclude: ("形成评审结论", "conclude the audit"),
-    Action.vote: ("评审委员会表决", "vote"),
-    Action.issue_certificate: ("颁发证书", "issue the certificate"),
-    Action.manage_certificate: ("证书管理", "manage the certificate"),
-    Action.change_organization: ("组织信息变更", "change an organisation's particulars"),
-    Action.manage_users: ("用户管理", "manage users"),
-    Action.manage_settings: ("系统设置", "manage settings"),
-    Action.manage_keys: ("管理签名密钥", "manage the signing key"),
-    Action.sign_log: ("签署日志检查点", "sign a checkpoint of the log"),
-    Action.restore_database: ("恢复数据库", "restore the database"),
-    Action.manage_people: ("人员资格管理", "manage people's qualifications"),
-    Action.view_people: ("查看人员资格与利益申报", "view people's records and declared interests"),
-    Action.declare_interest: ("申报利益关系", "declare an interest"),
-    Action.record_interest: ("代为登记利益关系", "record someone else's declared interest"),
-    Action.approve_mitigation: ("批准风险应对措施", "approve a mitigation"),
-    Action.sign_declaration: ("签署公正性声明", "sign the impartiality declaration"),
-    Action.disclose_identity: ("报送人员证件号码", "disclose identity numbers to the regulator"),
-    Action.export_checkout: ("将案件带到现场笔记本", "take cases to a laptop"),
-    Action.import_checkout: ("导入带出的案件", "import cases taken out"),
-    Action.export_return: ("导出现场评审结果", "export the on-site results"),
-    Action.import_return: ("导入现场评审结果", "bring the on-site results back"),
-}
+ACTION_LABELS: dict[Action, tuple[str, str]] = vocabulary.by_enum("action", Action)
 
 # Every role of the body: each person declares their own interests and signs their own declaration.
 EVERY_ROLE = (Role.admin, Role.clerk, Role.auditor, Role.committee)
@@ -264,8 +229,11 @@ class Denial:
 
 
 def _roles_text(roles: frozenset[Role], lang: int) -> str:
+    """ "评审员" / "受理人员 / 评审员" in Chinese; "an auditor" / "a clerk or an auditor" in English."""
     names = [ROLE_LABELS[r][lang] for r in sorted(roles)]
-    return " / ".join(n.lower() if lang else n for n in names)
+    if not lang:
+        return " / ".join(names)
+    return " or ".join(vocabulary.with_article(n.lower()) for n in names)
 
 
 def explain(
@@ -288,7 +256,7 @@ def explain(
     if not held & rule.roles:
         return Denial(
             "wrong_role",
-            f"only a {_roles_text(rule.roles, 1)} may {en_action}",
+            f"only {_roles_text(rule.roles, 1)} may {en_action}",
             f"只有{_roles_text(rule.roles, 0)}可以{zh_action}",
         )
     if rule.states is not None and state is None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
+from .errors import BilingualError
+from .numbers import NumberError, parse_points
 from .rubric import Grade, Indicator, Rubric, Text
 
 HALF = Decimal("0.5")
@@ -17,7 +19,7 @@ TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
 
 
-class ScoringError(ValueError):
+class ScoringError(BilingualError):
     """A points value or sample that the rules do not allow."""
 
 
@@ -27,16 +29,12 @@ def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
 
 def to_points(value: object) -> Decimal:
     """Parse user input (text, int, float or Decimal) into a Decimal without binary float error."""
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        text = str(value).strip().replace(",", ".")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ScoringError(f"{value!r} is not a number") from None
+    try:
+        result = parse_points(value)  # "2,5" and full-width "２．５" too (core.numbers)
+    except NumberError:
+        raise ScoringError(f"{value!r} is not a number", f"“{value}”不是数字") from None
     if not result.is_finite():
-        raise ScoringError(f"{value!r} is not a number")
+        raise ScoringError(f"{value!r} is not a number", f"“{value}”不是数字")
     return result
 
 
@@ -45,13 +43,22 @@ def check_points(indicator: Indicator, value: object) -> Decimal:
     try:
         points = to_points(value)
     except ScoringError as exc:
-        raise ScoringError(f"{indicator.code}: {exc}") from None
+        raise ScoringError(f"{indicator.code}: {exc}", f"{indicator.code}：{exc.zh}") from None
     if points < 0:
-        raise ScoringError(f"{indicator.code}: points cannot be negative ({points})")
+        raise ScoringError(
+            f"{indicator.code}: points cannot be negative ({points})",
+            f"{indicator.code}：得分不能为负数（{points}）",
+        )
     if points > indicator.max_points:
-        raise ScoringError(f"{indicator.code}: {points} exceeds the maximum {indicator.max_points}")
+        raise ScoringError(
+            f"{indicator.code}: {points} exceeds the maximum {indicator.max_points}",
+            f"{indicator.code}：{points} 分超过满分 {plain(indicator.max_points)} 分",
+        )
     if points % HALF != 0:
-        raise ScoringError(f"{indicator.code}: {points} is not a step of 0.5")
+        raise ScoringError(
+            f"{indicator.code}: {points} is not a step of 0.5",
+            f"{indicator.code}：{points} 不是 0.5 分的整数倍",
+        )
     return plain(points)
 
 
@@ -66,12 +73,19 @@ def points_from_sample(indicator: Indicator, sampled: int, nonconforming: int) -
     indicator the rubric checks on a sample."""
     if not indicator.sampled:
         raise ScoringError(
-            f"{indicator.code} is not checked on a sample in this rubric: score it with points, not counts"
+            f"{indicator.code} is not checked on a sample in this rubric: score it with points, not counts",
+            f"{indicator.code} 在本评价规则中不是抽样检查的指标，请直接录入得分，不要录入抽样数",
         )
     if sampled < 1:
-        raise ScoringError(f"{indicator.code}: the sample must hold at least one item")
+        raise ScoringError(
+            f"{indicator.code}: the sample must hold at least one item",
+            f"{indicator.code}：抽样数至少为 1",
+        )
     if nonconforming < 0 or nonconforming > sampled:
-        raise ScoringError(f"{indicator.code}: nonconforming items must be between 0 and {sampled}")
+        raise ScoringError(
+            f"{indicator.code}: nonconforming items must be between 0 and {sampled}",
+            f"{indicator.code}：不符合数应在 0 到 {sampled} 之间",
+        )
     conforming = sampled - nonconforming
     return plain(round_half_up(indicator.max_points * conforming / Decimal(sampled), HALF))
 
@@ -160,11 +174,17 @@ def compute(
     """The score of an audit. Unscored indicators count as 0 of their maximum (a provisional score)."""
     unknown = sorted(set(entries) - set(rubric.indicator_codes))
     if unknown:
-        raise ScoringError(f"codes not in rubric {rubric.id}: {', '.join(unknown)}")
+        raise ScoringError(
+            f"codes not in rubric {rubric.id}: {', '.join(unknown)}",
+            f"评价规则 {rubric.id} 中没有这些指标：{'、'.join(unknown)}",
+        )
     if special_deductions < 0 or bonus < 0:
-        raise ScoringError("special item counts cannot be negative")
+        raise ScoringError("special item counts cannot be negative", "特别项的数量不能为负数")
     if bonus > rubric.max_special_bonus:
-        raise ScoringError(f"at most {rubric.max_special_bonus} special bonus item(s) may be given")
+        raise ScoringError(
+            f"at most {rubric.max_special_bonus} special bonus item(s) may be given",
+            f"特别加分项最多 {rubric.max_special_bonus} 项",
+        )
     categories: list[CategoryResult] = []
     unscored: list[str] = []
     earned_all = Decimal(0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from . import vocabulary
+
 
 class CaseState(StrEnum):
     draft = "draft"
@@ -19,19 +21,8 @@ class CaseState(StrEnum):
     not_certified = "not_certified"
 
 
-STATE_LABELS: dict[CaseState, tuple[str, str]] = {
-    CaseState.draft: ("草稿", "Draft"),
-    CaseState.submitted: ("已提交", "Submitted"),
-    CaseState.accepted: ("已受理", "Accepted"),
-    CaseState.rejected: ("不予受理", "Rejected"),
-    CaseState.withdrawn: ("已撤回", "Withdrawn"),
-    CaseState.document_review: ("文件审查", "Document review"),
-    CaseState.onsite_audit: ("现场评审", "On-site audit"),
-    CaseState.committee_review: ("评审委员会审查", "Committee review"),
-    CaseState.approved: ("已批准", "Approved"),
-    CaseState.certified: ("已发证", "Certified"),
-    CaseState.not_certified: ("不予认证", "Not certified"),
-}
+# The labels live in core/vocabulary.py (one place for the window, the CLI and the documents).
+STATE_LABELS: dict[CaseState, tuple[str, str]] = vocabulary.by_enum("case_state", CaseState)
 
 # The main line of the pipeline, in order (for steppers and reports).
 PIPELINE: tuple[CaseState, ...] = (
@@ -64,13 +55,9 @@ class CertificateState(StrEnum):
     superseded = "superseded"
 
 
-CERTIFICATE_STATE_LABELS: dict[CertificateState, tuple[str, str]] = {
-    CertificateState.valid: ("有效", "Valid"),
-    CertificateState.suspended: ("暂停", "Suspended"),
-    CertificateState.withdrawn: ("撤销", "Withdrawn"),
-    CertificateState.expired: ("过期", "Expired"),
-    CertificateState.superseded: ("已替代", "Superseded"),
-}
+CERTIFICATE_STATE_LABELS: dict[CertificateState, tuple[str, str]] = vocabulary.by_enum(
+    "certificate_state", CertificateState
+)
 
 # certificate action -> (states it may start from, state it leads to)
 CERTIFICATE_TRANSITIONS: dict[str, tuple[frozenset[CertificateState], CertificateState]] = {

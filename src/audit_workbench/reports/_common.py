@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from audit_workbench.core import vocabulary
+
 LANGS = ("zh", "en")
 
 _MONTHS = (
@@ -12,32 +14,16 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-# Ids the services put into the models, in both languages.
-LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "certificate_status": {
-        "valid": ("有效", "Valid"),
-        "suspended": ("暂停", "Suspended"),
-        "withdrawn": ("撤销", "Withdrawn"),
-        "expired": ("过期失效", "Expired"),
-        "superseded": ("已换证", "Superseded"),
-        "cancelled": ("注销", "Cancelled"),
-    },
-    "decision": {
-        "approve": ("批准", "Approve"),
-        "lower": ("降级批准", "Approve a lower grade"),
-        "return": ("退回", "Return"),
-        "reject": ("不予认证", "Reject"),
-    },
-    "enterprise_type": {
-        "production": ("生产型", "Production"),
-        "sales": ("销售服务型", "Sales and service"),
-    },
-    "nonconformity_status": {
-        "open": ("待整改", "Open"),
-        "rectified": ("已整改待验证", "Rectified, to verify"),
-        "verified": ("已验证", "Verified"),
-        "closed": ("已关闭", "Closed"),
-    },
+# The ids the services put into the models are printed with the one vocabulary of the core
+# (core/vocabulary.py), the same words the window and the command line use. These are the kinds the
+# renderers name, mapped to the vocabulary's.
+_KINDS = {
+    "certificate_status": "certificate_state",
+    "decision": "decision",
+    "enterprise_type": "enterprise_type",
+    "nonconformity_status": "nonconformity_status",
+    "case_state": "case_state",
+    "grade": "grade",
 }
 
 
@@ -49,10 +35,7 @@ def check_lang(lang: str) -> str:
 
 def label(kind: str, value: str, lang: str) -> str:
     """The printed label of an id; an unknown id is printed as given."""
-    pair = LABELS[kind].get(value)
-    if pair is None:
-        return value
-    return pair[1] if lang == "en" else pair[0]
+    return vocabulary.label(_KINDS[kind], value, lang)
 
 
 def pick(zh: str, en: str, lang: str) -> str:

@@ -111,14 +111,14 @@ class _Scoring:
         """The stored version of the score (0: none); Conflict if the caller saw another one."""
         current = self.versions.get(code, 0)
         if expected_version is not None and expected_version != current:
-            raise Conflict(f"the score of {code}")
+            raise Conflict(f"the score of {code}", f"指标 {code} 的评分")
         return current
 
 
 def _changed(result: CursorResult[Any]) -> None:
     # The rows are locked for the transaction, so this is a safeguard, refused like the ORM's check.
     if result.rowcount != 1:
-        raise Conflict("the record")
+        raise Conflict("the record", "该记录")
 
 
 class AuditService:
@@ -421,7 +421,11 @@ class AuditService:
         if entry is None:
             return self.clear(actor, case_no, code, expected_version)
         if entry.code != code:
-            raise Refused("bad_score", f"entry for {entry.code} given for {code}")
+            raise Refused(
+                "bad_score",
+                f"entry for {entry.code} given for {code}",
+                f"给 {code} 的评分记录属于 {entry.code}",
+            )
         with self.s.tx(actor) as tx:
             sc = self._scoring(tx, case_no)
             note = _text(entry.note, "note", "说明", required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .audits import AuditService
     from .cases import CaseService
     from .certificates import CertificateService
+    from .changes import ChangeService
     from .committee import CommitteeService
     from .dashboard import DashboardService
     from .documents import DocumentService
@@ -117,6 +119,7 @@ class Services:
         self.db = database
         self._rubrics = rubrics
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._rehearsing = threading.local()
 
     @property
     def rubrics(self) -> RubricRegistry:
@@ -170,14 +173,31 @@ class Services:
 
     @contextmanager
     def tx(self, actor: Actor) -> Iterator[Tx]:
-        """A write transaction; any exception rolls everything back."""
+        """A write transaction; any exception rolls everything back (inside `rehearsal()`, everything
+        is rolled back anyway)."""
+        opener = self.db.rehearsal if getattr(self._rehearsing, "on", False) else self.db.transaction
         try:
-            with self.db.transaction() as session:
+            with opener() as session:
                 yield Tx(self, session, actor)
         except StaleDataError:
-            raise Conflict("the record") from None
+            raise Conflict("the record", "该记录") from None
         except IntegrityError as exc:
-            raise Refused("integrity", f"the change conflicts with stored data ({exc.orig})") from None
+            raise Refused(
+                "integrity",
+                f"the change conflicts with stored data ({exc.orig})",
+                "该修改与已存数据冲突（可能已有相同编号或名称），未做任何更改",
+            ) from None
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Run use cases in this thread without keeping anything they write: each transaction is
+        rolled back at its end. What a call returns is what it would have done — the certificate an
+        issue would write, shown for confirmation before the real issue."""
+        self._rehearsing.on = True
+        try:
+            yield
+        finally:
+            self._rehearsing.on = False
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -259,6 +279,12 @@ class Services:
         return ImpartialityService(self)
 
     @cached_property
+    def changes(self) -> ChangeService:
+        from .changes import ChangeService
+
+        return ChangeService(self)
+
+    @cached_property
     def log(self) -> LogService:
         from .log import LogService
 
@@ -286,12 +312,11 @@ def not_found(what: str, key: object, zh: str) -> NotFound:
 
 
 def database_location(db: str | Path | None) -> str:
-    """The path (for SQLite) or URL of the database `--db` names; None means the default file."""
-    from ..storage.db import sqlite_path, to_url
+    """The path (for SQLite) or URL of the database `--db` names, its password masked; None means
+    the default file."""
+    from ..storage.db import display_url
 
-    url = to_url(db)
-    path = sqlite_path(url)
-    return str(path) if path is not None else url
+    return display_url(db)
 
 
 def database_exists(db: str | Path | None) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy.sql._typing import _ColumnsClauseArgument
 from ..core import creditcode
 from ..core.casesearch import fold, is_case_number_term, normalise_term, upper_ascii
 from ..core.errors import Conflict, NotFound, Refused
+from ..core.numbers import NumberError, parse_amount
 from ..core.policy import Action, Role, require, require_assignment
 from ..core.rubric import EnterpriseType
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
@@ -65,8 +66,8 @@ MAX_HEADCOUNT = 1_000_000
 
 def _decimal(value: object, what: str, zh: str, *, step: Decimal | None = None) -> Decimal:
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
+        number = parse_amount(value)  # "38,000", "３８０００", "3.8万" (core.numbers)
+    except NumberError:
         raise Refused("bad_number", f"{what} must be a number, not {value!r}", f"{zh}必须是数字") from None
     if not number.is_finite() or number < 0:
         raise Refused("bad_number", f"{what} must be zero or more", f"{zh}不能为负数")
@@ -85,7 +86,7 @@ def _application_fields(
     try:
         code = creditcode.validate(credit_code)
     except creditcode.CreditCodeError as exc:
-        raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc}") from None
+        raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc.zh}") from None
     if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
         raise Refused("bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数")
     return org_name, code, address, scope
@@ -805,7 +806,7 @@ class CaseService:
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.edit_application)
             if expected_version is not None and case.version != expected_version:
-                raise Conflict(f"case {case_no}")
+                raise Conflict(f"case {case_no}", f"案件 {case_no} ")
             org = case.organization
             before = {
                 "organization": org.credit_code,

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
-from ..core import certsig
+from ..core import certsig, vocabulary
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
 from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
@@ -278,7 +278,7 @@ class CertificateService:
                 raise Refused(
                     "wrong_certificate_state",
                     f"certificate {number} is {status}; cannot {action} it",
-                    f"证书 {number} 状态为 {status}，不能执行该操作",
+                    f"证书 {number} 状态为“{vocabulary.label('certificate_state', status, 'zh')}”，不能执行该操作",
                 )
             records.refuse_on(
                 records.check_one(self.s, tx.session, cert, self.public_keys(tx.session)),

@@ -36,7 +36,7 @@ class CommitteeService:
             raise Refused(
                 "bad_decision",
                 "decision must be approve, lower, return or reject",
-                "表决必须为批准、降级、退回或不批准",
+                "表决必须为批准、降级批准、退回评审组或不予认证",
             ) from None
         comment = _text(comment, "a comment", "表决意见")
         with self.s.tx(actor) as tx:

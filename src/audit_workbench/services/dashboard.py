@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
 from ..core.policy import Role
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
@@ -68,16 +69,18 @@ class OverdueNonconformity:
 
 @dataclass(frozen=True)
 class CertificateDue:
-    """A certificate that expires, or whose annual surveillance falls due, within the horizon."""
+    """A certificate that expires, or whose annual surveillance falls due, within the horizon: one
+    entry per certificate, for what falls due first (and what else falls due, if anything)."""
 
     number: str
     organization: str
     grade: str
     status: str
-    reason: str  # "expiry" | "surveillance"
+    reason: str  # what falls due first: "expiry" | "surveillance"
     due_on: date
     days_left: int  # negative when already past
     follow_up_case: str | None  # an open surveillance or renewal case of this certificate
+    also_due: tuple[str, date] | None = None  # the other reason and its date, when both fall due
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,11 @@ class Dashboard:
     work_queue_total: int
     overdue_nonconformities: tuple[OverdueNonconformity, ...]
     overdue_total: int
-    certificates_due: tuple[CertificateDue, ...]  # the first LIST_LIMIT entries
-    certificates_due_total: int  # all entries (a certificate may fall due for expiry and surveillance)
-    certificates_due_certificates: int  # the certificates those entries concern
-    grade_distribution: tuple[tuple[str, int], ...]  # of certificates in force, highest grade first
-    certificates_in_force: int
+    certificates_due: tuple[CertificateDue, ...]  # the first LIST_LIMIT certificates
+    certificates_due_total: int  # every certificate that falls due (the card and the tab both say it)
+    certificates_due_certificates: int  # the same number (kept for callers that read this name)
+    grade_distribution: tuple[tuple[str, int], ...]  # of valid certificates, highest grade first
+    certificates_in_force: int  # valid certificates: suspended ones are not in force
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -114,7 +117,10 @@ STATE_ORDER: tuple[CaseState, ...] = (
     CaseState.not_certified,
 )
 GRADES = ("five_star", "four_star", "three_star", "qualified")
-_IN_FORCE = (CertificateState.valid.value, CertificateState.suspended.value)
+# In force means valid: a suspended certificate may not be used (it is counted apart). Both still
+# fall due for surveillance and expiry, so the due list watches both.
+_IN_FORCE = (CertificateState.valid.value,)
+_WATCHED = (CertificateState.valid.value, CertificateState.suspended.value)
 _OPEN_CASE = [s.value for s in CaseState if s not in CLOSED_STATES]
 
 
@@ -305,31 +311,6 @@ class DashboardService:
 
     # -- certificates expiring or due for surveillance --------------------------------------------
     @staticmethod
-    def _due_entries(today: date, horizon_days: int):  # type: ignore[no-untyped-def]
-        """One row (cert_id, reason, due_on, number, both) per certificate in force and reason it
-        falls due by the horizon: its expiry, its next surveillance (stored by the certificate
-        service). `both` marks a surveillance entry whose certificate also expires by the horizon
-        (it has two entries). The index on (status, expires_on, next_surveillance_on, grade,
-        number) serves both parts without reading the table."""
-        horizon = today + timedelta(days=horizon_days)
-        in_force = (m.Certificate.status.in_(_IN_FORCE), m.Certificate.expires_on >= today)
-        expiry = select(
-            m.Certificate.id.label("cert_id"),
-            literal("expiry").label("reason"),
-            m.Certificate.expires_on.label("due_on"),
-            m.Certificate.number.label("number"),
-            literal(0).label("both"),
-        ).where(*in_force, m.Certificate.expires_on <= horizon)
-        surveillance = select(
-            m.Certificate.id.label("cert_id"),
-            literal("surveillance").label("reason"),
-            m.Certificate.next_surveillance_on.label("due_on"),
-            m.Certificate.number.label("number"),
-            case((m.Certificate.expires_on <= horizon, 1), else_=0).label("both"),
-        ).where(*in_force, m.Certificate.next_surveillance_on <= horizon)
-        return union_all(expiry, surveillance).subquery()
-
-    @staticmethod
     def _certificates_due(session, today: date, horizon_days: int, limit: int) -> list[CertificateDue]:  # type: ignore[no-untyped-def]
         return DashboardService._certificates_due_page(session, today, horizon_days, limit)[0]
 
@@ -337,25 +318,37 @@ class DashboardService:
     def _certificates_due_page(  # type: ignore[no-untyped-def]
         session, today: date, horizon_days: int, limit: int
     ) -> tuple[list[CertificateDue], int, int]:
-        """Certificates in force that expire, or whose next surveillance (stored in
-        `certificates.next_surveillance_on` by the certificate service) falls, by the horizon;
-        one entry per reason, soonest first: the first `limit` entries, how many entries there are
-        and how many certificates they concern, chosen, ordered and counted in one statement."""
-        entries = DashboardService._due_entries(today, horizon_days)
-        number: ColumnElement[str] = entries.c.number
-        reason: ColumnElement[str] = entries.c.reason
+        """Valid or suspended certificates that expire, or whose next surveillance (stored in
+        `certificates.next_surveillance_on` by the certificate service) falls, by the horizon: one
+        entry per certificate, for what falls due first (the other reason, when both fall due, rides
+        along), soonest first — the first `limit`, and how many certificates there are, chosen,
+        ordered and counted in one statement. The card and its tab both say that number. The index
+        on (status, expires_on, next_surveillance_on, grade, number) serves it."""
+        horizon = today + timedelta(days=horizon_days)
+        c = m.Certificate
+        expiry_due = c.expires_on <= horizon
+        surveillance_due = and_(c.next_surveillance_on.is_not(None), c.next_surveillance_on <= horizon)
+        # on the same day, expiry first (as "expiry" sorts before "surveillance")
+        surveillance_first = and_(surveillance_due, or_(~expiry_due, c.next_surveillance_on < c.expires_on))
+        reason: ColumnElement[str] = case(
+            (surveillance_first, literal("surveillance")), else_=literal("expiry")
+        )
+        due_on = case((surveillance_first, c.next_surveillance_on), else_=c.expires_on)
+        also_on = case((surveillance_first, c.expires_on), else_=c.next_surveillance_on)
+        number: Any = c.number
         if session.get_bind().dialect.name == "postgresql":
             # The order Python gives strings (code points), not the database's locale.
-            number, reason = number.collate("C"), reason.collate("C")
+            number = c.number.collate("C")
         chosen = (
             select(
-                entries.c.cert_id,
-                entries.c.reason,
-                entries.c.due_on,
-                func.count().over().label("entries"),
-                func.sum(entries.c.both).over().label("both"),
+                c.id.label("cert_id"),
+                reason.label("reason"),
+                due_on.label("due_on"),
+                case((and_(expiry_due, surveillance_due), also_on), else_=None).label("also_on"),
+                func.count().over().label("certificates"),
             )
-            .order_by(entries.c.due_on, number, reason)
+            .where(c.status.in_(_WATCHED), c.expires_on >= today, or_(expiry_due, surveillance_due))
+            .order_by(due_on, number, reason)
             .limit(limit)
             .subquery()
         )
@@ -374,18 +367,32 @@ class DashboardService:
                 chosen.c.reason,
                 chosen.c.due_on,
                 follow_case,
-                chosen.c.entries,
-                chosen.c.both,
+                chosen.c.also_on,
+                chosen.c.certificates,
             )
             .select_from(chosen)
             .join(m.Certificate, m.Certificate.id == chosen.c.cert_id)
         ).all()
+        other = {"expiry": "surveillance", "surveillance": "expiry"}
         due = [
-            CertificateDue(number, org, grade, status, reason, due_on, (due_on - today).days, follow)
-            for number, org, grade, status, reason, due_on, follow, _, _ in rows
+            CertificateDue(
+                number,
+                org,
+                grade,
+                status,
+                reason,
+                _day(due_on),
+                (_day(due_on) - today).days,
+                follow,
+                (other[reason], _day(also_on)) if also_on is not None else None,
+            )
+            for number, org, grade, status, reason, due_on, follow, also_on, _ in rows
         ]
         due.sort(key=lambda d: (d.due_on, d.number, d.reason))
-        if not rows:
-            return due, 0, 0
-        total, both = int(rows[0][-2]), int(rows[0][-1] or 0)
-        return due, total, total - both
+        total = int(rows[0][-1]) if rows else 0
+        return due, total, total
+
+
+def _day(value: date | str) -> date:
+    """A CASE over date columns comes back as text from SQLite (no type to convert it by)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

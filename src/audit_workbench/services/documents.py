@@ -11,13 +11,14 @@ from threading import Event
 
 from sqlalchemy import func, select
 
+from ..core import vocabulary
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
 from ..core.rubric import Grade, LoadedRubric
 from ..reports import models as r
 from ..storage import models as m
 from .base import Actor, Services
-from .views import CaseDetail, effective_certificate_status, get_case_row, relation
+from .views import CaseDetail, CertificateView, effective_certificate_status, get_case_row, relation
 
 STARS = {Grade.five_star: 5, Grade.four_star: 4, Grade.three_star: 3, Grade.qualified: 0}
 Progress = Callable[[int, int], None]
@@ -25,10 +26,11 @@ _IN_CHUNK = 500  # numbers per IN (...) query: well under any database's limit o
 
 
 def _grade_labels(loaded: LoadedRubric, grade: str | None) -> tuple[str, str]:
+    """A grade's words from the one vocabulary (core/vocabulary.py); "" for no grade."""
     if not grade:
         return "", ""
-    band = loaded.rubric.grade_band(grade)
-    return band.label.zh, band.label.en
+    loaded.rubric.grade_band(grade)  # a grade the case's rubric does not define is an error, as before
+    return vocabulary.GRADES.get(grade, (grade, grade))
 
 
 def _font_path(services: Services) -> str | None:
@@ -72,6 +74,44 @@ class DocumentService:
                 status=effective_certificate_status(cert, self.s.today()),
                 reissued_on=cert.reissued_on,
             )
+
+    def certificate_preview(
+        self, actor: Actor, case_no: str, lang: str = "zh"
+    ) -> tuple[CertificateView, bytes]:
+        """The certificate an issue of `case_no` would write now, and its PDF, with nothing written:
+        the issue itself runs and is rolled back (Services.rehearsal), so the preview shows what the
+        issue decides — number, grade, dates — and is refused for the same reasons.
+
+        The preview's QR code holds no signed payload (a picture of a preview is not a certificate
+        anyone can verify)."""
+        from ..reports.certificate_pdf import render_certificate
+
+        with self.s.rehearsal():
+            view = self.s.certificates.issue(actor, case_no)
+        settings = self.s.settings.all()
+        zh, en = vocabulary.GRADES.get(view.grade, (view.grade, view.grade))
+        basis = self.s.rubrics.get(view.rubric_id).rubric.basis()
+        doc = r.CertificateDoc(
+            body_name=str(settings["body_name"]),
+            body_address=str(settings["body_address"]),
+            body_name_en=str(settings["body_name_en"]),
+            number=view.number,
+            organization=view.organization.name,
+            credit_code=view.organization.credit_code,
+            address=view.organization.address,
+            scope=view.scope,
+            grade=view.grade,
+            grade_label_zh=zh,
+            grade_label_en=en,
+            stars=STARS[Grade(view.grade)],
+            issued_on=view.issued_on,
+            expires_on=view.expires_on,
+            rubric_id=view.rubric_id,
+            qr_payload=f"PREVIEW {view.number} — 样张，未颁发",
+            standard_line=basis.zh,
+            standard_line_en=basis.en,
+        )
+        return view, render_certificate(doc, lang, font_path=_font_path(self.s))
 
     def certificate_pdf(self, number: str, lang: str = "zh") -> bytes:
         from ..reports.certificate_pdf import render_certificate
@@ -198,7 +238,11 @@ class DocumentService:
             rubric_id, sha = case.rubric_id, case.rubric_sha256
         loaded = self.s.rubrics.get(rubric_id)
         if loaded.sha256 != sha:
-            raise Refused("rubric_changed", f"rubric file {rubric_id} changed since the case was opened")
+            raise Refused(
+                "rubric_changed",
+                f"rubric file {rubric_id} changed since the case was opened",
+                f"评价规则文件 {rubric_id} 在立案后被修改",
+            )
         try:
             parsed = parse_score_sheet(data, loaded.rubric, sha, case_no)
         except ScoreSheetError as exc:
@@ -256,7 +300,7 @@ class DocumentService:
         decided = _grade_labels(loaded, detail.decided_grade)[pick]
         decision, decided_on, votes = self._committee(case_no, loaded, pick)
         audit_start, audit_end = self._audit_dates(case_no)
-        leader = next((t.display_name for t in detail.team if t.is_leader), "")
+        leader = next((t.display_name or t.user_name for t in detail.team if t.is_leader), "")
         review = detail.reviews[-1] if detail.reviews else None
         findings = tuple(
             (f"{c} " if c else "") + text for rv in detail.reviews for c, text in rv.findings
@@ -273,7 +317,7 @@ class DocumentService:
             rubric_title_zh=rubric.title.zh,
             rubric_title_en=rubric.title.en,
             team_leader=leader,
-            team_members=tuple(t.display_name for t in detail.team if not t.is_leader),
+            team_members=tuple(t.display_name or t.user_name for t in detail.team if not t.is_leader),
             report_date=report_date or self.s.today(),
             categories=categories,
             indicators=tuple(indicators),
@@ -401,10 +445,11 @@ def _nc_rows(detail: CaseDetail) -> tuple[r.NonconformityRow, ...]:
             indicator_code=nc.code or "",
             special_deduction=nc.special,
             corrective_action=nc.corrective_action or "",
-            verification=f"{nc.closed_by} {nc.closed_at.date().isoformat()}"
+            verification=f"{detail.person(nc.closed_by)} {nc.closed_at.date().isoformat()}"
             if nc.closed_by and nc.closed_at
             else "",
             status="closed" if nc.status == "closed" else "open",
+            raised_on=nc.raised_at.date() if nc.raised_at else None,
             due_on=nc.deadline,
             closed_on=nc.closed_at.date() if nc.closed_at else None,
         )
@@ -417,7 +462,7 @@ def _roles(session, actor: Actor):  # type: ignore[no-untyped-def]
 
     user = session.get(m.User, actor.id)
     if user is None or not user.active:
-        raise Refused("inactive_user", f"user {actor.name} is not active")
+        raise Refused("inactive_user", f"user {actor.name} is not active", f"用户 {actor.name} 已停用")
     return frozenset(Role(x) for x in user.roles.split(",") if x)
 
 

@@ -382,7 +382,7 @@ class OrganizationService:
             if org is None:
                 raise NotFound("organisation", code, "组织")
             if expected_version is not None and org.version != expected_version:
-                raise Conflict(f"organisation {code}")
+                raise Conflict(f"organisation {code}", f"组织 {code} ")
             taken: m.OrganizationProposal | None = None
             if proposal is not None:
                 taken = tx.session.get(m.OrganizationProposal, proposal)

@@ -376,7 +376,7 @@ class PeopleService:
             user = user_row(tx.session, name)
             person = tx.session.get(m.Person, user.id)
             if expected_version is not None and (person.version if person else 0) != expected_version:
-                raise Conflict(f"the record of {name}")
+                raise Conflict(f"the record of {name}", f"{name} 的人员记录")
             old_areas = tuple(
                 sorted(tx.session.scalars(select(m.PersonArea.area).where(m.PersonArea.user_id == user.id)))
             )

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from ..core.errors import Refused
-from ..storage.db import exists, sqlite_path, to_url
+from ..storage.db import display_url, exists, sqlite_path, to_url
 from .base import Services
 
 if TYPE_CHECKING:
@@ -34,10 +34,9 @@ SIDECARS = ("-wal", "-shm", "-journal")
 
 
 def location(db: str | Path | None) -> str:
-    """The path (SQLite) or URL of a database, as a user would recognise it."""
-    url = to_url(db)
-    path = sqlite_path(url)
-    return str(path) if path is not None else url
+    """The path (SQLite) or URL of a database, as a user would recognise it — a server's password
+    masked (storage.db.display_url): it is shown in the window, the CLI's messages and the log."""
+    return display_url(db)
 
 
 def missing_database(db: str | Path | None) -> Refused:

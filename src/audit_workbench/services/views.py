@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
@@ -83,6 +83,7 @@ class NonconformityView:
     closed_at: datetime | None
     special: bool
     overdue: bool
+    raised_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,12 @@ class CaseDetail:
     # The organisation's record now; `organization` is the same unless the case's certificate
     # certified a name or address the organisation has since changed (a certificate out of force).
     current_organization: OrganizationView | None = None
+    # Everyone the case names (team, reviewers, evidence, nonconformities, votes): login → the name
+    # people call them by, for the window and the documents (logins are not names).
+    people: dict[str, str] = field(default_factory=dict)
+
+    def person(self, login: str | None) -> str:
+        return self.people.get(login or "", login or "")
 
     @property
     def awaiting_rectification(self) -> bool:
@@ -234,6 +241,13 @@ def summary_view(case: m.Case) -> CaseSummary:
 
 def user_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(m.User.id, m.User.name)).all())
+
+
+def display_names(session: Session) -> dict[str, str]:
+    """Every user's name as people call them, by login (the login when no name was given)."""
+    return {
+        name: display or name for name, display in session.execute(select(m.User.name, m.User.display_name))
+    }
 
 
 def effective_certificate_status(cert: m.Certificate, today: date) -> str:
@@ -405,6 +419,7 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
             n.closed_at,
             n.id in special_nc,
             n.status == "open" and n.deadline < today,
+            n.raised_at,
         )
         for n in session.scalars(
             select(m.Nonconformity).where(m.Nonconformity.case_id == case.id).order_by(m.Nonconformity.id)
@@ -458,6 +473,7 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
         certificate=certificate_view(session, cert, today) if cert else None,
         parent_certificate=parent.number if parent else None,
         current_organization=current,
+        people=display_names(session),
     )
 
 

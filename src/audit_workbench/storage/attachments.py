@@ -52,10 +52,16 @@ class AttachmentStore:
             data = path.read_bytes()
         except FileNotFoundError:
             raise Refused(
-                "attachment_missing", f"attachment {sha256[:12]}… is missing from {self.root}"
+                "attachment_missing",
+                f"attachment {sha256[:12]}… is missing from {self.root}",
+                f"附件 {sha256[:12]}… 不在 {self.root} 中",
             ) from None
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise Refused("attachment_corrupt", f"attachment {sha256[:12]}… does not match its checksum")
+            raise Refused(
+                "attachment_corrupt",
+                f"attachment {sha256[:12]}… does not match its checksum",
+                f"附件 {sha256[:12]}… 与其校验值不符",
+            )
         return data
 
     def exists(self, sha256: str) -> bool:

@@ -53,6 +53,21 @@ def to_url(db: str | Path | None) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def display_url(db: str | Path | None) -> str:
+    """The database as people may see it: a SQLite path, or a server URL with its password masked
+    (`postgresql+psycopg://aw:***@host/db`). What the window, the command line and the event log
+    show; the password itself can also come from $PGPASSWORD or a libpq service or password file
+    (psycopg reads them when the URL has none)."""
+    url = to_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: show no part of it that could be a secret
+        return url.split("://", 1)[0] + "://…"
+
+
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
@@ -124,6 +139,18 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back: what a use case would write, seen and
+        dropped (the certificate preview before an issue)."""
+        with self.sessions() as session:
+            transaction = session.begin()
+            try:
+                yield session
+                session.flush()
+            finally:
+                transaction.rollback()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

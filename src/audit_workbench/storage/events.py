@@ -70,6 +70,8 @@ _UPDATE_HEAD = (
     update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
 )
 _INSERT_HEAD = insert(_SETTINGS).values(key=bindparam("head_key"), value=bindparam("head_value"))
+NOTIFY_CHANNEL = "audit_workbench_events"  # storage.notify listens on it
+_NOTIFY = text("SELECT pg_notify(:channel, :seq)")
 
 
 def _lock_chain(connection: Connection) -> None:
@@ -123,6 +125,9 @@ def append(
     head = {"head_key": HEAD_KEY, "head_value": canonical({"seq": seq, "hash": digest})}
     if connection.execute(_UPDATE_HEAD, head).rowcount == 0:
         connection.execute(_INSERT_HEAD, head)
+    if connection.dialect.name == "postgresql":
+        # Delivered at commit, and only then: open windows learn of the change (storage.notify).
+        connection.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "seq": str(seq)})
     return Head(seq, digest)
 
 

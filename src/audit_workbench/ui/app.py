@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .dialogs.database import NewDatabase
 
 PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
-SCREENSHOT_SIZE = (1440, 900)
+SCREENSHOT_SIZE = (1366, 768)  # the common laptop: what the docs show is what one sees there
 EXPOSE_TIMEOUT_S = 10.0
 SCREENSHOT_TIMEOUT_S = 120
 
@@ -68,7 +68,7 @@ def application() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Audit Workbench")
-        app.setApplicationDisplayName("Audit Workbench")
+        app.setApplicationDisplayName("Audit Workbench")  # named in the UI language once installed
         app.setOrganizationName("audit-workbench")
         theme.apply(app)
     assert isinstance(app, QApplication)

@@ -20,17 +20,21 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QGridLayout, QMessageBox, QSizePolicy, QSpacerItem, QWidget
 
+from ..core import vocabulary
 from ..core.errors import Refused, set_language
 from ..core.people import Standing
-from ..core.policy import ACTION_LABELS, POLICY, ROLE_LABELS, Action, CaseRelation, Relation, Role, explain
-from ..core.rubric import Grade
-from ..core.workflow import CERTIFICATE_STATE_LABELS, STATE_LABELS, CaseState, CertificateState
+from ..core.policy import POLICY, Action, CaseRelation, Relation, Role, explain
+from ..core.workflow import CaseState
 from ..services import Actor, Services
 
 T = TypeVar("T")
 
+
+# Shorter than the vocabulary's "Sales and service", for narrow table columns.
+TITLE_BAR_ALLOWANCE = 140  # the window manager's buttons and margins around a title
 
 SHORT_ENTERPRISE_TYPES = {"production": ("生产型", "Production"), "sales": ("销售服务型", "Sales")}
 
@@ -49,27 +53,59 @@ class Messages:
         if cls.unattended:
             print(f"audit-workbench: {title}: {text}", file=sys.stderr)
             return
-        QMessageBox.warning(parent, title, text)
+        message_box(parent, QMessageBox.Icon.Warning, title, text).exec()
 
     @classmethod
     def information(cls, parent: QWidget | None, title: str, text: str) -> None:
         if cls.unattended:
             print(f"audit-workbench: {title}: {text}", file=sys.stderr)
             return
-        QMessageBox.information(parent, title, text)
+        message_box(parent, QMessageBox.Icon.Information, title, text).exec()
 
     @classmethod
     def confirm(cls, parent: QWidget | None, title: str, text: str) -> bool:
         if cls.unattended:
             return False
-        answer = QMessageBox.question(
+        box = message_box(
             parent,
+            QMessageBox.Icon.Question,
             title,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def message_box(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+) -> QMessageBox:
+    """A message box at least as wide as its title bar needs: a window manager cuts a title longer
+    than the box ("无法…nch") — and it adds the application's name to it."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    widen_for_title(box)
+    return box
+
+
+def widen_for_title(box: QMessageBox) -> None:
+    """Make `box` wide enough for its whole title bar (title and the application's name)."""
+    app = QApplication.instance()
+    title = box.windowTitle()
+    shown = f"{title} — {app.applicationDisplayName()}" if isinstance(app, QApplication) else title
+    width = QFontMetrics(box.font()).horizontalAdvance(shown) + TITLE_BAR_ALLOWANCE
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addItem(
+            QSpacerItem(width, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding),
+            layout.rowCount(),
+            0,
+            1,
+            layout.columnCount(),
+        )
 
 
 def _relation_that_satisfies(rule_relation: Relation) -> CaseRelation:
@@ -88,7 +124,8 @@ class UiContext:
         self.lang = "en" if lang == "en" else "zh"
         self.window = window  # parent of message boxes; the main window sets itself here
         self.last_refusal: Refused | None = None
-        self._grade_labels: dict[str, str] = {}
+        self._people: dict[str, str] | None = None
+        self._loads: dict[object, int] = {}
         self._rubric_short: dict[str, str] = {}
         set_language(self.lang)
 
@@ -153,73 +190,143 @@ class UiContext:
         self.last_refusal = None
         return result
 
-    # -- labels of ids (the core keeps them in both languages) ------------------------------------
+    def act(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        on_done: Callable[[T], Any] | None = None,
+        on_refused: Callable[[Refused], Any] | None = None,
+        label: str = "",
+        parent: QWidget | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A service call off the GUI thread (the serial database worker, ui.workers), its result
+        handed to `on_done` on the GUI thread; a refusal is shown as `run_service` shows it, or
+        handed to `on_refused`. Anything else is a bug and reaches the excepthook."""
+        from . import workers
+
+        def done(result: Any) -> None:
+            self.last_refusal = None
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, Refused):
+                raise exc
+            self.last_refusal = exc
+            if on_refused is not None:
+                on_refused(exc)
+                return
+            Messages.warning(
+                QApplication.activeModalWidget() or parent or self.window,
+                QCoreApplication.translate("UiContext", "无法完成操作"),
+                self.refusal_text(exc),
+            )
+
+        workers.call(
+            fn,
+            *args,
+            on_done=done,
+            on_failed=failed,
+            label=label or QCoreApplication.translate("UiContext", "正在处理…"),
+            parent=parent or self.window,
+            **kwargs,
+        )
+
+    def load(
+        self,
+        owner: object,
+        fn: Callable[..., T],
+        *args: Any,
+        on_loaded: Callable[[T], Any],
+        on_refused: Callable[[Refused], Any] | None = None,
+        label: str = "",
+    ) -> None:
+        """A page's read off the GUI thread. When `owner` asks again before the first answer came,
+        only the newest answer is shown (a slow read never overwrites a newer one)."""
+        key = owner if isinstance(owner, str | tuple) else id(owner)
+        generation = self._loads.get(key, 0) + 1
+        self._loads[key] = generation
+
+        def loaded(result: Any) -> None:
+            if self._loads.get(key) == generation:
+                on_loaded(result)
+
+        def refused(exc: Refused) -> None:
+            if self._loads.get(key) == generation:
+                if on_refused is not None:
+                    on_refused(exc)
+                else:
+                    Messages.warning(
+                        self.window,
+                        QCoreApplication.translate("UiContext", "无法完成操作"),
+                        self.refusal_text(exc),
+                    )
+
+        self.act(
+            fn,
+            *args,
+            on_done=loaded,
+            on_refused=refused,
+            label=label or QCoreApplication.translate("UiContext", "正在读取…"),
+        )
+
+    # -- labels of ids (one vocabulary in the core: core/vocabulary.py) ----------------------------
     def pick(self, pair: tuple[str, str]) -> str:
         return pair[1] if self.lang == "en" else pair[0]
 
+    def label(self, kind: str, value: object) -> str:
+        """Any id's label in the UI language (`kind` as in core.vocabulary.VOCABULARY)."""
+        return vocabulary.label(kind, value, self.lang)
+
     def action_label(self, action: Action | str) -> str:
         """The policy's name of an action, as a label ("Assign the audit team", "指派评审组")."""
-        text = self.pick(ACTION_LABELS[Action(action)])
-        return text[:1].upper() + text[1:]
+        return vocabulary.label("action", action, self.lang, capital=True)
 
     def longest(self, texts: Any) -> str:
         """The widest of some labels, to size a table column for every one of them."""
         return max((str(t) for t in texts), key=len, default="")
 
     def state_label(self, state: str | None) -> str:
-        if not state:
-            return ""
-        try:
-            return self.pick(STATE_LABELS[CaseState(state)])
-        except ValueError:
-            return state
+        return vocabulary.label("case_state", state, self.lang)
 
     def certificate_state_label(self, state: str | None) -> str:
-        if not state:
-            return ""
-        try:
-            return self.pick(CERTIFICATE_STATE_LABELS[CertificateState(state)])
-        except ValueError:
-            return state
+        return vocabulary.label("certificate_state", state, self.lang)
 
     def role_label(self, role: str) -> str:
-        try:
-            return self.pick(ROLE_LABELS[Role(role)])
-        except ValueError:
-            return role
+        return vocabulary.label("role", role, self.lang)
 
     def grade_label(self, grade: str | None) -> str:
-        if not grade:
-            return ""
-        if grade not in self._grade_labels:
-            self._grade_labels[grade] = self._find_grade_label(grade)
-        return self._grade_labels[grade]
-
-    def _find_grade_label(self, grade: str) -> str:
-        try:
-            Grade(grade)
-        except ValueError:
-            return grade
-        for loaded in self.services.rubrics.all():
-            try:
-                return loaded.rubric.grade_band(grade).label.get(self.lang)
-            except KeyError:
-                continue
-        return grade
+        """A grade's label ("" for none)."""
+        return vocabulary.label("grade", grade, self.lang)
 
     def enterprise_type_label(self, enterprise_type: str | None) -> str:
-        labels = {"production": ("生产型", "Production"), "sales": ("销售服务型", "Sales and service")}
-        pair = labels.get(enterprise_type or "")
-        return self.pick(pair) if pair else (enterprise_type or "")
+        return vocabulary.label("enterprise_type", enterprise_type, self.lang)
 
     def kind_label(self, kind: str | None) -> str:
-        labels = {
-            "initial": ("初次认证", "Initial"),
-            "surveillance": ("监督审核", "Surveillance"),
-            "renewal": ("再认证", "Renewal"),
-        }
-        pair = labels.get(kind or "")
-        return self.pick(pair) if pair else (kind or "")
+        return vocabulary.label("case_kind", kind, self.lang)
+
+    # -- people -----------------------------------------------------------------------------------
+    def person(self, login: str | None) -> str:
+        """A person as people call them: the display name (the login when there is none)."""
+        if not login:
+            return ""
+        return self.people().get(login, login)
+
+    def person_tip(self, login: str | None) -> str:
+        """The tooltip beside a person's name: the login, "登录名：wanggang"."""
+        if not login:
+            return ""
+        return QCoreApplication.translate("UiContext", "登录名：{login}").format(login=login)
+
+    def people(self) -> dict[str, str]:
+        """Every user's display name by login (read once per context; `forget_people` after edits)."""
+        if self._people is None:
+            self._people = {u.name: (u.display_name or u.name) for u in self.services.users.list()}
+        return self._people
+
+    def forget_people(self) -> None:
+        self._people = None
 
     def rubric_short(self, rubric_id: str | None) -> str:
         """A short name for tables: "生产型 · SB/T 10401-2006", "GB/T 27922-2011"."""

@@ -11,21 +11,32 @@ screen).
 文件 › 切换用户 (Ctrl+L) logs another person in on the same window — the office PC or the site
 laptop passed from the clerk to an auditor: every page is rebuilt for the new user's roles, and the
 window stays where it was (the same case at the same tab), so the next person carries on.
+文件 › 注销 ends the session (the login comes back; cancelling it closes the window), and
+文件 › 修改我的密码 changes the user's own password.
+
+Nothing typed is lost (ui.guards): leaving a page, opening another case, switching or logging out
+the user and closing the window first settle the unsaved work of the pages — save, discard or cancel.
+
+The window opens within the available screen (1366×768 laptops included) and remembers its geometry
+(ui.preferences). 帮助 › 键盘操作 (F1) lists every key.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTime, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,11 +44,20 @@ from PySide6.QtWidgets import (
 
 from ..core.policy import Action, explain
 from ..services import Actor
-from . import workers
+from . import preferences, workers
+from .case.common import join_list
+from .changes import ChangeWatcher
 from .context import Messages, UiContext
+from .guards import settle, unsaved_of
 from .widgets.common import SP, std_icon
 
 PAGES = ("dashboard", "cases", "register", "people", "settings")
+PREFERRED_SIZE = (1440, 900)
+MINIMUM_SIZE = (960, 600)  # the pages lay out down to this; 1366×768 laptops have room to spare
+FRAME_ALLOWANCE = (16, 48)  # the window manager's frame and title bar around the window
+GEOMETRY_KEY = "main_window/geometry"
+BUSY_CHECK_MS = 200
+CHANGE_MESSAGE_MS = 8000
 CASE_TABS = {"case": "", "scoring": "scoring", "committee": "committee", "certificate": "certificate"}
 
 
@@ -75,6 +95,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.stale: set[str] = set()
         self.current_case: str | None = None
+        self._logging_out = False
+        self._closing_after_logout = False
         settings = context.services.settings.all()
         body = str(
             settings["body_name_en"]
@@ -82,10 +104,11 @@ class MainWindow(QMainWindow):
             else settings["body_name"]
         )
         self.body_name = body
-        self.setWindowTitle(self.tr("售后服务认证工作台 — {body}").format(body=body))
+        # the window manager adds the application's name (ui.i18n sets it in the UI language)
+        self.setWindowTitle(body)
         self.setWindowIcon(std_icon(SP.SP_FileDialogDetailedView))
-        self.resize(1440, 900)
-        self.setMinimumSize(QSize(1100, 700))
+        self.setMinimumSize(QSize(*MINIMUM_SIZE))
+        self.place_on_screen()
 
         # -- side bar ---------------------------------------------------------------------------
         brand = QLabel(self.tr("售后服务认证工作台"))
@@ -150,11 +173,18 @@ class MainWindow(QMainWindow):
         self.switch_user_action = file_menu.addAction(self.tr("切换用户(&U)…"))
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_user_action.triggered.connect(self.switch_user)
+        self.log_out_action = file_menu.addAction(self.tr("注销(&O)"))
+        self.log_out_action.triggered.connect(self.log_out)
+        self.password_action = file_menu.addAction(self.tr("修改我的密码(&P)…"))
+        self.password_action.triggered.connect(self.change_my_password)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("退出(&Q)"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        keys = help_menu.addAction(self.tr("键盘操作(&K)"))
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
+        keys.triggered.connect(self.show_keyboard_help)
         about = help_menu.addAction(self.tr("关于(&A)"))
         about.triggered.connect(self._on_about_triggered)
         # 文件 › 带到现场笔记本… / 带回评审结果… / 备份数据库… (admins), and the admin's backup reminder.
@@ -164,8 +194,27 @@ class MainWindow(QMainWindow):
         self.package_actions = PackageActions(self, file_menu, before=quit_action)
         self.backup_actions = BackupActions(self, file_menu, before=quit_action)
 
+        # the database worker's busy line in the status bar (only after SHOW_PROGRESS_AFTER_MS)
+        self.busy_label = QLabel(self.tr("正在读取数据…"))
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        for widget in (self.busy_label, self.busy_bar):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
+        self._busy_since: float | None = None
+        self.busy_timer = QTimer(self)
+        self.busy_timer.timeout.connect(self._on_busy_timer_timeout)
+        self.busy_timer.start(BUSY_CHECK_MS)
+
         self._show_user()
         self.show_page(start_page)
+
+        # someone else's changes: the pages that show them refresh (ui.changes)
+        self.watcher = ChangeWatcher(context.services, self)
+        self.watcher.sig_changed.connect(self._on_watcher_changed)
+        self.watcher.start()
 
     def _show_user(self) -> None:
         """What depends on who is logged in, outside the pages: the user card, the status bar, and
@@ -184,16 +233,100 @@ class MainWindow(QMainWindow):
         self.package_actions.show_user()
         self.backup_actions.show_user()  # the backup reminder, for administrators
 
+    # -- the screen --------------------------------------------------------------------------------
+    def place_on_screen(self) -> None:
+        """The size and place remembered from the last run, or a size that fits the available screen
+        (never larger than it: a 1366×768 laptop shows the whole window)."""
+        stored = preferences.store().value(GEOMETRY_KEY)
+        if isinstance(stored, QByteArray) and not stored.isEmpty() and self.restoreGeometry(stored):
+            self._fit_into_screen()
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1440, 900)
+        width = min(PREFERRED_SIZE[0], available.width() - FRAME_ALLOWANCE[0])
+        height = min(PREFERRED_SIZE[1], available.height() - FRAME_ALLOWANCE[1])
+        self.resize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(max(frame.left(), available.left()), max(frame.top(), available.top()))
+
+    def _fit_into_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        width = min(self.width(), available.width() - FRAME_ALLOWANCE[0])
+        height = min(self.height(), available.height() - FRAME_ALLOWANCE[1])
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
+        if not available.intersects(self.frameGeometry()):
+            self.move(available.topLeft())
+
+    def remember_geometry(self) -> None:
+        store = preferences.store()
+        store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        store.sync()
+
+    # -- unsaved work -----------------------------------------------------------------------------
+    def settle(self, going: str, keys: Iterable[str] | None = None) -> bool:
+        """Ask about the unsaved work of the pages (`keys`, or all built ones) before `going`."""
+        chosen = self.pages if keys is None else {k: self.pages[k] for k in keys if k in self.pages}
+        return settle(self, list(chosen.values()), going)
+
     # -- users ------------------------------------------------------------------------------------
     def switch_user(self) -> bool:
         """Ask for another login (文件 › 切换用户); on success rebuild the window for that user."""
         from .dialogs.login import LoginDialog
 
+        if not self.settle(self.tr("切换用户")):
+            return False
         actor = LoginDialog.ask(self.context.services, self.context.lang, "", self.body_name, self)
         if actor is None:
             return False
         self.set_actor(actor)
         return True
+
+    def log_out(self) -> bool:
+        """End this user's session: the pages go, the login comes back; cancelling it closes the window."""
+        from .dialogs.login import LoginDialog
+
+        if not self.settle(self.tr("注销")):
+            return False
+        self._logging_out = True
+        self._drop_pages()
+        self.user_card.setText("")
+        self.statusBar().showMessage(self.tr("已注销 · 数据库：{db}").format(db=self.database_label))
+        actor = LoginDialog.ask(self.context.services, self.context.lang, "", self.body_name, self)
+        self._logging_out = False
+        if actor is None:
+            self._closing_after_logout = True
+            self.close()
+            return False
+        self.current_case = None
+        self.nav_items["case"].setHidden(True)
+        self.set_actor(actor)
+        return True
+
+    def change_my_password(self) -> bool:
+        from .dialogs.users import ChangeOwnPasswordDialog
+
+        ctx = self.context
+        done = ChangeOwnPasswordDialog.ask(ctx, self)
+        if done:
+            Messages.information(self, self.tr("修改密码"), self.tr("密码已修改，下次登录请使用新密码。"))
+        return bool(done)
+
+    def show_keyboard_help(self) -> None:
+        from .dialogs.keyboard import KeyboardHelpDialog
+
+        KeyboardHelpDialog.show_for(self)
+
+    def _drop_pages(self) -> None:
+        for widget in self.pages.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.pages.clear()
+        self.stale.clear()
 
     def set_actor(self, actor: Actor) -> None:
         """Show the window to `actor`: a new context, every page rebuilt for its roles, the same place."""
@@ -202,11 +335,7 @@ class MainWindow(QMainWindow):
         key, case_no = self.current_key(), self.current_case
         tab = getattr(self.pages.get("case"), "current_tab", lambda: "application")()
         self.context = UiContext(self.context.services, actor, self.context.lang, self)
-        for widget in self.pages.values():
-            self.stack.removeWidget(widget)
-            widget.deleteLater()
-        self.pages.clear()
-        self.stale.clear()
+        self._drop_pages()
         self._show_user()
         if case_no:
             self.page("case").show_case(case_no, tab)  # type: ignore[attr-defined]
@@ -301,9 +430,25 @@ class MainWindow(QMainWindow):
         else:
             self.navigation.setCurrentItem(item)
 
-    def _on_navigation_current_item_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
-        if current is not None:
-            self._show(current.data(Qt.ItemDataRole.UserRole))
+    def _on_navigation_current_item_changed(
+        self, current: QListWidgetItem | None, previous: QListWidgetItem | None
+    ) -> None:
+        if current is None:
+            return
+        leaving = previous.data(Qt.ItemDataRole.UserRole) if previous is not None else ""
+        going = current.data(Qt.ItemDataRole.UserRole)
+        if (
+            leaving
+            and leaving != going
+            and not self._logging_out
+            and not self.settle(self.tr("离开“{page}”").format(page=previous.text()), [leaving])
+        ):
+            # cancelled: stay on the page, with what was typed in it
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentItem(previous)
+            self.navigation.blockSignals(False)
+            return
+        self._show(going)
 
     def _on_navigation_shortcut(self, key: str) -> None:
         if not self.nav_items[key].isHidden():
@@ -332,6 +477,12 @@ class MainWindow(QMainWindow):
 
     # -- cases and certificates -------------------------------------------------------------------
     def open_case(self, case_no: str, tab: str = "") -> None:
+        if (
+            self.current_case is not None
+            and case_no != self.current_case
+            and not self.settle(self.tr("打开案件 {case_no}").format(case_no=case_no), ["case"])
+        ):
+            return
         page = self.page("case")
         if tab:
             page.show_case(case_no, tab)  # type: ignore[attr-defined]
@@ -357,6 +508,69 @@ class MainWindow(QMainWindow):
         if cases is not None:
             self.stale.add("cases")  # a change may move the case in or out of the current filter
 
+    # -- someone else's changes --------------------------------------------------------------------
+    def _on_watcher_changed(self, changes: Any) -> None:
+        """Refresh what shows what someone else changed: the open case says who and reloads (keeping
+        what is being typed); the visible list refreshes now, the others when next shown."""
+        me = self.context.actor.name
+        others = [c for c in changes.changes if c.user_name != me]
+        if not others and changes.complete:
+            return
+        if any(c.entity == "user" for c in others):
+            self.context.forget_people()
+        cases = {c.case_no for c in others if c.case_no}
+        page = self.pages.get("case")
+        case_no = getattr(page, "case_no", None)
+        if page is not None and case_no and (case_no in cases or not changes.complete):
+            page.changed_elsewhere([c for c in others if c.case_no == case_no])  # type: ignore[attr-defined]
+        current = self.current_key()
+        for key in ("dashboard", "cases", "register", "people", "settings"):
+            widget = self.pages.get(key)
+            if widget is None or not self._concerns(key, others, changes.complete):
+                continue
+            if key == current and unsaved_of([widget]):
+                # what is being typed there is not reloaded away: the page refreshes when next shown
+                self.stale.add(key)
+            elif key == current:
+                handler = getattr(widget, "changed_elsewhere", None)
+                if handler is not None:
+                    handler(others, changes.complete)
+                elif hasattr(widget, "refresh"):
+                    widget.refresh()
+            else:
+                self.stale.add(key)
+        names = sorted({self.context.person(c.user_name) for c in others})
+        if names:
+            self.statusBar().showMessage(
+                self.tr("{who} 刚做了修改，已刷新（{time}）").format(
+                    who=join_list(self.context.lang, names), time=QTime.currentTime().toString("HH:mm")
+                ),
+                CHANGE_MESSAGE_MS,
+            )
+
+    @staticmethod
+    def _concerns(key: str, changes: list[Any], complete: bool) -> bool:
+        if not complete:
+            return True
+        about_cases = {"case", "score", "nonconformity", "certificate"}
+        if key in ("settings", "people"):
+            return any(c.entity not in about_cases for c in changes)
+        return any(c.case_no or c.certificate for c in changes)
+
+    def _on_busy_timer_timeout(self) -> None:
+        """Show the database worker's busy line once it has been busy for SHOW_PROGRESS_AFTER_MS."""
+        busy = workers.runner().busy
+        now = time.monotonic()
+        if busy and self._busy_since is None:
+            self._busy_since = now
+        elif not busy:
+            self._busy_since = None
+        show = (
+            self._busy_since is not None and (now - self._busy_since) * 1000 >= workers.SHOW_PROGRESS_AFTER_MS
+        )
+        self.busy_label.setVisible(show)
+        self.busy_bar.setVisible(show)
+
     # -- the rest ---------------------------------------------------------------------------------
     def _on_about_triggered(self) -> None:
         from .. import __version__
@@ -370,6 +584,13 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing_after_logout and not self.settle(self.tr("关闭窗口")):
+            event.ignore()
+            return
+        self._closing_after_logout = False
+        self.remember_geometry()
+        self.watcher.stop()
+        self.busy_timer.stop()
         runner = workers.runner()
         if runner.busy and not Messages.confirm(
             self, self.tr("退出"), self.tr("后台任务尚未完成，仍要退出吗？")

@@ -11,6 +11,8 @@ import sys
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from ..core import vocabulary
+
 # Fonts that render Simplified Chinese well, in order of preference per platform.
 CJK_FAMILIES = (
     "Microsoft YaHei UI",
@@ -48,12 +50,8 @@ STATE_COLOURS = {
     "withdrawn": "#b0b7c0",
     "not_certified": "#c62828",
 }
-GRADE_COLOURS = {
-    "five_star": "#c8941e",
-    "four_star": "#2e7d32",
-    "three_star": "#1f5fbf",
-    "qualified": "#7b8fd6",
-}
+# One colour per grade, the core's (core/vocabulary.py): the same in badges, tables and charts.
+GRADE_COLOURS = vocabulary.GRADE_COLOURS
 CERTIFICATE_COLOURS = {
     "valid": OK,
     "suspended": WARN,
@@ -112,6 +110,18 @@ QLabel#errorText {{ color: {BAD}; }}
 QLabel#okText {{ color: {OK}; }}
 QStatusBar {{ color: {TEXT_MUTED}; }}
 """
+
+
+def badge_colours(grade: str | None) -> tuple[str, str, str]:
+    """Background, border and text of a grade badge, all from the grade's one colour."""
+    base = QColor(vocabulary.grade_colour(grade))
+    return _tint(base, 0.86), base.name(), base.darker(160).name()
+
+
+def _tint(colour: QColor, amount: float) -> str:
+    """`colour` mixed with white (amount 0: the colour, 1: white)."""
+    r, g, b = (round(c + (255 - c) * amount) for c in (colour.red(), colour.green(), colour.blue()))
+    return QColor(r, g, b).name()
 
 
 def pick_font_family() -> str | None:

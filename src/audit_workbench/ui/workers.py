@@ -14,11 +14,16 @@ Anki's task manager, so two jobs never write the database at once), and calls `o
 A progress dialog with a Cancel button appears only when the work takes longer than 600 ms, so
 quick jobs never flash a dialog.
 
+The window's database work goes through the same serial runner (`call()`): a page load or an
+action on the office server waits on the network, never on the GUI thread, and two database calls of
+the window never run at once (calibre's and Anki's single database thread).
+
 Tests swap in `SynchronousTaskRunner` (Picard's fake thread pool): the same calls, run at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -70,9 +75,12 @@ class Task(QObject):
             if self.cancel.is_set():
                 raise Cancelled
         except Exception as exc:  # delivered to the GUI thread, shown there
-            self.sig_failed.emit(exc)
+            outcome, value = self.sig_failed, exc
         else:
-            self.sig_finished.emit(result)
+            outcome, value = self.sig_finished, result
+        # the application may be gone (it quit while this ran): then there is no one to tell
+        with contextlib.suppress(RuntimeError):
+            outcome.emit(value)
 
 
 class _Runnable(QRunnable):
@@ -242,6 +250,28 @@ class _DelayedProgress:
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
+
+
+def call(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None],
+    label: str,
+    parent: QWidget | None = None,
+    on_failed: Callable[[BaseException], None] | None = None,
+    show_progress: bool = True,
+    **kwargs: Any,
+) -> Task:
+    """`fn(*args, **kwargs)` — a service call — on the serial worker; `on_done(result)` back on the
+    GUI thread. A refusal goes to `on_failed` (by default a warning box); the progress dialog shows
+    only when the call takes longer than SHOW_PROGRESS_AFTER_MS."""
+
+    def work(progress: Progress, cancel: threading.Event) -> Any:
+        return fn(*args, **kwargs)
+
+    return runner().run(
+        work, on_done, label=label, parent=parent, on_failed=on_failed, show_progress=show_progress
+    )
 
 
 _runner: TaskRunner | None = None

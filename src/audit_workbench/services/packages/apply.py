@@ -315,7 +315,11 @@ def _create_row(
         if value.nonconformity is not None:
             nc_id = (nc_ids or {}).get(value.nonconformity) or keys.links.get(value.nonconformity)
             if nc_id is None:
-                raise Refused("bad_value", f"the nonconformity of special item {value.reason!r} is missing")
+                raise Refused(
+                    "bad_value",
+                    f"the nonconformity of special item {value.reason!r} is missing",
+                    f"特别项“{value.reason}”对应的不符合项缺失",
+                )
         row = m.SpecialItem(
             case_id=case.id,
             kind=value.kind,

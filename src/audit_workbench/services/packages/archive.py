@@ -97,10 +97,16 @@ def _write_zip(path: Path, plan: _ExportPlan, store: AttachmentStore, steps: _Pr
                         steps.check()
             except FileNotFoundError:
                 raise Refused(
-                    "attachment_missing", f"attachment {sha[:12]}… is missing from {store.root}"
+                    "attachment_missing",
+                    f"attachment {sha[:12]}… is missing from {store.root}",
+                    f"附件 {sha[:12]}… 不在 {store.root} 中",
                 ) from None
             if digest.hexdigest() != sha or written != size:
-                raise Refused("attachment_corrupt", f"attachment {sha[:12]}… does not match its checksum")
+                raise Refused(
+                    "attachment_corrupt",
+                    f"attachment {sha[:12]}… does not match its checksum",
+                    f"附件 {sha[:12]}… 与其校验值不符",
+                )
             entries.append({"path": name, "sha256": sha, "size": size})
             steps.step()
         manifest = _dumps({**plan.manifest, "members": entries})

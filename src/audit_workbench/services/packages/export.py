@@ -154,7 +154,11 @@ def _export_plan(
     for sha in attachments:
         row = session.get(m.Attachment, sha)
         if row is None:
-            raise Refused("attachment_missing", f"attachment {sha[:12]}… is not in this database")
+            raise Refused(
+                "attachment_missing",
+                f"attachment {sha[:12]}… is not in this database",
+                f"附件 {sha[:12]}… 不在本数据库中",
+            )
         attachments[sha] = row.size
     if kind == "checkout":
         # The team members who may work on the laptop get a sealed key and a one-time code each; an

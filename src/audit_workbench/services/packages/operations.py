@@ -82,7 +82,11 @@ def export_package(
             if _database_id(tx.session) is None:
                 _put_setting(tx.session, DATABASE_ID_KEY, db_id)
             elif _database_id(tx.session) != db_id:  # pragma: no cover - two first exports at once
-                raise Refused("conflict", "the database changed while exporting; export again")
+                raise Refused(
+                    "conflict",
+                    "the database changed while exporting; export again",
+                    "导出期间数据库已被修改，请重新导出",
+                )
             for case_no, seq, sent in plan.returns:
                 data = _sync(tx.session, case_no)
                 data["return_seq"] = max(int(data.get("return_seq", 0)), seq)
@@ -181,7 +185,11 @@ def import_package(
                     )
                 with services.tx(SYSTEM if fresh or actor is None else actor) as tx:
                     if fresh and not _is_empty(tx.session):  # pragma: no cover - someone wrote meanwhile
-                        raise Refused("conflict", "the database changed while importing; import again")
+                        raise Refused(
+                            "conflict",
+                            "the database changed while importing; import again",
+                            "导入期间数据库已被修改，请重新导入",
+                        )
                     if not fresh:
                         assert actor is not None
                         admit_importer(tx.session, actor, package)

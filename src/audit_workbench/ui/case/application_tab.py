@@ -45,9 +45,11 @@ from ...core.errors import Refused
 from ...core.policy import Action
 from ...services.cases import MAX_HEADCOUNT
 from ..context import Messages, UiContext
+from ..guards import Unsaved, settle
+from ..widgets.common import ElidedTextDelegate, scrolling
 from ..widgets.credit_code import CreditCodeChecker
 from .common import Notice, fmt_points, join_list, material_status_label, write_temp_file
-from .dialogs import AcceptDialog, Files, TeamDialog, TextDialog
+from .dialogs import AcceptDialog, AcceptRequest, Files, TeamDialog, TextDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 COL_ITEM, COL_NAME, COL_STATUS, COL_FILES = range(4)
@@ -240,15 +242,20 @@ class ApplicationTab(QWidget):
             case_form.addRow(label, self.fields[key])
         # The organisation and the contract on the left, the materials beside them: at the draft
         # stage a clerk works on both, and all twelve materials fit on screen at once.
-        boxes = QVBoxLayout()
+        boxes_widget = QWidget(self)
+        boxes = QVBoxLayout(boxes_widget)
+        boxes.setContentsMargins(0, 0, 4, 0)
         boxes.addWidget(org_box)
         boxes.addWidget(case_box)
         boxes.addStretch(1)
+        # on a short screen the forms scroll rather than squash (1366×768)
+        self.boxes_area = scrolling(boxes_widget, self)
 
         self.materials_model = MaterialsModel(self.context.lang, self)
         self.materials_view = MaterialsView(self)
         self.materials_view.setObjectName("materials_view")
         self.materials_view.setModel(self.materials_model)
+        self.materials_view.setItemDelegate(ElidedTextDelegate(self.materials_view))
         self.materials_view.setToolTip(
             self.tr("把文件拖到某一行即可添加到该项材料（可多个）；双击打开文件；右键可移除文件")
         )
@@ -292,7 +299,7 @@ class ApplicationTab(QWidget):
         materials.addLayout(material_buttons)
         columns = QHBoxLayout()
         columns.setSpacing(12)
-        columns.addLayout(boxes, 5)
+        columns.addWidget(self.boxes_area, 5)
         columns.addLayout(materials, 9)
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
@@ -555,19 +562,19 @@ class ApplicationTab(QWidget):
         return True
 
     # -- materials --------------------------------------------------------------------------------
-    def attach_files(self, item_no: int, paths: list[Path]) -> bool:
-        """Add files to a material (the files it already has stay)."""
-        result = self.context.run_service(
-            self.context.services.cases.add_material_files,
-            self.context.actor,
+    def attach_files(self, item_no: int, paths: list[Path]) -> None:
+        """Add files to a material (the files it already has stay), on the database worker."""
+        ctx = self.context
+        ctx.act(
+            ctx.services.cases.add_material_files,
+            ctx.actor,
             self.detail.case_no,
             item_no,
             paths,
+            on_done=lambda _detail: self.sig_case_changed.emit(),
+            label=self.tr("正在添加 {n} 个文件…").format(n=len(paths)),
+            parent=self,
         )
-        if result is None:
-            return False
-        self.sig_case_changed.emit()
-        return True
 
     def remove_file(self, item_no: int, file: Any) -> bool:
         """Detach one file from a material, after asking."""
@@ -577,16 +584,16 @@ class ApplicationTab(QWidget):
             self.tr("从第 {n} 项材料中移除文件“{name}”？").format(n=item_no, name=file.filename),
         ):
             return False
-        result = self.context.run_service(
-            self.context.services.cases.remove_material_file,
-            self.context.actor,
+        ctx = self.context
+        ctx.act(
+            ctx.services.cases.remove_material_file,
+            ctx.actor,
             self.detail.case_no,
             item_no,
             file.sha256,
+            on_done=lambda _detail: self.sig_case_changed.emit(),
+            parent=self,
         )
-        if result is None:
-            return False
-        self.sig_case_changed.emit()
         return True
 
     def _on_attach_button_clicked(self) -> None:
@@ -670,20 +677,15 @@ class ApplicationTab(QWidget):
             self.notice.show_text(self.tr("请先选择一项材料"), "info")
             return
         name = material.name_en if self.context.lang == "en" else material.name_zh
-        reason = TextDialog.ask(
+        ctx, case_no, item_no = self.context, self.detail.case_no, material.item_no
+        result = TextDialog.ask(
             self,
             self.tr("材料不适用"),
             self.tr("第 {n} 项 {name}：请说明不适用的原因").format(n=material.item_no, name=name),
             material.reason or self._usual_reason(material.item_no),
-        )
-        if reason is None:
-            return
-        result = self.context.run_service(
-            self.context.services.cases.mark_material_not_applicable,
-            self.context.actor,
-            self.detail.case_no,
-            material.item_no,
-            reason,
+            submit=lambda reason: ctx.services.cases.mark_material_not_applicable(
+                ctx.actor, case_no, item_no, reason
+            ),
         )
         if result is not None:
             self.sig_case_changed.emit()
@@ -723,60 +725,111 @@ class ApplicationTab(QWidget):
         self.sig_case_changed.emit()
         return True
 
-    def submit(self) -> bool:
-        ctx = self.context
-        return self._done(ctx.run_service(ctx.services.cases.submit, ctx.actor, self.detail.case_no))
+    def submit(self) -> None:
+        """Submit the application, after one question naming what follows."""
+        ctx, detail = self.context, self.detail
+        # the organisation as typed goes with the application, or the question is asked first
+        if self.form_dirty() and not settle(self, [self], self.tr("提交申请")):
+            return
+        missing = [m.item_no for m in detail.materials if m.status == "missing"]
+        if not missing and not Messages.confirm(
+            self,
+            self.tr("提交申请"),
+            self.tr(
+                "提交案件 {case_no}（{org}）的申请？\n提交后申请资料和材料不能再修改，案件转受理人员受理。"
+            ).format(case_no=detail.case_no, org=detail.organization.name),
+        ):
+            return
+        ctx.act(
+            ctx.services.cases.submit,
+            ctx.actor,
+            detail.case_no,
+            on_done=self._done,
+            label=self.tr("正在提交申请…"),
+            parent=self,
+        )
 
-    def accept_application(self) -> bool:
+    def accept_application(self) -> None:
         ctx, detail = self.context, self.detail
         kind = detail.kind if detail.kind in ("surveillance", "renewal") else "initial"
         document_days, onsite_days = ctx.services.audit_time.days(detail.headcount, kind)
-        request = AcceptDialog.ask(self, detail.headcount, document_days, onsite_days)
-        if request is None:
-            return False
-        return self._done(
-            ctx.run_service(
-                ctx.services.cases.accept,
+        case_no = detail.case_no
+
+        def accept(request: AcceptRequest) -> Any:
+            return ctx.services.cases.accept(
                 ctx.actor,
-                detail.case_no,
+                case_no,
                 contract_no=request.contract_no,
                 fee=request.fee,
                 onsite_days=request.onsite_days,
                 document_days=request.document_days,
                 override_reason=request.override_reason,
             )
+
+        self._done(AcceptDialog.ask(self, detail.headcount, document_days, onsite_days, submit=accept))
+
+    def reject_application(self) -> None:
+        ctx, case_no = self.context, self.detail.case_no
+        self._done(
+            TextDialog.ask(
+                self,
+                self.tr("不予受理"),
+                self.tr("不予受理案件 {case_no}：案件将就此结束，不能恢复。\n请说明不予受理的原因：").format(
+                    case_no=case_no
+                ),
+                multiline=True,
+                submit=lambda reason: ctx.services.cases.reject(ctx.actor, case_no, reason),
+                ok_text=self.tr("不予受理"),
+            )
         )
 
-    def reject_application(self) -> bool:
-        reason = TextDialog.ask(self, self.tr("不予受理"), self.tr("请说明不予受理的原因"), multiline=True)
-        if reason is None:
-            return False
-        ctx = self.context
-        return self._done(ctx.run_service(ctx.services.cases.reject, ctx.actor, self.detail.case_no, reason))
-
-    def withdraw(self) -> bool:
-        reason = TextDialog.ask(self, self.tr("撤回申请"), self.tr("请说明撤回的原因"), multiline=True)
-        if reason is None:
-            return False
-        ctx = self.context
-        return self._done(
-            ctx.run_service(ctx.services.cases.withdraw, ctx.actor, self.detail.case_no, reason)
+    def withdraw(self) -> None:
+        ctx, case_no = self.context, self.detail.case_no
+        self._done(
+            TextDialog.ask(
+                self,
+                self.tr("撤回申请"),
+                self.tr("撤回案件 {case_no}：案件将就此结束，不能恢复。\n请说明撤回的原因：").format(
+                    case_no=case_no
+                ),
+                multiline=True,
+                submit=lambda reason: ctx.services.cases.withdraw(ctx.actor, case_no, reason),
+                ok_text=self.tr("撤回案件"),
+            )
         )
 
-    def assign_team(self) -> bool:
+    def assign_team(self) -> None:
         ctx, detail = self.context, self.detail
         candidates = ctx.run_service(ctx.services.people.team_candidates, ctx.actor, detail.case_no)
         if candidates is None:
-            return False
+            return
         members = [t.user_name for t in detail.team if not t.is_leader]
-        choice = TeamDialog.ask(self, candidates, detail.team_leader, members, ctx.lang)
-        if choice is None:
-            return False
-        return self._done(
-            ctx.run_service(
-                ctx.services.cases.assign_team, ctx.actor, detail.case_no, choice.leader, list(choice.members)
+        case_no = detail.case_no
+        self._done(
+            TeamDialog.ask(
+                self,
+                candidates,
+                detail.team_leader,
+                members,
+                ctx.lang,
+                submit=lambda choice: ctx.services.cases.assign_team(
+                    ctx.actor, case_no, choice.leader, list(choice.members)
+                ),
             )
         )
+
+    # -- unsaved work -----------------------------------------------------------------------------
+    def unsaved_work(self) -> list[Unsaved]:
+        """The organisation form typed and not saved."""
+        if self.detail is None or not self.form_dirty():
+            return []
+        return [
+            Unsaved(
+                self.tr("{case_no} 的申请组织信息").format(case_no=self.detail.case_no),
+                self.save_organization,
+                self._on_revert_org_button_clicked,
+            )
+        ]
 
 
 def _raise(exc: Refused) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -28,6 +30,7 @@ from ...core.errors import Refused
 from ...core.policy import Action
 from .. import workers
 from ..context import Messages, UiContext
+from ..widgets.common import scrolling
 from .common import Notice
 from .dialogs import Files, PrintDialog
 
@@ -114,7 +117,7 @@ class CertificateTab(QWidget):
         self.pdf_view: Any = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
+        splitter.addWidget(scrolling(left, self))  # scrolls rather than squash on a short screen
         splitter.addWidget(self.preview_holder)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -337,10 +340,124 @@ class CertificateTab(QWidget):
         return True
 
     # -- issuing ----------------------------------------------------------------------------------
-    def issue(self) -> bool:
-        ctx = self.context
-        result = ctx.run_service(ctx.services.certificates.issue, ctx.actor, self.detail.case_no)
-        if result is None:
-            return False
-        self.sig_case_changed.emit()
-        return True
+    def issue(self) -> None:
+        """Issue the certificate: first the preview of exactly what the issue would write (number,
+        grade, dates), then one question, then the issue."""
+        ctx, case_no = self.context, self.detail.case_no
+        documents = documents_service(ctx)
+        if documents is None:
+            return
+
+        def previewed(answer: tuple[Any, bytes]) -> None:
+            view, pdf = answer
+            if not IssuePreviewDialog.ask(self, ctx, view, pdf):
+                return
+            ctx.act(
+                ctx.services.certificates.issue,
+                ctx.actor,
+                case_no,
+                on_done=lambda _view: self.sig_case_changed.emit(),
+                label=self.tr("正在颁发证书…"),
+                parent=self,
+            )
+
+        ctx.act(
+            documents.certificate_preview,
+            ctx.actor,
+            case_no,
+            ctx.lang,
+            on_done=previewed,
+            label=self.tr("正在生成证书预览…"),
+            parent=self,
+        )
+
+
+class IssuePreviewDialog(QDialog):
+    """The certificate as it will be issued, and the one question before it is: 颁发 or 取消."""
+
+    def __init__(self, context: UiContext, view: Any, pdf: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("颁发证书 — 预览"))
+        ctx = context
+        summary = QLabel(
+            self.tr(
+                "将为 {org} 颁发证书 {number}：{grade}，有效期 {issued} 至 {expires}。\n"
+                "颁发后证书即生效并计入证书登记册，不能撤回（只能暂停或撤销）。"
+            ).format(
+                org=view.organization.name,
+                number=view.number,
+                grade=ctx.grade_label(view.grade),
+                issued=ctx.fmt_date(view.issued_on),
+                expires=ctx.fmt_date(view.expires_on),
+            ),
+            self,
+        )
+        summary.setObjectName("issue_summary")
+        summary.setWordWrap(True)
+        note = QLabel(self.tr("样张：二维码不含签名，仅供核对。"), self)
+        note.setObjectName("pageSubtitle")
+        self.summary = summary
+        self.preview = PdfPreview(self)
+        self.preview.show_pdf(pdf)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("颁发证书"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)  # Enter does not issue: issuing is a click on 颁发证书
+        self.cancel_button = cancel
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        cancel.setFocus()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = min(900, int(screen.width() * 0.85)) if screen else 900
+        height = min(720, int(screen.height() * 0.85)) if screen else 720
+        self.resize(width, height)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, context: UiContext, view: Any, pdf: bytes) -> bool:
+        """True when the user chose to issue. Tests replace this."""
+        return cls(context, view, pdf, parent).exec() == QDialog.DialogCode.Accepted
+
+
+class PdfPreview(QWidget):
+    """One PDF page fitted to the widget (QtPdf), or a line saying why there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.message = QLabel(self)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.layout_.addWidget(self.message)
+        self.view: Any = None
+        self.document: Any = None
+
+    def show_pdf(self, data: bytes) -> None:
+        try:
+            from PySide6.QtPdf import QPdfDocument
+            from PySide6.QtPdfWidgets import QPdfView
+        except ImportError:
+            self.message.setText(self.tr("此安装缺少 Qt PDF 组件（PySide6-Pdf），无法预览。"))
+            return
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.SinglePage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.view.setDocument(self.document)
+        palette = self.view.palette()
+        palette.setColor(QPalette.ColorRole.Dark, QColor("#e3e8ee"))
+        self.view.setPalette(palette)
+        self.layout_.addWidget(self.view, 1)
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.message.hide()

@@ -36,10 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import vocabulary
 from ...core.policy import Action
 from ...core.rubric import grade_rank
 from ...core.scoring import format_score
-from ..context import UiContext
+from ..context import Messages, UiContext
+from ..guards import Unsaved
+from ..widgets.common import scrolling
 from .common import (
     Notice,
     Row,
@@ -105,14 +108,15 @@ class CommitteeTab(QWidget):
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setObjectName("category_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(250)
+        self.chart_view.setMinimumHeight(260)  # every category's name beside its bar
 
         vote_box = QGroupBox(self.tr("表决"), self)
         self.vote_box = vote_box
-        self.approve_radio = QRadioButton(self.tr("批准"), vote_box)
-        self.lower_radio = QRadioButton(self.tr("降级批准为"), vote_box)
-        self.return_radio = QRadioButton(self.tr("退回评审组"), vote_box)
-        self.reject_radio = QRadioButton(self.tr("不批准"), vote_box)
+        decision = self.context.label  # the decisions' words are the core's (core/vocabulary.py)
+        self.approve_radio = QRadioButton(decision("decision", "approve"), vote_box)
+        self.lower_radio = QRadioButton(decision("decision", "lower"), vote_box)
+        self.return_radio = QRadioButton(decision("decision", "return"), vote_box)
+        self.reject_radio = QRadioButton(decision("decision", "reject"), vote_box)
         self.decision_group = QButtonGroup(self)
         for radio, key in (
             (self.approve_radio, "approve"),
@@ -205,11 +209,17 @@ class CommitteeTab(QWidget):
         self.nc_view = QTableView(self)
         self.nc_view.setObjectName("committee_nonconformities")
         self.nc_view.setModel(self.nc_model)
+        self.nc_view.setItemDelegate(RowSpacingDelegate(self.nc_view))
         self.nc_view.verticalHeader().hide()
         self.nc_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.nc_view.setWordWrap(True)
-        self.nc_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.nc_view.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        nc_head = self.nc_view.horizontalHeader()
+        nc_head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        nc_head.setStretchLastSection(False)
+        for column in (0, 1, 3, 4, 6):
+            nc_head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        nc_head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        nc_head.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
 
         self.findings_tree = QTreeWidget(self)
         self.findings_tree.setObjectName("committee_findings")
@@ -224,7 +234,8 @@ class CommitteeTab(QWidget):
         self.details.addTab(self.findings_tree, self.tr("文件审查发现"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
+        # on a short screen the summary and the chart scroll rather than squash (1366×768)
+        splitter.addWidget(scrolling(left, self))
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -249,9 +260,7 @@ class CommitteeTab(QWidget):
 
         score = detail.score
         if detail.recommended_total is not None:
-            grade = (
-                ctx.grade_label(detail.recommended_grade) if detail.recommended_grade else self.tr("未达标")
-            )
+            grade = vocabulary.grade_label(detail.recommended_grade, ctx.lang)
             self.recommended_label.setText(
                 self.tr("{total} 分 · {grade}").format(
                     total=format_score(detail.recommended_total), grade=grade
@@ -355,7 +364,7 @@ class CommitteeTab(QWidget):
                         self.context.fmt_date(nc.deadline),
                         nc_status_label(nc.status, nc.overdue),
                         action,
-                        nc.closed_by or "",
+                        self.detail.person(nc.closed_by),
                     ),
                     tooltip=f"{nc.text}\n{action}".strip(),
                     tint="#b3261e" if nc.status == "open" else None,
@@ -371,7 +380,7 @@ class CommitteeTab(QWidget):
         for review in self.detail.reviews:
             top = QTreeWidgetItem(
                 [
-                    f"{self.context.fmt_datetime(review.created_at)} {review.reviewer}",
+                    f"{self.context.fmt_datetime(review.created_at)} {self.detail.person(review.reviewer)}",
                     f"{outcome_label(review.outcome)}：{review.note}",
                 ]
             )
@@ -409,7 +418,7 @@ class CommitteeTab(QWidget):
             self.vote_button.setToolTip(self.tr("您已对本案表决"))
         votes = [
             self.tr("{user}：{decision}").format(
-                user=v.user_name,
+                user=detail.person(v.user_name),
                 decision=decision_label(v.decision)
                 + (f"（{ctx.grade_label(v.grade)}）" if v.decision == "lower" else ""),
             )
@@ -447,20 +456,67 @@ class CommitteeTab(QWidget):
         checked = self.decision_group.checkedButton()
         return str(checked.property("decision")) if checked else "approve"
 
-    def vote(self) -> bool:
-        ctx = self.context
+    def vote(self) -> None:
+        """Cast the vote, after one question naming the decision and what follows."""
+        ctx, detail = self.context, self.detail
         decision = self.decision()
         grade = self.grade_combo.currentData() if decision == "lower" else None
-        result = ctx.run_service(
+        comment = self.comment_edit.toPlainText()
+        if not comment.strip():
+            self.notice.show_text(self.tr("请填写表决意见"), "error")
+            self.comment_edit.setFocus()
+            return
+        chosen = ctx.label("decision", decision)
+        if grade:
+            chosen += f"（{ctx.grade_label(grade)}）" if ctx.lang == "zh" else f" ({ctx.grade_label(grade)})"
+        votes_in = len(detail.votes) + 1
+        quorum = int(ctx.services.settings.get("committee_quorum"))
+        if votes_in >= quorum:
+            follows = self.tr("这是第 {n} 票，达到法定票数 {quorum}：提交后即作出评审委员会决定。").format(
+                n=votes_in, quorum=quorum
+            )
+        else:
+            follows = self.tr("这是第 {n} 票，法定票数为 {quorum}。").format(n=votes_in, quorum=quorum)
+        if not Messages.confirm(
+            self,
+            self.tr("提交表决"),
+            self.tr("对案件 {case_no}（{org}）表决：{decision}。\n{follows}\n表决提交后不能更改。").format(
+                case_no=detail.case_no, org=detail.organization.name, decision=chosen, follows=follows
+            ),
+        ):
+            return
+        case_no = detail.case_no
+
+        def voted(_result: Any) -> None:
+            self.comment_edit.clear()
+            self.sig_case_changed.emit()
+
+        ctx.act(
             ctx.services.committee.vote,
             ctx.actor,
-            self.detail.case_no,
+            case_no,
             decision,
-            self.comment_edit.toPlainText(),
+            comment,
             grade=grade,
+            on_done=voted,
+            label=self.tr("正在提交表决…"),
+            parent=self,
         )
-        if result is None:
-            return False
-        self.comment_edit.clear()
-        self.sig_case_changed.emit()
-        return True
+
+    def unsaved_work(self) -> list[Unsaved]:
+        """A vote comment typed and not cast (a vote is a decision, not a draft: it is not saved)."""
+        if (
+            self.detail is None
+            or not self.comment_edit.toPlainText().strip()
+            or self.comment_edit.isReadOnly()
+        ):
+            return []
+        if not self.vote_button.isEnabled():
+            return []
+        return [
+            Unsaved(
+                self.tr("{case_no} 尚未提交的表决意见").format(case_no=self.detail.case_no),
+                None,
+                self.comment_edit.clear,
+            )
+        ]

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
+
+from ...core import vocabulary
+from ..widgets.common import ElidedTextDelegate
 
 CodeRole = Qt.ItemDataRole.UserRole + 1  # the id behind a row: indicator code, nonconformity id…
 
@@ -54,42 +56,29 @@ def join_list(lang: str, items: Iterable[str]) -> str:
     return (", " if lang == "en" else "、").join(items)
 
 
+def _lang() -> str:
+    from .. import i18n
+
+    return i18n.current()
+
+
+# Labels of ids come from the one vocabulary in the core (core/vocabulary.py), in the window's language.
 def decision_label(decision: str | None) -> str:
-    labels = {
-        "approve": QCoreApplication.translate("CaseLabels", "批准"),
-        "lower": QCoreApplication.translate("CaseLabels", "降级批准"),
-        "return": QCoreApplication.translate("CaseLabels", "退回"),
-        "reject": QCoreApplication.translate("CaseLabels", "不批准"),
-    }
-    return labels.get(decision or "", decision or "")
+    return vocabulary.label("decision", decision, _lang())
 
 
 def material_status_label(status: str) -> str:
-    labels = {
-        "missing": QCoreApplication.translate("CaseLabels", "未提供"),
-        "provided": QCoreApplication.translate("CaseLabels", "已提供"),
-        "not_applicable": QCoreApplication.translate("CaseLabels", "不适用"),
-    }
-    return labels.get(status, status)
+    return vocabulary.label("material_status", status, _lang())
 
 
 def outcome_label(outcome: str) -> str:
-    labels = {
-        "pass": QCoreApplication.translate("CaseLabels", "通过"),
-        "revise": QCoreApplication.translate("CaseLabels", "需修改"),
-    }
-    return labels.get(outcome, outcome)
+    return vocabulary.label("review_outcome", outcome, _lang())
 
 
 def nc_status_label(status: str, overdue: bool = False) -> str:
-    if status == "open":
-        return (
-            QCoreApplication.translate("CaseLabels", "待整改（已逾期）")
-            if overdue
-            else QCoreApplication.translate("CaseLabels", "待整改")
-        )
-    labels = {"closed": QCoreApplication.translate("CaseLabels", "已关闭")}
-    return labels.get(status, status)
+    if status == "open" and overdue:
+        return QCoreApplication.translate("CaseLabels", "待整改（已逾期）")
+    return vocabulary.label("nonconformity_status", status, _lang())
 
 
 def nc_numbers(detail: Any) -> dict[int, str]:
@@ -98,11 +87,7 @@ def nc_numbers(detail: Any) -> dict[int, str]:
 
 
 def special_kind_label(kind: str) -> str:
-    labels = {
-        "deduction": QCoreApplication.translate("CaseLabels", "特别扣分项"),
-        "bonus": QCoreApplication.translate("CaseLabels", "特别加分项"),
-    }
-    return labels.get(kind, kind)
+    return vocabulary.label("special_kind", kind, _lang())
 
 
 # -- a table model over rows ---------------------------------------------------------------------
@@ -165,7 +150,7 @@ class RowsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if (
-            role == Qt.ItemDataRole.DisplayRole
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)  # a narrow header, whole
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self._headers)
         ):
@@ -181,8 +166,9 @@ def header_width(header: QHeaderView, column: int, minimum: int) -> int:
     return max(minimum, QFontMetrics(font).horizontalAdvance(text) + 22)
 
 
-class RowSpacingDelegate(QStyledItemDelegate):
-    """Rows a little taller than the font, so dense tables stay readable (and easy to click)."""
+class RowSpacingDelegate(ElidedTextDelegate):
+    """Rows a little taller than the font, so dense tables stay readable (and easy to click); text
+    that does not fit is shown whole in the tooltip."""
 
     EXTRA = 8
 

@@ -1,8 +1,10 @@
-"""The dialogs of the case page. Each has a classmethod `ask(...)` that returns the user's answer
-(a small frozen value) or None when cancelled; tests replace `ask` so nothing blocks on `exec()`.
+"""The dialogs of the case page. Each has a classmethod `ask(..., submit=…)`: the dialog collects
+its value and hands it to `submit` (the service call); a refusal is shown inside the dialog, which
+stays open with what was typed (ui.dialogs.form). `ask` returns what `submit` returned, or None when
+cancelled; tests replace `ask` so nothing blocks on `exec()`.
 
-The dialogs only collect input: whether a reason may be empty, a fee is a number or a deadline is
-in the past is the services' to say, and their refusal is shown after the dialog closes.
+Keys: each dialog opens with the cursor in its first field; Enter confirms (Shift+Enter is a new
+line in a multi-line text); Esc cancels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
@@ -20,10 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,45 +32,39 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
+from ...core.numbers import NumberError, parse_amount
 from ...core.people import QUALIFICATION_LABELS, Qualification
 from ...core.policy import Denial
 from ...services.people import TeamCandidate
+from ..dialogs.form import FormDialog, Submit
+from ..files import FileDialogs
 from .common import fmt_points
 
-
-class _FormDialog(QDialog):
-    """A dialog with a form and OK/Cancel buttons."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(420)
-        self.outer = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.outer.addLayout(self.form)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def finish(self) -> None:
-        self.outer.addWidget(self.buttons)
+_FormDialog = FormDialog  # the name the dialogs of other modules knew
 
 
 # -- a reason or any one text -------------------------------------------------------------------------
-class TextDialog(_FormDialog):
+class TextDialog(FormDialog):
     """One text: a reason (not applicable, reject, withdraw), a corrective action, a conclusion."""
 
     def __init__(
-        self, title: str, prompt: str, text: str = "", multiline: bool = False, parent: QWidget | None = None
+        self,
+        title: str,
+        prompt: str,
+        text: str = "",
+        multiline: bool = False,
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
+        required: bool = True,
+        ok_text: str = "",
     ) -> None:
-        super().__init__(title, parent)
+        super().__init__(title, parent, submit)
+        self.required = required
+        if ok_text:
+            self.ok_button.setText(ok_text)
         self.prompt = QLabel(prompt, self)
         self.prompt.setWordWrap(True)
         self.outer.insertWidget(0, self.prompt)
@@ -78,16 +72,25 @@ class TextDialog(_FormDialog):
             self.editor: QLineEdit | QPlainTextEdit = QPlainTextEdit(text, self)
             self.editor.setTabChangesFocus(True)
             self.editor.setMinimumHeight(110)
+            self.editor.setPlaceholderText(self.tr("回车确定，Shift+回车换行"))
         else:
             self.editor = QLineEdit(text, self)
-            self.editor.selectAll()
+        self.editor.setObjectName("dialog_text")
         self.outer.insertWidget(1, self.editor)
-        self.finish()
+        self.finish(self.editor)
 
     def text(self) -> str:
         if isinstance(self.editor, QPlainTextEdit):
             return self.editor.toPlainText()
         return self.editor.text()
+
+    def value(self) -> str:
+        return self.text()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        if self.required and not self.text().strip():
+            return self.tr("请填写内容"), self.editor
+        return None
 
     @classmethod
     def ask(
@@ -97,9 +100,10 @@ class TextDialog(_FormDialog):
         prompt: str,
         text: str = "",
         multiline: bool = False,
-    ) -> str | None:
-        dialog = cls(title, prompt, text, multiline, parent)
-        return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        submit: Submit | None = None,
+        ok_text: str = "",
+    ) -> Any:
+        return cls(title, prompt, text, multiline, parent, submit, ok_text=ok_text).run()
 
 
 # -- accept an application ----------------------------------------------------------------------------
@@ -112,7 +116,7 @@ class AcceptRequest:
     override_reason: str | None = None
 
 
-class AcceptDialog(_FormDialog):
+class AcceptDialog(FormDialog):
     """Contract number, fee and the audit days computed from the headcount, with an optional override."""
 
     def __init__(
@@ -121,14 +125,20 @@ class AcceptDialog(_FormDialog):
         document_days: Decimal,
         onsite_days: Decimal,
         parent: QWidget | None = None,
+        submit: Submit | None = None,
     ) -> None:
-        super().__init__(self.tr("受理申请"), parent)
+        super().__init__(self.tr("受理申请"), parent, submit)
         self.contract_edit = QLineEdit(self)
+        self.contract_edit.setObjectName("contract_edit")
         self.contract_edit.setPlaceholderText(self.tr("例如 HT-2026-001"))
         self.fee_edit = QLineEdit(self)
-        self.fee_edit.setPlaceholderText(self.tr("人民币元"))
+        self.fee_edit.setObjectName("fee_edit")
+        self.fee_edit.setPlaceholderText(self.tr("人民币元，如 38,000 或 3.8万"))
+        self.fee_hint = QLabel(self)
+        self.fee_hint.setObjectName("pageSubtitle")
         self.form.addRow(self.tr("合同编号"), self.contract_edit)
         self.form.addRow(self.tr("认证费用（元）"), self.fee_edit)
+        self.form.addRow("", self.fee_hint)
         self.computed_label = QLabel(
             self.tr("按 {headcount} 人计算：文件审查 {doc} 人日，现场审查 {site} 人日").format(
                 headcount=headcount, doc=fmt_points(document_days), site=fmt_points(onsite_days)
@@ -148,7 +158,8 @@ class AcceptDialog(_FormDialog):
         self.form.addRow(self.tr("调整原因"), self.reason_edit)
         self.override_check.toggled.connect(self._on_override_check_toggled)
         self._on_override_check_toggled(False)
-        self.finish()
+        self.fee_edit.textChanged.connect(self._on_fee_edit_text_changed)
+        self.finish(self.contract_edit)
 
     def _days(self, value: Decimal) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(self)
@@ -162,6 +173,43 @@ class AcceptDialog(_FormDialog):
         for widget in (self.document_spin, self.onsite_spin, self.reason_edit):
             widget.setEnabled(on)
 
+    def _on_fee_edit_text_changed(self, text: str) -> None:
+        """Say what the fee reads as ("38,000" → 38000 元), so a typing slip shows before OK."""
+        try:
+            amount = parse_amount(text) if text.strip() else None
+        except NumberError:
+            self.fee_hint.setText("")
+            return
+        self.fee_hint.setText(
+            "" if amount is None else self.tr("即 {amount} 元").format(amount=f"{amount:,}")
+        )
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        if not self.contract_edit.text().strip():
+            return self.tr("请填写合同编号"), self.contract_edit
+        fee = self.fee_edit.text()
+        if not fee.strip():
+            return self.tr("请填写认证费用"), self.fee_edit
+        try:
+            parse_amount(fee)
+        except NumberError as exc:
+            return self.tr("认证费用：{problem}").format(problem=exc.message()), self.fee_edit
+        if self.override_check.isChecked() and not self.reason_edit.text().strip():
+            return self.tr("调整人日须说明原因"), self.reason_edit
+        return None
+
+    def field_for(self, refusal: Any) -> QWidget | None:
+        message = refusal.message_en
+        if "fee" in message:
+            return self.fee_edit
+        if "contract" in message:
+            return self.contract_edit
+        if "reason" in message:
+            return self.reason_edit
+        if "days" in message:
+            return self.onsite_spin
+        return None
+
     def request(self) -> AcceptRequest:
         if not self.override_check.isChecked():
             return AcceptRequest(self.contract_edit.text(), self.fee_edit.text())
@@ -173,12 +221,19 @@ class AcceptDialog(_FormDialog):
             self.reason_edit.text(),
         )
 
+    def value(self) -> AcceptRequest:
+        return self.request()
+
     @classmethod
     def ask(
-        cls, parent: QWidget | None, headcount: int, document_days: Decimal, onsite_days: Decimal
-    ) -> AcceptRequest | None:
-        dialog = cls(headcount, document_days, onsite_days, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        cls,
+        parent: QWidget | None,
+        headcount: int,
+        document_days: Decimal,
+        onsite_days: Decimal,
+        submit: Submit | None = None,
+    ) -> Any:
+        return cls(headcount, document_days, onsite_days, parent, submit).run()
 
 
 # -- the audit team -----------------------------------------------------------------------------------
@@ -188,13 +243,13 @@ class TeamChoice:
     members: tuple[str, ...]
 
 
-class TeamDialog(_FormDialog):
+class TeamDialog(FormDialog):
     """The team leader and the members, chosen among the active auditors.
 
     Each candidate is shown with their qualification; one who may not be on this case's team (a
     declared interest, no declaration this year, an expired qualification, a missing area) or may
     not lead it (a trainee, a technical expert) is shown disabled with the reason as tooltip —
-    the services refuse such a team anyway."""
+    the services refuse such a team anyway, and their refusal is shown in the dialog."""
 
     def __init__(
         self,
@@ -203,8 +258,9 @@ class TeamDialog(_FormDialog):
         members: Sequence[str],
         lang: str = "zh",
         parent: QWidget | None = None,
+        submit: Submit | None = None,
     ) -> None:
-        super().__init__(self.tr("指派评审组"), parent)
+        super().__init__(self.tr("指派评审组"), parent, submit)
         self.setMinimumWidth(560)
         self.lang = lang
         self.leader_combo = QComboBox(self)
@@ -215,6 +271,8 @@ class TeamDialog(_FormDialog):
             if c.leader_denial is not None:
                 item.setEnabled(False)
                 item.setToolTip(self._reason(c.leader_denial))
+            else:
+                item.setToolTip(self.tr("登录名：{login}").format(login=c.user_name))
             model.appendRow(item)
         self.leader_combo.setModel(model)
         chosen = self.leader_combo.findData(leader) if leader else -1
@@ -228,6 +286,7 @@ class TeamDialog(_FormDialog):
             if c.member_denial is None:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 state = Qt.CheckState.Checked if c.user_name in members else Qt.CheckState.Unchecked
+                item.setToolTip(self.tr("登录名：{login}").format(login=c.user_name))
             else:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsUserCheckable)
                 item.setToolTip(self._reason(c.member_denial))
@@ -248,10 +307,11 @@ class TeamDialog(_FormDialog):
         self.note.setWordWrap(True)
         self.note.setVisible(bool(blocked))
         self.outer.addWidget(self.note)
-        self.finish()
+        self.finish(self.leader_combo)
 
     def _text(self, c: TeamCandidate) -> str:
-        name = f"{c.display_name}（{c.user_name}）" if c.display_name != c.user_name else c.user_name
+        # people by name (the login is in the tooltip)
+        name = c.display_name or c.user_name
         if c.qualification is None:
             return name + self.tr(" · 无资格登记")
         zh, en = QUALIFICATION_LABELS[Qualification(c.qualification)]
@@ -270,6 +330,14 @@ class TeamDialog(_FormDialog):
                 members.append(name)
         return TeamChoice(leader, tuple(members))
 
+    def value(self) -> TeamChoice:
+        return self.choice()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        if not self.leader_combo.currentData():
+            return self.tr("请选择组长"), self.leader_combo
+        return None
+
     @classmethod
     def ask(
         cls,
@@ -278,9 +346,9 @@ class TeamDialog(_FormDialog):
         leader: str | None = None,
         members: Sequence[str] = (),
         lang: str = "zh",
-    ) -> TeamChoice | None:
-        dialog = cls(candidates, leader, members, lang, parent)
-        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        submit: Submit | None = None,
+    ) -> Any:
+        return cls(candidates, leader, members, lang, parent, submit).run()
 
 
 # -- a sampled indicator ------------------------------------------------------------------------------
@@ -290,30 +358,50 @@ class SampleCounts:
     nonconforming: int
 
 
-class SampleDialog(_FormDialog):
+class SampleDialog(FormDialog):
     """How many records were sampled and how many of them did not conform."""
 
+    FIELDS_BY_CODE = {"bad_score": "nonconforming_spin"}  # noqa: RUF012
+
     def __init__(
-        self, indicator: str, sampled: int | None, nonconforming: int | None, parent: QWidget | None = None
+        self,
+        indicator: str,
+        sampled: int | None,
+        nonconforming: int | None,
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
     ):
-        super().__init__(self.tr("按抽样评分"), parent)
+        super().__init__(self.tr("按抽样评分"), parent, submit)
         note = QLabel(
             self.tr("{indicator}：得分 = 满分 × 符合数 ÷ 抽样数，按 0.5 分取整。").format(indicator=indicator)
         )
         note.setWordWrap(True)
         self.outer.insertWidget(0, note)
         self.sampled_spin = QSpinBox(self)
+        self.sampled_spin.setObjectName("sampled_spin")
         self.sampled_spin.setRange(0, 1_000_000)
         self.sampled_spin.setValue(sampled or 10)
         self.nonconforming_spin = QSpinBox(self)
+        self.nonconforming_spin.setObjectName("nonconforming_spin")
         self.nonconforming_spin.setRange(0, 1_000_000)
         self.nonconforming_spin.setValue(nonconforming or 0)
         self.form.addRow(self.tr("抽样数"), self.sampled_spin)
         self.form.addRow(self.tr("不符合数"), self.nonconforming_spin)
-        self.finish()
+        self.finish(self.sampled_spin)
 
     def counts(self) -> SampleCounts:
         return SampleCounts(self.sampled_spin.value(), self.nonconforming_spin.value())
+
+    def value(self) -> SampleCounts:
+        return self.counts()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        counts = self.counts()
+        if counts.sampled < 1:
+            return self.tr("抽样数至少为 1"), self.sampled_spin
+        if counts.nonconforming > counts.sampled:
+            return self.tr("不符合数不能多于抽样数"), self.nonconforming_spin
+        return None
 
     @classmethod
     def ask(
@@ -322,9 +410,9 @@ class SampleDialog(_FormDialog):
         indicator: str,
         sampled: int | None = None,
         nonconforming: int | None = None,
-    ) -> SampleCounts | None:
-        dialog = cls(indicator, sampled, nonconforming, parent)
-        return dialog.counts() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        submit: Submit | None = None,
+    ) -> Any:
+        return cls(indicator, sampled, nonconforming, parent, submit).run()
 
 
 # -- a nonconformity ----------------------------------------------------------------------------------
@@ -334,30 +422,43 @@ class NonconformityRequest:
     deadline: date
 
 
-class NonconformityDialog(_FormDialog):
+class NonconformityDialog(FormDialog):
     """What does not conform, and the rectification deadline."""
 
-    def __init__(self, indicator: str, deadline: date, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("开具不符合项"), parent)
+    FIELDS_BY_CODE = {"missing_value": "text_edit", "too_long": "text_edit", "bad_date": "deadline_edit"}  # noqa: RUF012
+
+    def __init__(
+        self, indicator: str, deadline: date, parent: QWidget | None = None, submit: Submit | None = None
+    ) -> None:
+        super().__init__(self.tr("开具不符合项"), parent, submit)
         self.form.addRow(self.tr("指标"), QLabel(indicator or self.tr("（不针对单个指标）"), self))
         self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setObjectName("nc_text")
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(90)
+        self.text_edit.setPlaceholderText(self.tr("回车确定，Shift+回车换行"))
         self.deadline_edit = QDateEdit(QDate(deadline.year, deadline.month, deadline.day), self)
         self.deadline_edit.setCalendarPopup(True)
         self.deadline_edit.setDisplayFormat("yyyy-MM-dd")
         self.form.addRow(self.tr("不符合事实"), self.text_edit)
         self.form.addRow(self.tr("整改期限"), self.deadline_edit)
-        self.finish()
+        self.finish(self.text_edit)
 
     def request(self) -> NonconformityRequest:
         day = self.deadline_edit.date()
         return NonconformityRequest(self.text_edit.toPlainText(), date(day.year(), day.month(), day.day()))
 
+    def value(self) -> NonconformityRequest:
+        return self.request()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        if not self.text_edit.toPlainText().strip():
+            return self.tr("请填写不符合事实"), self.text_edit
+        return None
+
     @classmethod
-    def ask(cls, parent: QWidget | None, indicator: str, deadline: date) -> NonconformityRequest | None:
-        dialog = cls(indicator, deadline, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(cls, parent: QWidget | None, indicator: str, deadline: date, submit: Submit | None = None) -> Any:
+        return cls(indicator, deadline, parent, submit).run()
 
 
 # -- evidence -----------------------------------------------------------------------------------------
@@ -367,15 +468,25 @@ class EvidenceRequest:
     file: Path | None
 
 
-class EvidenceDialog(_FormDialog):
+class EvidenceDialog(FormDialog):
     """A note on what was seen, and optionally a file or photo."""
 
-    def __init__(self, indicator: str, file: Path | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("添加证据"), parent)
+    FIELDS_BY_CODE = {"missing_value": "note_edit", "bad_file": "file_edit"}  # noqa: RUF012
+
+    def __init__(
+        self,
+        indicator: str,
+        file: Path | None = None,
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
+    ) -> None:
+        super().__init__(self.tr("添加证据"), parent, submit)
         self.form.addRow(self.tr("指标"), QLabel(indicator, self))
         self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setObjectName("evidence_note")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMinimumHeight(90)
+        self.note_edit.setPlaceholderText(self.tr("回车确定，Shift+回车换行"))
         self.file_edit = QLineEdit(str(file) if file else "", self)
         browse = QPushButton(self.tr("浏览…"), self)
         browse.clicked.connect(self._on_browse_clicked)
@@ -384,10 +495,10 @@ class EvidenceDialog(_FormDialog):
         row.addWidget(browse)
         self.form.addRow(self.tr("说明"), self.note_edit)
         self.form.addRow(self.tr("文件或照片"), row)
-        self.finish()
+        self.finish(self.note_edit)
 
     def _on_browse_clicked(self) -> None:
-        files = Files.open_files(self, self.tr("选择证据文件"))
+        files = Files.open_files(self, self.tr("选择证据文件"), purpose="evidence")
         if files:
             self.file_edit.setText(str(files[0]))
 
@@ -395,25 +506,41 @@ class EvidenceDialog(_FormDialog):
         name = self.file_edit.text().strip()
         return EvidenceRequest(self.note_edit.toPlainText(), Path(name) if name else None)
 
+    def value(self) -> EvidenceRequest:
+        return self.request()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        request = self.request()
+        if not request.note.strip() and request.file is None:
+            return self.tr("请填写说明或选择文件"), self.note_edit
+        if request.file is not None and not request.file.is_file():
+            return self.tr("找不到文件 {path}").format(path=request.file), self.file_edit
+        return None
+
     @classmethod
-    def ask(cls, parent: QWidget | None, indicator: str, file: Path | None = None) -> EvidenceRequest | None:
-        dialog = cls(indicator, file, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(
+        cls, parent: QWidget | None, indicator: str, file: Path | None = None, submit: Submit | None = None
+    ) -> Any:
+        return cls(indicator, file, parent, submit).run()
 
 
 # -- files, the desktop and the printer ---------------------------------------------------------------
 class Files:
-    """File choosers and the desktop's "open with". Tests replace these classmethods."""
+    """File choosers and the desktop's "open with". Tests replace these classmethods.
+
+    The choosers remember the last folder per purpose and take several files at once (ui.files)."""
 
     @classmethod
-    def open_files(cls, parent: QWidget | None, title: str, filters: str = "") -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
-        return [Path(n) for n in names]
+    def open_files(
+        cls, parent: QWidget | None, title: str, filters: str = "", purpose: str = "attachments"
+    ) -> list[Path]:
+        return FileDialogs.open_files(parent, title, filters, purpose)
 
     @classmethod
-    def save_file(cls, parent: QWidget | None, title: str, suggested: str, filters: str = "") -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return Path(name) if name else None
+    def save_file(
+        cls, parent: QWidget | None, title: str, suggested: str, filters: str = "", purpose: str = "documents"
+    ) -> Path | None:
+        return FileDialogs.save_file(parent, title, suggested, filters, purpose)
 
     @classmethod
     def open_url(cls, path: Path) -> bool:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...core.policy import Action
 from ..context import UiContext
+from ..guards import Unsaved
 from .common import Notice, RowSpacingDelegate, outcome_label
 
 GENERAL = ""  # the key of findings not tied to one category
@@ -166,12 +167,13 @@ class ReviewTab(QWidget):
             top = QTreeWidgetItem(
                 [
                     self.context.fmt_datetime(review.created_at),
-                    review.reviewer,
+                    self.detail.person(review.reviewer),
                     outcome_label(review.outcome),
                     review.note,
                 ]
             )
             top.setToolTip(3, review.note)
+            top.setToolTip(1, self.context.person_tip(review.reviewer))
             for category, text in review.findings:
                 label = f"{category} {names.get(category, '')}" if category else self.tr("综合")
                 child = QTreeWidgetItem([label, text, "", ""])
@@ -224,20 +226,44 @@ class ReviewTab(QWidget):
                     out.append((key or None, line.strip()))
         return out
 
-    def record_review(self) -> bool:
+    def record_review(self) -> None:
         ctx = self.context
         outcome = "pass" if self.pass_radio.isChecked() else "revise"
-        result = ctx.run_service(
+
+        def recorded(_result: Any) -> None:
+            self._drafts.clear()
+            self.note_edit.clear()
+            self.sig_case_changed.emit()
+
+        ctx.act(
             ctx.services.cases.record_review,
             ctx.actor,
             self.detail.case_no,
             outcome=outcome,
             note=self.note_edit.text(),
             findings=self.findings(),
+            on_done=recorded,
+            label=self.tr("正在记录文件审查…"),
+            parent=self,
         )
-        if result is None:
-            return False
-        self._drafts.clear()
-        self.note_edit.clear()
-        self.sig_case_changed.emit()
-        return True
+
+    def unsaved_work(self) -> list[Unsaved]:
+        """Findings and an opinion typed and not recorded (recording is the review's conclusion,
+        so they are kept on this page while the window is open, and asked about before they go)."""
+        typed = any(text.strip() for text in self._drafts.values()) or bool(self.note_edit.text().strip())
+        if self.detail is None or not typed or self.note_edit.isReadOnly():
+            return []
+
+        def discard() -> None:
+            self._drafts.clear()
+            self.note_edit.clear()
+            self.findings_edit.blockSignals(True)
+            self.findings_edit.clear()
+            self.findings_edit.blockSignals(False)
+            self._mark_categories()
+
+        return [
+            Unsaved(
+                self.tr("{case_no} 尚未记录的文件审查发现").format(case_no=self.detail.case_no), None, discard
+            )
+        ]

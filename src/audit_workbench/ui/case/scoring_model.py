@@ -43,14 +43,25 @@ class ScoringModel(QAbstractItemModel):
         self._row_of: dict[str, tuple[int, int]] = {}
         self.score: ScoreResult | None = None
         self.editable = False
+        # Short headers leave the indicator's name the room (English words are longer); the
+        # whole word is the header's tooltip.
         self._headers = (
             self.tr("编号"),
             self.tr("指标"),
+            self.tr("满分", "short column header"),
+            self.tr("得分", "short column header"),
+            self.tr("不适用", "short column header"),
+            self.tr("说明"),
+            self.tr("证据", "short column header"),
+        )
+        self._header_tips = (
+            "",
+            "",
             self.tr("满分"),
             self.tr("得分"),
             self.tr("不适用"),
-            self.tr("说明"),
-            self.tr("证据"),
+            "",
+            self.tr("证据条数"),
         )
 
     # -- loading ----------------------------------------------------------------------------------
@@ -197,6 +208,8 @@ class ScoringModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._header_tips[section] or None
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (COL_MAX, COL_POINTS, COL_EVIDENCE):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -234,6 +247,8 @@ class ScoringModel(QAbstractItemModel):
                 total = sum(self._evidence.get(i.code, 0) for i in category.indicators)
                 return str(total) if total else ""
             return ""
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
+            return f"{category.code} {category.name.get(self.lang)}"
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_POINTS:
             result = self._results.get(category.code)
             if result is not None:

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -55,11 +54,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import vocabulary
 from ...core.errors import Refused
 from ...core.policy import Action
-from ...core.rubric import Grade, Indicator
+from ...core.rubric import Indicator
 from ...core.scoring import ScoreResult, format_score
 from ..context import Messages, UiContext
+from ..files import FileDialogs
+from ..guards import Unsaved
+from ..theme import badge_colours
 from .common import (
     Notice,
     Row,
@@ -89,14 +92,6 @@ from .scoring_model import (
 HALF = Decimal("0.5")
 # Refusals of the value typed: the stored value stands and nothing else needs reloading.
 VALUE_REFUSALS = frozenset({"bad_score", "missing_value", "too_long"})
-
-GRADE_COLOURS = {
-    Grade.five_star: ("#fff3c4", "#b7860b", "#6b4e00"),
-    Grade.four_star: ("#e3f0ff", "#4a86d0", "#163e70"),
-    Grade.three_star: ("#e6f5ea", "#4f9d62", "#1d5c2a"),
-    Grade.qualified: ("#eef0f3", "#8a94a3", "#333a44"),
-}
-FAIL_COLOURS = ("#fdecec", "#d27a7a", "#8a1c1c")
 
 
 # -- the points editor ----------------------------------------------------------------------------
@@ -285,6 +280,8 @@ class ScoringTab(QWidget):
         self.model = ScoringModel(context.lang, self)
         self.model.sig_score_changed.connect(self._on_model_score_changed)
         self.undo_stack = QUndoStack(self)
+        self._note_code: str | None = None  # the indicator whose note the editor holds
+        self._moving_back = False
         self._build()
 
     # -- layout -----------------------------------------------------------------------------------
@@ -479,7 +476,16 @@ class ScoringTab(QWidget):
         )
         self.nc_view = _table(panel, self.nc_model)
         self.nc_view.setObjectName("nonconformity_view")
-        self.nc_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # the side panel is narrow: the short columns take what their content needs, the text the
+        # rest (elided, whole in its tooltip), the corrective action a fixed share
+        nc_head = self.nc_view.horizontalHeader()
+        nc_head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        nc_head.setStretchLastSection(False)
+        for column in (0, 1, 3, 4):
+            nc_head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        nc_head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        nc_head.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        nc_head.resizeSection(5, 110)
         self.raise_nc_button = QPushButton(self.tr("就所选指标开具…"), panel)
         self.raise_nc_button.clicked.connect(self._on_raise_nc_button_clicked)
         self.close_nc_button = QPushButton(self.tr("验证并关闭…"), panel)
@@ -527,6 +533,7 @@ class ScoringTab(QWidget):
         if not same_case:
             self.undo_stack.clear()
             keep = None
+            self._note_code = None
         self.detail = detail
         self.loaded = self.context.services.rubrics.get(detail.rubric_id)
         can_score = self.context.can(Action.score, detail)
@@ -640,12 +647,9 @@ class ScoringTab(QWidget):
             parts.append(self.tr("特别加分 +{n}").format(n=score.bonus))
         parts.append(self.tr("已评 {scored}/{count} 项").format(scored=scored, count=total_count))
         self.total_label.setText(" · ".join(parts))
-        if score.grade is not None:
-            text = self.context.grade_label(score.grade.value)
-            back, border, fore = GRADE_COLOURS[score.grade]
-        else:
-            text = self.tr("未达标")
-            back, border, fore = FAIL_COLOURS
+        grade = score.grade.value if score.grade is not None else None
+        text = vocabulary.grade_label(grade, self.context.lang)
+        back, border, fore = badge_colours(grade)
         if score.unscored:
             self.grade_badge.setToolTip(
                 self.tr("尚有 {n} 项未评分，按 0 分计入：等级为暂定").format(n=len(score.unscored))
@@ -667,6 +671,17 @@ class ScoringTab(QWidget):
 
     # -- the indicator panel ----------------------------------------------------------------------
     def _on_tree_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        # A note typed and not saved is saved as the cursor leaves its indicator, as a score typed
+        # and not Entered is: one behaviour, nothing lost. A refused save keeps the cursor there.
+        if not self._moving_back and self._note_dirty():
+            left = self._note_code
+            if not self._save_note():
+                self._moving_back = True
+                try:
+                    self.tree.go_to(left)
+                finally:
+                    self._moving_back = False
+                return
         self._show_indicator(self.tree.current_code())
 
     def _indicator(self, code: str | None) -> Indicator | None:
@@ -720,14 +735,16 @@ class ScoringTab(QWidget):
             )
         else:
             self.entry_label.setText(self.tr("得分 {points}").format(points=fmt_points(entry.points)))
-        if not self.note_edit.hasFocus():
+        if code != self._note_code or not self._note_dirty():
+            # a note being typed for this indicator stays (a reload after someone else's edit)
             self.note_edit.setPlainText(entry.note if entry else "")
+            self._note_code = code
 
     def _fill_evidence(self, code: str) -> None:
         rows = [
             Row(
                 e.id,
-                (e.note, e.file.filename if e.file else "", e.added_by),
+                (e.note, e.file.filename if e.file else "", self.detail.person(e.added_by)),
                 tooltip=e.note,
             )
             for e in (self.detail.evidence if self.detail else ())
@@ -737,20 +754,34 @@ class ScoringTab(QWidget):
 
     # -- editing scores ---------------------------------------------------------------------------
     def _edit(self, code: str, call: Callable[[int], Any], text: str) -> bool:
-        """Make one score edit through the services; on success push it on the undo stack."""
-        assert self.writer is not None
+        """Make one score edit through the services; on success push it on the undo stack.
+
+        A keystroke's edit runs at once: what the table shows as saved is committed, and the next
+        keystroke builds on its version (one short indexed transaction)."""
         before = self.model.entry(code)
         try:
             change = call(self.model.version(code))
         except Refused as exc:
             self._refused(exc)
             return False
+        self._applied(code, before, change, text)
+        return True
+
+    def _applied(self, code: str, before: Any, change: Any, text: str) -> None:
+        """Show an edit the services stored, and make it undoable."""
+        assert self.writer is not None
         self.writer.show(change)
         self.undo_stack.push(
             ScoreEdit(self.writer, code, before, change.entry, text, self._refused, self._on_command_written)
         )
         self._saved(code)
-        return True
+
+    def _next_after(self, code: str) -> None:
+        """Where the cursor goes after an edit made in a dialog (N, S): the next indicator, as after
+        a score typed and Entered, with the keyboard back on the table."""
+        target = self.model.neighbour(code, 1) or code
+        self.tree.go_to(target)
+        self.tree.setFocus()
 
     def _saved(self, code: str) -> None:
         entry = self.model.entry(code)
@@ -866,24 +897,23 @@ class ScoringTab(QWidget):
         indicator = self._indicator(code)
         assert indicator is not None
         entry = self.model.entry(code)
-        reason = TextDialog.ask(
+        ctx, case_no, version = self.context, self.detail.case_no, self.model.version(code)
+        change = TextDialog.ask(
             self,
             self.tr("不适用（删减）"),
             self.tr("{code} {name}：请说明不适用的原因").format(
                 code=code, name=indicator.name.get(self.context.lang)
             ),
             entry.reason if entry is not None and entry.not_applicable else "",
-        )
-        if reason is None:
-            return
-        self._edit(
-            code,
-            lambda version: self.context.services.audits.set_not_applicable(
-                self.context.actor, self.detail.case_no, code, reason, expected_version=version
+            submit=lambda reason: ctx.services.audits.set_not_applicable(
+                ctx.actor, case_no, code, reason, expected_version=version
             ),
-            self.tr("{code} 不适用").format(code=code),
         )
-        self.tree.go_to(code)
+        if change is None:
+            self.tree.setFocus()
+            return
+        self._applied(code, entry, change, self.tr("{code} 不适用").format(code=code))
+        self._next_after(code)
 
     def score_sample(self, code: str) -> None:
         if not self._can_score():
@@ -898,29 +928,29 @@ class ScoringTab(QWidget):
             )
             return
         entry = self.model.entry(code)
-        counts = SampleDialog.ask(
+        ctx, case_no, version = self.context, self.detail.case_no, self.model.version(code)
+        change = SampleDialog.ask(
             self,
             f"{code} {indicator.name.get(self.context.lang)}",
             entry.sampled if entry else None,
             entry.nonconforming if entry else None,
+            submit=lambda counts: ctx.services.audits.score_sample(
+                ctx.actor, case_no, code, counts.sampled, counts.nonconforming, expected_version=version
+            ),
         )
-        if counts is None:
+        if change is None:
+            self.tree.setFocus()
             return
-        self._edit(
+        stored = change.entry
+        self._applied(
             code,
-            lambda version: self.context.services.audits.score_sample(
-                self.context.actor,
-                self.detail.case_no,
-                code,
-                counts.sampled,
-                counts.nonconforming,
-                expected_version=version,
-            ),
+            entry,
+            change,
             self.tr("{code} 抽样 {sampled}/{nonconforming}").format(
-                code=code, sampled=counts.sampled, nonconforming=counts.nonconforming
+                code=code, sampled=stored.sampled, nonconforming=stored.nonconforming
             ),
         )
-        self.tree.go_to(code)
+        self._next_after(code)
 
     def step_points(self, code: str, delta: Decimal) -> None:
         if not self._can_score():
@@ -964,50 +994,88 @@ class ScoringTab(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note_edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            # Enter (or Ctrl+Enter) saves the note and returns to the table; Shift+Enter is a new line.
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             ):
                 self._on_note_button_clicked()
                 return True
             if event.key() == Qt.Key.Key_Escape:
+                self._note_code = None  # drop what was typed: show the stored note again
                 self._show_entry(self.tree.current_code())
                 self.tree.setFocus()
                 return True
         return super().eventFilter(watched, event)
 
-    def _on_note_button_clicked(self) -> None:
-        code = self.tree.current_code()
-        if code is None or not self._can_score():
-            return
-        note = self.note_edit.toPlainText()
+    # -- the note: saved as you go ----------------------------------------------------------------
+    def _note_dirty(self) -> bool:
+        code = self._note_code
+        if code is None or self.detail is None or self.note_edit.isReadOnly():
+            return False
         entry = self.model.entry(code)
-        if entry is not None and entry.note == note.strip():
-            self.tree.setFocus()
-            return
-        if self._edit(
+        return self.note_edit.toPlainText().strip() != ((entry.note if entry else "") or "").strip()
+
+    def _save_note(self) -> bool:
+        """Save the note in the editor for the indicator it was typed for (True when saved)."""
+        code = self._note_code
+        if code is None or not self._note_dirty():
+            return True
+        if not self._can_score():
+            return False
+        note = self.note_edit.toPlainText()
+        ctx, case_no = self.context, self.detail.case_no
+        return self._edit(
             code,
-            lambda version: self.context.services.audits.set_note(
-                self.context.actor, self.detail.case_no, code, note, expected_version=version
+            lambda version: ctx.services.audits.set_note(
+                ctx.actor, case_no, code, note, expected_version=version
             ),
             self.tr("{code} 说明").format(code=code),
-        ):
+        )
+
+    def _on_note_button_clicked(self) -> None:
+        if self.tree.current_code() is None or not self._can_score():
+            return
+        if self._save_note():
             self.tree.setFocus()
 
+    def unsaved_work(self) -> list[Unsaved]:
+        """A note typed and not saved (it is saved as the cursor leaves the indicator anyway)."""
+        if not self._note_dirty():
+            return []
+        code = self._note_code
+
+        def discard() -> None:
+            self._note_code = None
+            self._show_entry(self.tree.current_code())
+
+        return [
+            Unsaved(
+                self.tr("{case_no} 指标 {code} 的评审说明").format(case_no=self.detail.case_no, code=code),
+                self._save_note,
+                discard,
+            )
+        ]
+
     # -- evidence ---------------------------------------------------------------------------------
-    def _add_evidence(self, code: str, note: str, file: Path | None) -> bool:
-        result = self.context.run_service(
-            self.context.services.audits.add_evidence,
-            self.context.actor,
-            self.detail.case_no,
-            code,
-            note,
-            file,
-        )
-        if result is None:
-            return False
-        self._say(self.tr("✓ 已添加 {code} 的证据").format(code=code), "ok")
-        self.sig_case_changed.emit()
-        return True
+    def _add_files_as_evidence(self, code: str, paths: list[Path]) -> None:
+        """Each file one piece of evidence, added on the database worker one after the other (all
+        of them, or up to the first refused, which is said)."""
+        ctx, case_no = self.context, self.detail.case_no
+
+        def add_all() -> int:
+            for path in paths:
+                ctx.services.audits.add_evidence(ctx.actor, case_no, code, "", path)
+            return len(paths)
+
+        def added(count: int) -> None:
+            self._say(self.tr("✓ 已添加 {code} 的证据 {n} 项").format(code=code, n=count), "ok")
+            self.sig_case_changed.emit()
+
+        def refused(exc: Refused) -> None:
+            self._say("✗ " + ctx.refusal_text(exc), "error")
+            self.sig_case_changed.emit()  # the files before it were added
+
+        ctx.act(add_all, on_done=added, on_refused=refused, label=self.tr("正在添加证据…"), parent=self)
 
     def _on_evidence_button_clicked(self) -> None:
         code = self.tree.current_code()
@@ -1015,25 +1083,32 @@ class ScoringTab(QWidget):
             return
         indicator = self._indicator(code)
         assert indicator is not None
-        request = EvidenceDialog.ask(self, f"{code} {indicator.name.get(self.context.lang)}")
-        if request is not None:
-            self._add_evidence(code, request.note, request.file)
+        ctx, case_no = self.context, self.detail.case_no
+        added = EvidenceDialog.ask(
+            self,
+            f"{code} {indicator.name.get(self.context.lang)}",
+            submit=lambda request: ctx.services.audits.add_evidence(
+                ctx.actor, case_no, code, request.note, request.file
+            ),
+        )
+        self.tree.setFocus()
+        if added is not None:
+            self._say(self.tr("✓ 已添加 {code} 的证据").format(code=code), "ok")
+            self.sig_case_changed.emit()
 
     def _on_evidence_file_button_clicked(self) -> None:
         code = self.tree.current_code()
         if code is None or not self._can_score():
             return
-        for path in Files.open_files(self, self.tr("选择证据文件或照片")):
-            if not self._add_evidence(code, "", path):
-                break
+        paths = Files.open_files(self, self.tr("选择证据文件或照片"), purpose="evidence")
+        if paths:
+            self._add_files_as_evidence(code, paths)
 
     def _on_evidence_files_dropped(self, paths: list[Path]) -> None:
         code = self.tree.current_code()
         if code is None or not self._can_score():
             return
-        for path in paths:
-            if not self._add_evidence(code, "", path):
-                break
+        self._add_files_as_evidence(code, paths)
 
     def _on_evidence_view_double_clicked(self, index: QModelIndex) -> None:
         evidence_id = self.evidence_model.key_at(index)
@@ -1057,17 +1132,16 @@ class ScoringTab(QWidget):
         indicator = self._indicator(code)
         label = f"{code} {indicator.name.get(self.context.lang)}" if indicator else ""
         days = int(self.context.services.settings.get("nonconformity_days"))
-        request = NonconformityDialog.ask(self, label, self.context.services.today() + timedelta(days=days))
-        if request is None:
-            return
-        result = self.context.run_service(
-            self.context.services.audits.raise_nonconformity,
-            self.context.actor,
-            self.detail.case_no,
-            code,
-            request.text,
-            request.deadline,
+        ctx, case_no = self.context, self.detail.case_no
+        result = NonconformityDialog.ask(
+            self,
+            label,
+            self.context.services.today() + timedelta(days=days),
+            submit=lambda request: ctx.services.audits.raise_nonconformity(
+                ctx.actor, case_no, code, request.text, request.deadline
+            ),
         )
+        self.tree.setFocus()
         if result is not None:
             self.side.setCurrentIndex(1)
             self.sig_case_changed.emit()
@@ -1082,35 +1156,30 @@ class ScoringTab(QWidget):
             self._say(self.tr("请先选择一个不符合项"), "info")
             return
         nc = next(n for n in self.detail.nonconformities if n.id == nc_id)
-        action = TextDialog.ask(
+        ctx, case_no = self.context, self.detail.case_no
+        closed = TextDialog.ask(
             self,
             self.tr("关闭不符合项"),
             self.tr("{number}：{text}\n请记录纠正措施及其验证结果").format(
                 number=nc_numbers(self.detail)[nc.id], text=nc.text
             ),
             multiline=True,
+            submit=lambda action: ctx.services.audits.close_nonconformity(ctx.actor, case_no, nc_id, action),
         )
-        if action is None:
-            return
-        self.context.run_service(
-            self.context.services.audits.close_nonconformity,
-            self.context.actor,
-            self.detail.case_no,
-            nc_id,
-            action,
-        )
-        if self.context.last_refusal is None:
+        if closed is not None:
             self._say(self.tr("✓ 已关闭 {number}").format(number=nc_numbers(self.detail)[nc_id]), "ok")
             self.sig_case_changed.emit()
 
     # -- special items ----------------------------------------------------------------------------
     def _add_special(self, kind: str) -> None:
         title = self.tr("特别扣分项") if kind == "deduction" else self.tr("特别加分项")
-        reason = TextDialog.ask(self, title, self.tr("请说明原因"), multiline=True)
-        if reason is None:
-            return
-        result = self.context.run_service(
-            self.context.services.audits.add_special, self.context.actor, self.detail.case_no, kind, reason
+        ctx, case_no = self.context, self.detail.case_no
+        result = TextDialog.ask(
+            self,
+            title,
+            self.tr("请说明原因"),
+            multiline=True,
+            submit=lambda reason: ctx.services.audits.add_special(ctx.actor, case_no, kind, reason),
         )
         if result is not None:
             self.sig_case_changed.emit()
@@ -1120,17 +1189,14 @@ class ScoringTab(QWidget):
         if item_id is None:
             self._say(self.tr("请先选择一个特别项"), "info")
             return
-        reason = TextDialog.ask(self, self.tr("撤销特别项"), self.tr("请说明撤销的原因"))
-        if reason is None:
-            return
-        self.context.run_service(
-            self.context.services.audits.remove_special,
-            self.context.actor,
-            self.detail.case_no,
-            item_id,
-            reason,
+        ctx, case_no = self.context, self.detail.case_no
+        removed = TextDialog.ask(
+            self,
+            self.tr("撤销特别项"),
+            self.tr("请说明撤销的原因"),
+            submit=lambda reason: ctx.services.audits.remove_special(ctx.actor, case_no, item_id, reason),
         )
-        if self.context.last_refusal is None:
+        if removed is not None:
             self.sig_case_changed.emit()
 
     # -- score sheet ------------------------------------------------------------------------------
@@ -1149,33 +1215,46 @@ class ScoringTab(QWidget):
         except OSError as exc:
             Messages.warning(self, self.tr("无法读取评分表"), str(exc))
             return
-        result = self.context.run_service(
-            self.context.services.documents.import_score_sheet,
-            self.context.actor,
+
+        def imported(_result: Any) -> None:
+            # The undo history points at values the sheet may have replaced.
+            self.undo_stack.clear()
+            self._say(self.tr("✓ 已导入评分表 {file}").format(file=path.name), "ok")
+            self.sig_case_changed.emit()
+
+        ctx = self.context
+        ctx.act(
+            ctx.services.documents.import_score_sheet,
+            ctx.actor,
             self.detail.case_no,
             data,
             source=path.name,
+            on_done=imported,
+            label=self.tr("正在导入评分表…"),
+            parent=self,
         )
-        if result is None:
-            return
-        # The undo history points at values the sheet may have replaced.
-        self.undo_stack.clear()
-        self._say(self.tr("✓ 已导入评分表 {file}").format(file=path.name), "ok")
-        self.sig_case_changed.emit()
 
     # -- conclusion -------------------------------------------------------------------------------
     def _on_conclude_button_clicked(self) -> None:
-        summary = TextDialog.ask(
+        """Conclude the audit: the dialog is the one confirmation, naming the total, the grade and
+        what follows (the case goes to the committee; the scores can no longer change)."""
+        if self.detail is None:
+            return
+        ctx, case_no = self.context, self.detail.case_no
+        score = self.model.score
+        grade = vocabulary.grade_label(score.grade.value if score and score.grade else None, ctx.lang)
+        prompt = self.tr(
+            "总分 {total} 分 · {grade}。\n提交后案件 {case_no} 转评审委员会，评分、证据和不符合项不能再修改。"
+            "\n\n评审结论："
+        ).format(total=fmt_points(score.total) if score else "—", grade=grade, case_no=case_no)
+        result = TextDialog.ask(
             self,
             self.tr("形成评审结论"),
-            self.tr("评审结论（提交后案件转评审委员会，评分不能再修改）"),
+            prompt,
             self.detail.conclusion_summary or "",
             multiline=True,
-        )
-        if summary is None:
-            return
-        result = self.context.run_service(
-            self.context.services.audits.conclude, self.context.actor, self.detail.case_no, summary
+            submit=lambda summary: ctx.services.audits.conclude(ctx.actor, case_no, summary),
+            ok_text=self.tr("提交评审委员会"),
         )
         if result is not None:
             self.undo_stack.clear()
@@ -1184,12 +1263,11 @@ class ScoringTab(QWidget):
 
 # -- helpers --------------------------------------------------------------------------------------
 class ScoreSheetFile:
-    """The file chooser for an edited score sheet. Tests replace `ask`."""
+    """The file chooser for an edited score sheet (remembering its folder). Tests replace `ask`."""
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, filters: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return Path(name) if name else None
+        return FileDialogs.open_file(parent, title, filters, purpose="sheets")
 
 
 class _DropTable(QTableView):
@@ -1234,6 +1312,7 @@ class _DropTable(QTableView):
 def _table(parent: QWidget, model: RowsModel) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
+    view.setItemDelegate(RowSpacingDelegate(view))
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

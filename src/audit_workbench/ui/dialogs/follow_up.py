@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from ..context import UiContext
+from .form import FormDialog, Submit
 
 
 @dataclass(frozen=True)
@@ -24,12 +17,16 @@ class FollowUp:
     contract_no: str | None
 
 
-class FollowUpDialog(QDialog):
+class FollowUpDialog(FormDialog):
     def __init__(
-        self, context: UiContext, number: str, kinds: tuple[str, ...], parent: QWidget | None = None
+        self,
+        context: UiContext,
+        number: str,
+        kinds: tuple[str, ...],
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("开启后续审核 — {number}").format(number=number))
+        super().__init__(self.tr("开启后续审核 — {number}").format(number=number), parent, submit)
         self.setMinimumWidth(460)
         self.kind_combo = QComboBox()
         for kind in kinds:
@@ -39,32 +36,27 @@ class FollowUpDialog(QDialog):
         note = QLabel(self.tr("将新建一个已受理的案件，沿用原证书的认证范围；请随后指派评审组。"))
         note.setObjectName("pageSubtitle")
         note.setWordWrap(True)
-        form = QFormLayout()
-        form.setVerticalSpacing(10)
-        form.addRow(self.tr("审核类型"), self.kind_combo)
-        form.addRow(self.tr("合同编号"), self.contract_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("开启"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.setSpacing(10)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
+        self.form.setVerticalSpacing(10)
+        self.form.addRow(self.tr("审核类型"), self.kind_combo)
+        self.form.addRow(self.tr("合同编号"), self.contract_edit)
+        self.outer.addWidget(note)
+        self.ok_button.setText(self.tr("开启"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.finish(self.kind_combo)
 
     def follow_up(self) -> FollowUp:
         return FollowUp(self.kind_combo.currentData(), self.contract_edit.text().strip() or None)
 
+    def value(self) -> FollowUp:
+        return self.follow_up()
+
     @classmethod
     def ask(
-        cls, context: UiContext, number: str, kinds: tuple[str, ...], parent: QWidget | None = None
-    ) -> FollowUp | None:
-        dialog = cls(context, number, kinds, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.follow_up()
-        return None
+        cls,
+        context: UiContext,
+        number: str,
+        kinds: tuple[str, ...],
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
+    ) -> Any:
+        return cls(context, number, kinds, parent, submit).run()

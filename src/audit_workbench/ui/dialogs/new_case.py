@@ -4,21 +4,20 @@ The unified social credit code is checked as it is typed (widgets.credit_code), 
 a wrong check character before submitting. A valid code that is on record shows that organisation —
 its recorded name and address, its cases and certificates — and asks: apply for this organisation
 (a differing name, address or contact is then proposed as a change, never applied), or correct the
-code; the dialog cannot be accepted until one is chosen. The dialog only collects values; the case
-service validates them again and creates the case.
+code; the dialog cannot be accepted until one is chosen. The dialog hands its values to the case service (its
+`submit`); a refusal is shown in the dialog, which stays open with everything typed (ui.dialogs.form).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from ...services.organizations import OrganizationDetail
 from ..case.common import join_list
 from ..context import UiContext
 from ..widgets.credit_code import CreditCodeChecker
+from .form import FormDialog, Submit
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,19 @@ class NewApplication:
     existing_organization: bool = False
 
 
-class NewCaseDialog(QDialog):
-    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class NewCaseDialog(FormDialog):
+    FIELDS_BY_CODE = {  # noqa: RUF012
+        "bad_credit_code": "code_edit",
+        "bad_headcount": "headcount_spin",
+        "too_long": "name_edit",
+        "missing_value": "name_edit",
+    }
+
+    def __init__(
+        self, context: UiContext, parent: QWidget | None = None, submit: Submit | None = None
+    ) -> None:
+        super().__init__(self.tr("新建申请"), parent, submit)
         self.context = context
-        self.setWindowTitle(self.tr("新建申请"))
         self.setMinimumWidth(560)
 
         self.name_edit = QLineEdit()
@@ -105,7 +113,7 @@ class NewCaseDialog(QDialog):
         existing_layout.addWidget(self.difference_label)
         self.existing_box.setVisible(False)
 
-        form = QFormLayout()
+        form = self.form
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(10)
@@ -119,33 +127,20 @@ class NewCaseDialog(QDialog):
         form.addRow(self.tr("地址"), self.address_edit)
         form.addRow(self.tr("联系人"), self.contact_edit)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("创建"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.outer.setContentsMargins(20, 18, 20, 14)
+        self.outer.addWidget(self.existing_box)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 14)
-        layout.addLayout(form)
-        layout.addWidget(self.existing_box)
-        layout.addWidget(self.buttons)
-
-        self.code_checker.sig_validity_changed.connect(self._update_ok)
         self.code_edit.textChanged.connect(self._on_code_edit_text_changed)
         self.apply_radio.toggled.connect(self._on_apply_radio_toggled)
         self.correct_radio.toggled.connect(self._on_correct_radio_toggled)
         self.name_edit.textChanged.connect(self._show_differences)
         self.address_edit.textChanged.connect(self._show_differences)
         self.contact_edit.textChanged.connect(self._show_differences)
-        self.name_edit.textChanged.connect(self._update_ok)
-        self.scope_edit.textChanged.connect(self._update_ok)
         self.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
         self._on_type_combo_changed()
-        self._update_ok()
+        self.finish(self.name_edit)
 
     # -- live checks ------------------------------------------------------------------------------
     def _on_type_combo_changed(self) -> None:
@@ -179,7 +174,6 @@ class NewCaseDialog(QDialog):
         if found is not None:
             self.existing_label.setText(self._describe(found))
         self._show_differences()
-        self._update_ok()
 
     def _describe(self, org: OrganizationDetail) -> str:
         c = self.context
@@ -240,22 +234,28 @@ class NewCaseDialog(QDialog):
     def _on_apply_radio_toggled(self, checked: bool) -> None:
         if checked and self.existing is not None and not self.name_edit.text().strip():
             self.name_edit.setText(self.existing.name)
-        self._update_ok()
 
     def _on_correct_radio_toggled(self, checked: bool) -> None:
         if checked:
             self.code_edit.setFocus()
             self.code_edit.selectAll()
-        self._update_ok()
 
-    def _update_ok(self) -> None:
-        decided = self.existing is None or self.apply_radio.isChecked()
-        self.ok_button.setEnabled(
-            bool(self.name_edit.text().strip())
-            and self.code_checker.is_valid()
-            and bool(self.scope_edit.toPlainText().strip())
-            and decided
-        )
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        """What is missing, said in the dialog (OK is never greyed out without a word why)."""
+        if not self.name_edit.text().strip():
+            return self.tr("请填写组织名称"), self.name_edit
+        if not self.code_checker.is_valid():
+            return self.code_checker.problem() or self.tr("请输入统一社会信用代码"), self.code_edit
+        if not self.scope_edit.toPlainText().strip():
+            return self.tr("请填写认证范围"), self.scope_edit
+        if self.existing is not None and not self.apply_radio.isChecked():
+            return self.tr(
+                "该统一社会信用代码已登记：请选择为该组织申请，或更正统一社会信用代码"
+            ), self.apply_radio
+        return None
+
+    def value(self) -> NewApplication:
+        return self.application()
 
     def application(self) -> NewApplication:
         return NewApplication(
@@ -271,8 +271,5 @@ class NewCaseDialog(QDialog):
         )
 
     @classmethod
-    def ask(cls, context: UiContext, parent: QWidget | None = None) -> NewApplication | None:
-        dialog = cls(context, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.application()
-        return None
+    def ask(cls, context: UiContext, parent: QWidget | None = None, submit: Submit | None = None) -> Any:
+        return cls(context, parent, submit).run()

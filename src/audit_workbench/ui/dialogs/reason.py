@@ -1,55 +1,55 @@
-"""Asking for a reason (suspend, withdraw, restore, reject…): a required, multi-line text."""
+"""Asking for a reason (suspend, withdraw, restore…): a required, multi-line text, handed to the
+action it is for; a refusal is shown in the dialog, which stays open (ui.dialogs.form)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import Any
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
+
+from .form import FormDialog, Submit
 
 
-class ReasonDialog(QDialog):
-    def __init__(self, title: str, prompt: str, ok_text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(440)
+class ReasonDialog(FormDialog):
+    FIELDS_BY_CODE = {"missing_value": "text_edit", "too_long": "text_edit"}  # noqa: RUF012
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        ok_text: str = "",
+        parent: QWidget | None = None,
+        submit: Submit | None = None,
+    ) -> None:
+        super().__init__(title, parent, submit)
         label = QLabel(prompt)
         label.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setPlaceholderText(self.tr("请填写原因（将记入审计日志）"))
+        self.text_edit.setPlaceholderText(self.tr("请填写原因（将记入审计日志）；回车确定，Shift+回车换行"))
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMinimumHeight(90)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text or self.tr("确定"))
-        self.ok_button.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(label)
-        layout.addWidget(self.text_edit)
-        layout.addWidget(self.buttons)
-
-    def _on_text_edit_text_changed(self) -> None:
-        self.ok_button.setEnabled(bool(self.reason()))
+        self.outer.setContentsMargins(18, 16, 18, 14)
+        self.outer.setSpacing(10)
+        self.outer.insertWidget(0, label)
+        self.outer.insertWidget(1, self.text_edit)
+        self.finish(self.text_edit)
 
     def reason(self) -> str:
         return self.text_edit.toPlainText().strip()
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, title: str, prompt: str, ok_text: str = "") -> str | None:
-        """The reason typed, or None when cancelled."""
-        dialog = cls(title, prompt, ok_text, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reason():
-            return dialog.reason()
+    def value(self) -> str:
+        return self.reason()
+
+    def problem(self) -> tuple[str, QWidget | None] | None:
+        if not self.reason():
+            return self.tr("请填写原因"), self.text_edit
         return None
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, title: str, prompt: str, ok_text: str = "", submit: Submit | None = None
+    ) -> Any:
+        """What `submit` returned (the reason itself without one), or None when cancelled."""
+        return cls(title, prompt, ok_text, parent, submit).run()

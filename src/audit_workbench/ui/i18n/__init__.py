@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QGuiApplication
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 CATALOGUE = "audit_workbench"
@@ -67,9 +68,18 @@ def install(lang: str, app: QCoreApplication | None = None) -> str:
         if translator.load(name, qt_dir):
             app.installTranslator(translator)
             _installed.append(translator)
+    if lang == "zh":
+        from .qt_gaps import QtGapsTranslator
+
+        gaps = QtGapsTranslator(app)  # the few words of Qt's own the shipped catalogue lacks
+        app.installTranslator(gaps)
+        _installed.append(gaps)
     if lang != "zh":
         translator = QTranslator(app)
         if translator.load(str(catalogue_path(lang))):
             app.installTranslator(translator)
             _installed.append(translator)
+    if isinstance(app, QGuiApplication) and app.applicationName() == "Audit Workbench":
+        # added to every window title by the window manager: in the window's language
+        app.setApplicationDisplayName(QCoreApplication.translate("App", "售后服务认证工作台"))
     return lang

@@ -94,6 +94,9 @@ class CaseListModel(QAbstractTableModel):
         self._total = 0
         self._capped = False
         self._more = False
+        self._fetching = False
+        self._generation = 0
+        self._reload_key, self._more_key = object(), object()
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------
@@ -115,27 +118,52 @@ class CaseListModel(QAbstractTableModel):
         self.set_query(replace(self.query, **changes))
 
     def reload(self) -> None:
-        """Count again and load the first page (after a filter, an order or a data change)."""
-        self.beginResetModel()
-        self._total, page = self.context.services.cases.first_page(self.query, self.page_size)
-        self._capped = bool(self.query.search) and self._total >= case_service.SEARCH_COUNT_CAP
-        self._rows = [row_of(s) for s in page]
-        self._more = len(self._rows) == self.page_size
-        self.endResetModel()
-        self.sig_total_changed.emit(self._total)
+        """Count again and load the first page (after a filter, an order or a data change), on the
+        database worker; a newer query's answer replaces an older one's."""
+        query = self.query
+        self._generation += 1
+        generation = self._generation
+        self._fetching = False
+
+        def loaded(answer: tuple[int, list[Any]]) -> None:
+            if generation != self._generation:
+                return
+            total, page = answer
+            self.beginResetModel()
+            self._total = total
+            self._capped = bool(query.search) and total >= case_service.SEARCH_COUNT_CAP
+            self._rows = [row_of(s) for s in page]
+            self._more = len(self._rows) == self.page_size
+            self.endResetModel()
+            self.sig_total_changed.emit(self._total)
+
+        self.context.load(
+            self._reload_key, self.context.services.cases.first_page, query, self.page_size, on_loaded=loaded
+        )
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        """While the last page came back full (and, with an exact count, fewer rows are loaded)."""
-        if parent.isValid() or not self._more:
+        """While the last page came back full (and, with an exact count, fewer rows are loaded) and
+        no page is on its way."""
+        if parent.isValid() or not self._more or self._fetching:
             return False
         return self._capped or len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._fetching:
             return
-        page = self.context.services.cases.list(
-            replace(self.query, offset=len(self._rows), limit=self.page_size)
-        )
+        self._fetching = True
+        generation = self._generation
+        query = replace(self.query, offset=len(self._rows), limit=self.page_size)
+
+        def loaded(page: list[Any]) -> None:
+            if generation != self._generation:
+                return  # a reload came in between: its rows are the ones to show
+            self._fetching = False
+            self._add_page(page)
+
+        self.context.load(self._more_key, self.context.services.cases.list, query, on_loaded=loaded)
+
+    def _add_page(self, page: list[Any]) -> None:
         rows = [row_of(s) for s in page]
         self._more = len(rows) == self.page_size
         if rows:
@@ -152,16 +180,23 @@ class CaseListModel(QAbstractTableModel):
 
     def refresh_case(self, case_no: str) -> None:
         """One case changed: update its row in place if loaded (a full reload would lose the scroll)."""
-        position = self.position_of(case_no)
-        if position < 0:
+        if self.position_of(case_no) < 0:
             return
-        try:
-            detail = self.context.services.cases.get(case_no)
-        except Exception:  # removed or unreadable: reload everything
-            self.reload()
-            return
-        self._rows[position] = row_of(detail)
-        self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
+
+        def loaded(detail: Any) -> None:
+            position = self.position_of(case_no)
+            if position < 0:
+                return
+            self._rows[position] = row_of(detail)
+            self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
+
+        self.context.load(
+            ("row", case_no),
+            self.context.services.cases.get,
+            case_no,
+            on_loaded=loaded,
+            on_refused=lambda _: self.reload(),
+        )
 
     def position_of(self, case_no: str) -> int:
         return next((n for n, r in enumerate(self._rows) if r.case_no == case_no), -1)

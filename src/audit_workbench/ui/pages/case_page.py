@@ -16,8 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.errors import Refused
 from ...core.policy import Action
@@ -25,13 +33,16 @@ from ...core.workflow import CLOSED_STATES, PIPELINE, CaseState
 from ..case.application_tab import ApplicationTab
 from ..case.certificate_tab import CertificateTab
 from ..case.committee_tab import CommitteeTab
+from ..case.common import Notice, join_list
 from ..case.review_tab import ReviewTab
 from ..case.scoring_tab import ScoringTab
 from ..case.stepper import PipelineStepper, Step
 from ..context import UiContext
+from ..guards import Unsaved, unsaved_of
 from ..widgets.common import PageHeader
 
 TABS = ("application", "review", "scoring", "committee", "certificate")
+EDITING_RETRY_MS = 700  # a change from elsewhere waits while a points cell is being typed in
 
 # The next steps offered in each state, in the order a user meets them (withdraw is kept apart).
 NEXT_ACTIONS: dict[CaseState, tuple[Action, ...]] = {
@@ -66,6 +77,8 @@ class CasePage(QWidget):
 
     def _build(self) -> None:
         self.header = PageHeader(self.tr("案件"), parent=self)
+        self.changed_notice = Notice(self)  # "王芳 刚修改了本案…"
+        self.changed_notice.setObjectName("changed_notice")
         self.stepper = PipelineStepper(self)
         self.stepper.setObjectName("pipeline_stepper")
 
@@ -125,6 +138,7 @@ class CasePage(QWidget):
         layout.setContentsMargins(24, 18, 24, 14)
         layout.setSpacing(10)
         layout.addWidget(self.header)
+        layout.addWidget(self.changed_notice)
         layout.addWidget(self.stepper)
         layout.addLayout(self.actions_row)
         layout.addWidget(self.tabs, 1)
@@ -138,19 +152,40 @@ class CasePage(QWidget):
             self.certificate_tab,
         )
 
+    def unsaved_work(self) -> list[Unsaved]:
+        """What the tabs hold typed and not saved (ui.guards)."""
+        return unsaved_of(self._tab_widgets())
+
     # -- showing ----------------------------------------------------------------------------------
     def show_case(self, case_no: str, tab: str = "application") -> None:
-        """Open a case at a tab: application, review, scoring, committee or certificate."""
-        try:
-            detail = self.context.services.cases.get(case_no)
-        except Refused as exc:
-            self.context.run_service(_raise, exc)
-            return
-        self.case_no = case_no
-        self._show(detail)
-        self.set_tab(tab or "application")
-        if self.tabs.currentWidget() is self.scoring_tab:
-            self.scoring_tab.tree.setFocus()
+        """Open a case at a tab: application, review, scoring, committee or certificate. The case is
+        read on the database worker; the page shows it when it arrives."""
+        tab = tab or "application"
+        if tab not in TABS:
+            raise ValueError(f"unknown case tab {tab!r}; use one of {', '.join(TABS)}")
+
+        def loaded(answer: tuple[Any, CaseState | None]) -> None:
+            self.case_no = case_no
+            self.changed_notice.clear()
+            self._show(*answer)
+            self.set_tab(tab)
+            if self.tabs.currentWidget() is self.scoring_tab:
+                self.scoring_tab.tree.setFocus()
+
+        self.context.load(
+            self,
+            self._read,
+            case_no,
+            on_loaded=loaded,
+            label=self.tr("正在读取案件 {case_no}…").format(case_no=case_no),
+        )
+
+    def _read(self, case_no: str) -> tuple[Any, CaseState | None]:
+        """What the page shows, read off the GUI thread: the case, and where it ended if it did."""
+        detail = self.context.services.cases.get(case_no)
+        state = CaseState(detail.status)
+        ended = self._ended_from(case_no, state) if state not in PIPELINE else None
+        return detail, ended
 
     def set_tab(self, tab: str) -> None:
         if tab not in TABS:
@@ -165,13 +200,38 @@ class CasePage(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Read the case again (on the database worker) and show it, keeping what is being typed."""
         if self.case_no is None:
             return
-        detail = self.context.run_service(self.context.services.cases.get, self.case_no)
-        if detail is not None:
-            self._show(detail)
+        case_no = self.case_no
 
-    def _show(self, detail: Any) -> None:
+        def loaded(answer: tuple[Any, CaseState | None]) -> None:
+            if self.case_no == case_no:
+                self._show(*answer)
+
+        self.context.load(self, self._read, case_no, on_loaded=loaded)
+
+    def changed_elsewhere(self, changes: list[Any]) -> None:
+        """Someone else changed this case: say who, and show what is stored now. A points cell being
+        typed in is left alone until it is saved (its value goes in first, checked against the version
+        it was read at)."""
+        if self.scoring_tab.tree.state() == QAbstractItemView.State.EditingState:
+            QTimer.singleShot(EDITING_RETRY_MS, lambda: self.changed_elsewhere(changes))
+            return
+        ctx = self.context
+        who = join_list(
+            ctx.lang,
+            sorted({self.detail.person(c.user_name) if self.detail else c.user_name for c in changes}),
+        )
+        self.changed_notice.show_text(
+            self.tr("{who} 刚修改了本案（{time}），已载入最新内容；您正在填写的内容仍在。").format(
+                who=who or self.tr("他人"), time=QTime.currentTime().toString("HH:mm")
+            ),
+            "info",
+        )
+        self.reload()
+
+    def _show(self, detail: Any, ended: CaseState | None = None) -> None:
         self.detail = detail
         self._stale = False
         ctx = self.context
@@ -187,12 +247,12 @@ class CasePage(QWidget):
         if detail.rubric_changed:
             subtitle.append(self.tr("评价规则文件已被修改，不能继续评分"))
         self.header.set_subtitle(" · ".join(s for s in subtitle if s))
-        self.stepper.set_steps(self._steps(detail))
+        self.stepper.set_steps(self._steps(detail, ended))
         self._show_actions(detail)
         for tab in self._tab_widgets():
             tab.set_case(detail)
 
-    def _steps(self, detail: Any) -> tuple[Step, ...]:
+    def _steps(self, detail: Any, ended: CaseState | None = None) -> tuple[Step, ...]:
         ctx = self.context
         state = CaseState(detail.status)
         notes: dict[CaseState, str] = {}
@@ -210,7 +270,7 @@ class CasePage(QWidget):
                     kind = "done"
                 steps.append(Step(s.value, ctx.state_label(s), kind, notes.get(s, "") if i <= at else ""))
             return tuple(steps)
-        ended_from = self._ended_from(detail.case_no, state)
+        ended_from = ended or self._ended_from(detail.case_no, state)
         at = PIPELINE.index(ended_from) if ended_from in PIPELINE else 0
         steps = [
             Step(s.value, ctx.state_label(s), "done" if i <= at else "ahead") for i, s in enumerate(PIPELINE)

@@ -8,6 +8,7 @@ Double-click or Enter opens the case. Clerks create new applications here.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -82,7 +83,10 @@ class CaseListPage(QWidget):
         self.member_combo.addItem(self.tr("全部评审员"), None)
         for user in context.services.users.list():
             if Role.auditor.value in user.roles:
-                self.member_combo.addItem(f"{user.display_name} ({user.name})", user.name)
+                self.member_combo.addItem(user.display_name or user.name, user.name)
+                self.member_combo.setItemData(
+                    self.member_combo.count() - 1, context.person_tip(user.name), Qt.ItemDataRole.ToolTipRole
+                )
         self.clear_button = QPushButton(self.tr("清除筛选"))
         self.clear_button.clicked.connect(self.clear_filters)
         self.count_label = QLabel()
@@ -203,6 +207,15 @@ class CaseListPage(QWidget):
     def refresh_case(self, case_no: str) -> None:
         self.model.refresh_case(case_no)
 
+    def changed_elsewhere(self, changes: list[Any], complete: bool = True) -> None:
+        """Cases changed elsewhere: their rows update in place (the scroll and selection stay); a new
+        case, or more changes than were listed, reload the list (it may now match the filters)."""
+        if not complete or any(c.action == "case.create" for c in changes):
+            self.model.reload()
+            return
+        for case_no in sorted({c.case_no for c in changes if c.case_no}):
+            self.model.refresh_case(case_no)
+
     # -- opening and creating ---------------------------------------------------------------------
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -214,36 +227,37 @@ class CaseListPage(QWidget):
     def _on_new_button_clicked(self) -> None:
         if not self.context.can(Action.create_case):
             return
-        application = NewCaseDialog.ask(self.context, self)
-        if application is None:
-            return
-        detail = self.context.run_service(
-            self.context.services.cases.create,
-            self.context.actor,
-            org_name=application.org_name,
-            credit_code=application.credit_code,
-            enterprise_type=application.enterprise_type,
-            headcount=application.headcount,
-            scope=application.scope,
-            address=application.address,
-            rubric_id=application.rubric_id,
-            contact=application.contact,
-            existing_organization=application.existing_organization,
+        ctx = self.context
+        detail = NewCaseDialog.ask(
+            ctx,
+            self,
+            submit=lambda application: ctx.services.cases.create(
+                ctx.actor,
+                org_name=application.org_name,
+                credit_code=application.credit_code,
+                enterprise_type=application.enterprise_type,
+                headcount=application.headcount,
+                scope=application.scope,
+                address=application.address,
+                rubric_id=application.rubric_id,
+                contact=application.contact,
+                existing_organization=application.existing_organization,
+            ),
         )
         if detail is None:
             return
-        if application.existing_organization:
-            org = self.context.services.organizations.get(detail.organization.credit_code)
-            proposed = [p for p in org.pending if p.case_no == detail.case_no]
-            if proposed:
-                Messages.information(
-                    self,
-                    self.tr("新建申请"),
-                    self.tr(
-                        "申请 {case_no} 已按登记的组织“{name}”建立。与登记不同的内容已作为变更提议 #{id} 记录，"
-                        "登记信息未修改。"
-                    ).format(case_no=detail.case_no, name=org.name, id=proposed[0].id),
-                )
+        # an application for an organisation on record: what differed was proposed, not applied
+        org = self.context.services.organizations.get(detail.organization.credit_code)
+        proposed = [p for p in org.pending if p.case_no == detail.case_no]
+        if proposed:
+            Messages.information(
+                self,
+                self.tr("新建申请"),
+                self.tr(
+                    "申请 {case_no} 已按登记的组织“{name}”建立。与登记不同的内容已作为变更提议 #{id} 记录，"
+                    "登记信息未修改。"
+                ).format(case_no=detail.case_no, name=org.name, id=proposed[0].id),
+            )
         self.model.reload()
         self.sig_case_created.emit(detail.case_no)
         self.sig_case_requested.emit(detail.case_no, "application")

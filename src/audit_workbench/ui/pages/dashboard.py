@@ -171,10 +171,7 @@ class DashboardPage(QWidget):
             Column(
                 self.tr("等级"), lambda d: c.grade_label(d.grade), colour=lambda d: GRADE_COLOURS.get(d.grade)
             ),
-            Column(
-                self.tr("事项"),
-                lambda d: self.tr("证书到期") if d.reason == "expiry" else self.tr("年度监督审核"),
-            ),
+            Column(self.tr("事项"), self._due_what, tooltip=self._due_what),
             Column(self.tr("日期"), lambda d: c.fmt_date(d.due_on), sort_key=lambda d: d.due_on.isoformat()),
             Column(
                 self.tr("剩余"),
@@ -191,10 +188,27 @@ class DashboardPage(QWidget):
             ),
         ]
 
+    def _due_what(self, due: CertificateDue) -> str:
+        """What falls due ("年度监督审核"), and what else does ("；证书到期 2027-03-01")."""
+        c = self.context
+        text = c.label("due_reason", due.reason)
+        if due.also_due is not None:
+            reason, day = due.also_due
+            text += self.tr("；另{what} {date}").format(
+                what=c.label("due_reason", reason), date=c.fmt_date(day)
+            )
+        return text
+
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Read the dashboard on the database worker; show it when it arrives."""
+        self.context.load(self, self.service.overview, self.context.actor, on_loaded=self.show_dashboard)
+
+    def changed_elsewhere(self, changes: object, complete: bool = True) -> None:
+        self.refresh()
+
+    def show_dashboard(self, board: Dashboard) -> None:
         c = self.context
-        board = self.service.overview(c.actor)
         self.dashboard = board
         roles = (
             "、".join(c.role_label(r) for r in sorted(c.actor.roles))
@@ -239,13 +253,26 @@ class DashboardPage(QWidget):
                 6: "2026-12-31 23:59",
             },
         )
-        fit_columns(self.overdue_view, {0: "AW2026-00000", 1: "武汉江城电梯工程有限公司", 4: "2026-12-31"})
+        fit_columns(
+            self.overdue_view,
+            {
+                0: "AW2026-00000",
+                1: "武汉江城电梯工程有限公司",
+                2: self.tr("特别扣分项"),
+                4: "2026-12-31",
+                5: "999",
+            },
+        )
         fit_columns(
             self.due_view,
             {
                 0: "AWB-2026-00000",
-                1: "上海申凉空调安装维修服务有限公司",
+                2: c.longest(c.grade_label(g) for g in ("five_star", "four_star", "three_star", "qualified")),
+                3: c.longest(self._due_what(d) for d in board.certificates_due)
+                or c.label("due_reason", "surveillance"),
+                4: "2026-12-31",
                 5: self.tr("已逾期 {n} 天").format(n=999),
+                6: c.longest(c.certificate_state_label(s) for s in ("valid", "suspended")),
             },
         )
 

@@ -65,6 +65,7 @@ from ..dialogs.people import (
     qdate,
     show_error,
 )
+from ..guards import Unsaved, settle
 from ..models.rows import ROW_ROLE, Column, RowTableModel
 from ..theme import BAD, OK, TEXT_MUTED, WARN
 from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
@@ -361,6 +362,7 @@ class PersonEditor(QWidget):
 class PeoplePage(QWidget):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._reloading = False
         self.setObjectName("page")
         self.context = context
         self.header = PageHeader(
@@ -712,8 +714,41 @@ class PeoplePage(QWidget):
         index = self.people_view.currentIndex()
         return index.data(ROW_ROLE) if index.isValid() else None
 
+    def unsaved_work(self) -> list[Unsaved]:
+        """The qualification form edited and not saved (ui.guards)."""
+        editor = self.editor
+        if editor.person is None or not editor.changed() or self.context.explain(Action.manage_people):
+            return []
+
+        def save() -> bool:
+            saved = editor.save()
+            if saved is None:
+                return False
+            self._replace(saved)
+            return True
+
+        return [
+            Unsaved(
+                self.tr("{name} 的资格信息").format(name=editor.person.display_name),
+                save,
+                editor._on_revert_button_clicked,
+            )
+        ]
+
     def _on_person_selected(self, *_args: object) -> None:
         person = self.selected_person()
+        shown = self.editor.person
+        if (
+            shown is not None
+            and not self._reloading
+            and (person is None or person.user_name != shown.user_name)
+            and not settle(self, [self], self.tr("选择另一位人员"))
+        ):
+            # cancelled: back to the person whose form holds the typing
+            self.people_view.selectionModel().blockSignals(True)
+            self._select(shown.user_name)
+            self.people_view.selectionModel().blockSignals(False)
+            return
         self.editor.load(person)
         self.training_model.set_rows(list(person.training) if person else [])
         self.witnessed_model.set_rows(list(person.witnessed_audits) if person else [])
@@ -739,8 +774,12 @@ class PeoplePage(QWidget):
 
     def _replace(self, view: PersonView) -> None:
         rows = [view if p.user_name == view.user_name else p for p in self.people_model.rows()]
-        self.people_model.set_rows(rows)
-        self._select(view.user_name)
+        self._reloading = True  # the saved record replaces the edited one: nothing to ask about
+        try:
+            self.people_model.set_rows(rows)
+            self._select(view.user_name)
+        finally:
+            self._reloading = False
         self._on_person_selected()
 
     def _on_save_button_clicked(self) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +35,7 @@ from .. import workers
 from ..context import Messages, UiContext
 from ..dialogs.follow_up import FollowUpDialog
 from ..dialogs.reason import ReasonDialog
+from ..files import FileDialogs
 from ..models.rows import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 from ..theme import BAD, CERTIFICATE_COLOURS, GRADE_COLOURS, TEXT_MUTED, WARN
 from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
@@ -54,8 +54,7 @@ class SavePath:
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return Path(name) if name else None
+        return FileDialogs.save_file(parent, title, suggested, filters, purpose="exports")
 
 
 class OutputFolder:
@@ -63,8 +62,7 @@ class OutputFolder:
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str) -> Path | None:
-        name = QFileDialog.getExistingDirectory(parent, title)
-        return Path(name) if name else None
+        return FileDialogs.folder(parent, title, purpose="certificates")
 
 
 class _RegisterFilter(QSortFilterProxyModel):
@@ -102,6 +100,8 @@ class RegisterPage(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.context = context
+        self.loaded = False
+        self._pending_select: str | None = None
         self.header = PageHeader(self.tr("证书登记册"))
 
         self.suspend_button = QPushButton(std_icon(SP.SP_MediaPause), self.tr("暂停"))
@@ -152,7 +152,7 @@ class RegisterPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
         self.view.setModel(self.proxy)
-        set_up_table(self.view, stretch_column=9)
+        set_up_table(self.view, stretch_column=1)  # the organisation takes what is left
         # Ctrl/Shift+click picks several certificates for batch printing.
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -173,7 +173,6 @@ class RegisterPage(QWidget):
             self.view,
             {
                 0: "AWB-2026-000000",
-                1: "上海申凉空调安装维修服务有限公司",  # a whole name; the reason takes what is left
                 2: "91310115MA0000000X",
                 3: context.longest(
                     context.grade_label(g) for g in ("five_star", "four_star", "three_star", "qualified")
@@ -183,6 +182,7 @@ class RegisterPage(QWidget):
                 6: "2026-12-31",
                 7: "2026-12-31",
                 8: "AW2026-000000",
+                9: self.tr("监督审核逾期未进行"),  # longer reasons are elided, whole in the tooltip
             },
         )
 
@@ -237,12 +237,23 @@ class RegisterPage(QWidget):
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Read the register on the database worker; the selection stays on its certificate."""
         selected = self.selected()
-        self.model.set_rows(self.context.services.certificates.list())
-        self._on_filters_changed()
-        if not (selected is not None and self.select(selected.number)) and self.proxy.rowCount():
-            self.view.setCurrentIndex(self.proxy.index(0, 0))
-        self._update_actions()
+        keep = self._pending_select or (selected.number if selected is not None else None)
+
+        def loaded(certificates: list[CertificateView]) -> None:
+            self.loaded = True
+            self.model.set_rows(certificates)
+            self._on_filters_changed()
+            self._pending_select = None
+            if not (keep is not None and self.select(keep)) and self.proxy.rowCount():
+                self.view.setCurrentIndex(self.proxy.index(0, 0))
+            self._update_actions()
+
+        self.context.load(self, self.context.services.certificates.list, on_loaded=loaded)
+
+    def changed_elsewhere(self, changes: object, complete: bool = True) -> None:
+        self.refresh()
 
     def _on_filters_changed(self) -> None:
         self.proxy.set_filter(self.search_edit.text(), self.status_combo.currentData())
@@ -259,6 +270,9 @@ class RegisterPage(QWidget):
         return index.data(ROW_ROLE) if index.isValid() else None
 
     def select(self, number: str) -> bool:
+        if not self.loaded:
+            self._pending_select = number  # chosen once the register has arrived
+            return True
         position = self.model.find(lambda v: v.number == number)
         if position < 0:
             return False
@@ -334,14 +348,16 @@ class RegisterPage(QWidget):
             ),
         }
         title, prompt, ok = titles[action]
-        reason = ReasonDialog.ask(
-            self, title, prompt.format(number=cert.number, org=cert.organization.name), ok
-        )
-        if reason is None:
-            return
         service = self.context.services.certificates
         call: Callable[..., CertificateView] = getattr(service, action)
-        updated = self.context.run_service(call, self.context.actor, cert.number, reason)
+        actor = self.context.actor
+        updated = ReasonDialog.ask(
+            self,
+            title,
+            prompt.format(number=cert.number, org=cert.organization.name),
+            ok,
+            submit=lambda reason: call(actor, cert.number, reason),
+        )
         if updated is None:
             return
         position = self.model.find(lambda v: v.number == cert.number)
@@ -354,15 +370,15 @@ class RegisterPage(QWidget):
             return
         status = CertificateState(cert.status)
         kinds = tuple(k for k, allowed in FOLLOW_UP_FROM.items() if status in allowed)
-        answer = FollowUpDialog.ask(self.context, cert.number, kinds, self)
-        if answer is None:
-            return
-        case_no = self.context.run_service(
-            self.context.services.certificates.open_follow_up,
-            self.context.actor,
+        ctx = self.context
+        case_no = FollowUpDialog.ask(
+            ctx,
             cert.number,
-            answer.kind,
-            answer.contract_no,
+            kinds,
+            self,
+            submit=lambda answer: ctx.services.certificates.open_follow_up(
+                ctx.actor, cert.number, answer.kind, answer.contract_no
+            ),
         )
         if case_no is None:
             return

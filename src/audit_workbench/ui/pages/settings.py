@@ -24,6 +24,7 @@ from ...core.policy import Action
 from ...services.users import UserView
 from ..context import Messages, UiContext
 from ..dialogs.users import AddUserDialog, PasswordDialog, RolesDialog
+from ..guards import Unsaved
 from ..models.rows import ROW_ROLE, Column, RowTableModel
 from ..theme import BAD, TEXT_MUTED
 from ..widgets.common import SP, PageHeader, fit_columns, set_up_table, std_icon
@@ -193,21 +194,43 @@ class SettingsPage(QWidget):
         self.pattern_preview.setText(self.tr("示例：{example}").format(example=example))
 
     def _on_save_button_clicked(self) -> None:
+        self.save_settings()
+
+    def save_settings(self) -> bool:
         stored = self.context.services.settings.all()
         changed = {k: v for k, v in self.edited_values().items() if stored.get(k) != v}
         if not changed:
-            return
+            return True
         for key, value in changed.items():
             if (
                 self.context.run_service(self.context.services.settings.set, self.context.actor, key, value)
                 is None
             ):
-                return
+                return False
         message = self.tr("设置已保存。")
         if "language" in changed:
             message += "\n" + self.tr("界面语言将在下次启动时生效。")
         Messages.information(self, self.tr("系统设置"), message)
         self.load_settings()
+        return True
+
+    def changed_elsewhere(self, changes: list[Any], complete: bool = True) -> None:
+        """Users or settings changed elsewhere: the users list reloads; the settings form too, unless
+        it holds edits (they are saved against what is stored then, and said if refused)."""
+        self.load_users()
+        if complete and not any(c.entity == "setting" for c in changes):
+            return
+        if not self.unsaved_work():
+            self.load_settings()
+
+    def unsaved_work(self) -> list[Unsaved]:
+        """The settings form edited and not saved."""
+        if not self.context.can(Action.manage_settings):
+            return []
+        stored = self.context.services.settings.all()
+        if not any(stored.get(k) != v for k, v in self.edited_values().items()):
+            return []
+        return [Unsaved(self.tr("系统设置的修改"), self.save_settings, self.load_settings)]
 
     # -- users ------------------------------------------------------------------------------------
     def load_users(self) -> None:
@@ -253,30 +276,31 @@ class SettingsPage(QWidget):
         button.setToolTip(tip if reason is None else reason)
 
     def _on_add_user_button_clicked(self) -> None:
-        new = AddUserDialog.ask(self.context, self)
-        if new is None:
-            return
-        done = self.context.run_service(
-            self.context.services.users.add,
-            self.context.actor,
-            new.name,
-            new.password,
-            new.roles,
-            new.display_name,
+        ctx = self.context
+        done = AddUserDialog.ask(
+            ctx,
+            self,
+            submit=lambda new: ctx.services.users.add(
+                ctx.actor, new.name, new.password, new.roles, new.display_name
+            ),
         )
         if done is not None:
+            ctx.forget_people()
             self.load_users()
 
     def _on_roles_button_clicked(self, *_args: object) -> None:
         user = self.selected_user()
         if user is None or not self.context.can(Action.manage_users):
             return
-        roles = RolesDialog.ask(self.context, user.name, user.roles, self)
-        if roles is None:
-            return
-        if self.context.run_service(
-            self.context.services.users.set_roles, self.context.actor, user.name, roles
-        ):
+        ctx = self.context
+        done = RolesDialog.ask(
+            ctx,
+            user.name,
+            user.roles,
+            self,
+            submit=lambda roles: ctx.services.users.set_roles(ctx.actor, user.name, roles),
+        )
+        if done is not None:
             self.load_users()
 
     def _on_active_button_clicked(self) -> None:
@@ -298,13 +322,15 @@ class SettingsPage(QWidget):
         user = self.selected_user()
         if user is None:
             return
-        password = PasswordDialog.ask(user.name, self)
-        if password is None:
-            return
-        self.context.run_service(
-            self.context.services.users.change_password, self.context.actor, user.name, password
+        ctx = self.context
+        done = PasswordDialog.ask(
+            ctx.person(user.name),
+            self,
+            submit=lambda password: (
+                ctx.services.users.change_password(ctx.actor, user.name, password) or True
+            ),
         )
-        if self.context.last_refusal is None:
+        if done is not None:
             Messages.information(
                 self, self.tr("重置密码"), self.tr("已为 {name} 设置新密码。").format(name=user.name)
             )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QIcon
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -11,8 +13,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +82,52 @@ class FigureCard(QFrame):
         self.value.setStyleSheet(f"color: {colour};" if colour else "")
 
 
+class ElidedTextDelegate(QStyledItemDelegate):
+    """A cell whose text does not fit — "2025-0…", "Organisational…" — shows it whole in its tooltip
+    (unless the model gives a tooltip of its own). Every table of the window uses it."""
+
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: Any
+    ) -> bool:
+        if (
+            event is not None
+            and event.type() == QEvent.Type.ToolTip
+            and index.isValid()
+            and not index.data(Qt.ItemDataRole.ToolTipRole)
+        ):
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            if text and elided(view, option, index, self):
+                QToolTip.showText(event.globalPos(), text, view)
+                return True
+        return super().helpEvent(event, view, option, index)
+
+
+def elided(
+    view: QAbstractItemView, option: QStyleOptionViewItem, index: Any, delegate: QStyledItemDelegate
+) -> bool:
+    """Whether the cell's text is wider than the room the style gives it."""
+    text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.rect = view.visualRect(index)
+    style = view.style()
+    room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view).width()
+    return QFontMetrics(opt.font).horizontalAdvance(text) > room - 4
+
+
+def scrolling(widget: QWidget, parent: QWidget | None = None) -> QScrollArea:
+    """`widget` in a frameless vertical scroll area: on a short screen (1366×768) a column of forms
+    scrolls instead of being squashed until its labels overlap."""
+    area = QScrollArea(parent)
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.viewport().setAutoFillBackground(False)
+    widget.setAutoFillBackground(False)
+    return area
+
+
 def section_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
@@ -94,6 +146,7 @@ def set_up_table(view: QTableView, *, stretch_column: int | None = None, sortabl
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(sortable)
     view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setItemDelegate(ElidedTextDelegate(view))
     view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     view.verticalHeader().setVisible(False)
     metrics = QFontMetrics(view.font())
