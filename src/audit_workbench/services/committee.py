@@ -13,7 +13,8 @@ from ..storage import models as m
 from .base import Actor, Services
 from .checks import text as _text
 from .people import standing
-from .views import CaseDetail, detail_view, get_case_row, relation
+from .participation import relation_ever
+from .views import CaseDetail, detail_view, get_case_row
 
 OUTCOME = {
     VoteDecision.approve: CaseState.approved,
@@ -46,7 +47,7 @@ class CommitteeService:
                 Action.vote,
                 tx.roles(),
                 CaseState(case.status),
-                relation(tx.session, case, actor.id),
+                relation_ever(tx.session, case, actor.id),
                 person=standing(self.s, tx.session, voter, case, tx.now.date()) if voter else None,
             )
             already = tx.session.scalar(
