@@ -61,7 +61,13 @@ def test_an_auditor_who_scored_then_left_the_team_may_not_vote(
         assert _user_id(services, "dual") in took_part(session, case_no)
         assert _user_id(services, "comm1") not in took_part(session, case_no)
     error = refused(
-        "conflict_of_interest", db_path, services.committee.vote, team.auditor_committee, case_no, "approve", "同意"
+        "conflict_of_interest",
+        db_path,
+        services.committee.vote,
+        team.auditor_committee,
+        case_no,
+        "approve",
+        "同意",
     )
     assert "audited this case" in error.message_en and "参与" in error.message_zh
     # the window explains the disabled vote with the same words
@@ -80,12 +86,16 @@ def test_an_auditor_who_raised_a_nonconformity_may_not_vote(
     services.cases.assign_team(team.clerk, case_no, "leader", ["member"])
     _finish(services, team, case_no)
     refused(
-        "conflict_of_interest", db_path, services.committee.vote, team.auditor_committee, case_no, "approve", "同意"
+        "conflict_of_interest",
+        db_path,
+        services.committee.vote,
+        team.auditor_committee,
+        case_no,
+        "approve",
+        "同意",
     )
     with services.read() as session:
-        assert took_part(session, case_no) >= {
-            _user_id(services, n) for n in ("dual", "leader", "member")
-        }
+        assert took_part(session, case_no) >= {_user_id(services, n) for n in ("dual", "leader", "member")}
 
 
 def test_a_clerk_who_audited_the_case_may_not_issue_its_certificate(
@@ -109,7 +119,14 @@ def test_an_approval_with_a_grade_is_refused(
 ) -> None:
     case_no = make_case("committee_review")
     error = refused(
-        "grade_ignored", db_path, services.committee.vote, team.committee, case_no, "approve", "同意", "three_star"
+        "grade_ignored",
+        db_path,
+        services.committee.vote,
+        team.committee,
+        case_no,
+        "approve",
+        "同意",
+        "three_star",
     )
     assert "lower" in error.message_en and "降级" in error.message_zh
     detail = services.committee.vote(team.committee, case_no, "lower", "网点不足", "three_star")

@@ -12,8 +12,8 @@ from ..core.workflow import CaseState, VoteDecision
 from ..storage import models as m
 from .base import Actor, Services
 from .checks import text as _text
-from .people import standing
 from .participation import relation_ever
+from .people import standing
 from .views import CaseDetail, detail_view, get_case_row
 
 OUTCOME = {

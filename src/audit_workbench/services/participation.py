@@ -92,14 +92,18 @@ def participation(session: Session | Tx, case: m.Case | str) -> dict[int, frozen
             by_name[user_name].add(Part.score)
         elif action in _CASE_EVENT_PARTS:
             by_name[user_name].add(_CASE_EVENT_PARTS[action])
-    nc_ids = [str(i) for i in session.scalars(select(m.Nonconformity.id).where(m.Nonconformity.case_id == row.id))]
+    nc_ids = [
+        str(i) for i in session.scalars(select(m.Nonconformity.id).where(m.Nonconformity.case_id == row.id))
+    ]
     if nc_ids:
         for user_name in session.scalars(
             select(m.Event.user_name).where(m.Event.entity == "nonconformity", m.Event.entity_id.in_(nc_ids))
         ):
             by_name[user_name].add(Part.nonconformity)
     if by_name:
-        for uid, name in session.execute(select(m.User.id, m.User.name).where(m.User.name.in_(list(by_name)))):
+        for uid, name in session.execute(
+            select(m.User.id, m.User.name).where(m.User.name.in_(list(by_name)))
+        ):
             by_id[uid] |= by_name[name]
     return {uid: frozenset(parts) for uid, parts in by_id.items()}
 
