@@ -220,7 +220,7 @@ class Part(StrEnum):
 
 # How a refusal says what the actor did: (English, Chinese), in the order they are named.
 PART_TEXT: dict[Part, tuple[str, str]] = {
-    Part.team: ("audited this case (on its audit team)", "参与了本案评审（曾在评审组）"),
+    Part.team: ("audited this case", "参与了本案评审"),
     Part.review: ("reviewed the documents of this case", "审查了本案文件"),
     Part.score: ("scored this case", "为本案评过分"),
     Part.nonconformity: ("raised or closed a nonconformity of this case", "提出或关闭过本案的不符合项"),
