@@ -53,7 +53,8 @@ def cmd_user_add(ctx: Context) -> int:
     actor = ctx.actor()
     password = new_password(f"password for {ctx.args.name}: ")
     user = s.users.add(actor, ctx.args.name, password, ctx.args.role, ctx.args.display_name or "")
-    ctx.out(asdict(user), f"added {user.name} ({', '.join(user.roles)}){pending_note(ctx, user.name)}")
+    held = ", ".join(user.roles) or "no role yet"
+    ctx.out(asdict(user), f"added {user.name} ({held}){pending_note(ctx, user.name)}")
     return EXIT_OK
 
 
