@@ -21,6 +21,7 @@ os.environ.setdefault("AUDIT_WORKBENCH_FAST_HASH", "1")
 
 from audit_workbench.core.creditcode import complete
 from audit_workbench.services import Actor, Services
+from audit_workbench.services.grants import record_as_setup
 
 PASSWORD = "password123"
 
@@ -139,6 +140,8 @@ def team(services: Services) -> Team:
     }
     for name, roles in spec.items():
         services.users.add(admin, name, PASSWORD, roles)
+    # an established body: its staff were in post before the grants were recorded (no one-hand chain)
+    record_as_setup(services, ["admin", *spec])
     login = {name: services.users.login(name, PASSWORD) for name in spec}
     for name, roles in spec.items():
         if "auditor" in roles:

@@ -1413,6 +1413,10 @@ Create it now?</translation>
         <translation>No certificate in force</translation>
     </message>
     <message>
+        <source>{n} 张证书的受理、评审、表决、颁证均由同一人新建或授权的账户完成，请复核：</source>
+        <translation>{n} certificate(s) whose application, audit, vote and issue were all taken by accounts one person created or granted; please review:</translation>
+    </message>
+    <message>
         <source>待我处理 ({n})</source>
         <translation>Waiting for me ({n})</translation>
     </message>

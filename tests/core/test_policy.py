@@ -15,7 +15,7 @@ import pytest
 
 from audit_workbench.core.errors import Refused
 from audit_workbench.core.people import Standing
-from audit_workbench.core.policy import Action, CaseRelation, Role, explain, policy_markdown, require
+from audit_workbench.core.policy import Action, CaseRelation, Part, Role, explain, policy_markdown, require
 from audit_workbench.core.workflow import CaseState
 
 # A person with nothing against them (declared this year, no interests): the grid below is about
@@ -53,8 +53,8 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     "conclude": ({AUDITOR}, ["onsite_audit"], "leader"),
     # committee votes; "a committee member who reviewed or audited the case cannot vote on it"
     "vote": ({COMMITTEE}, ["committee_review"], "independent"),
-    # "`issue` (clerk) needs `approved`"
-    "issue_certificate": ({CLERK}, ["approved"], "any"),
+    # "`issue` (clerk) needs `approved`"; whoever took part in the evaluation may not issue (issue 10)
+    "issue_certificate": ({CLERK}, ["approved"], "independent"),
     # clerk "keeps the certificate register" (suspend, restore, withdraw …)
     "manage_certificate": ({CLERK}, ANY, "any"),
     # clerk "registers applicants": a rename or move of an organisation is a recorded change
@@ -104,6 +104,9 @@ RELATIONS = {
     "leader_flag_only": CaseRelation(team_leader=True),
     "doc_reviewer": CaseRelation(document_reviewer=True),
     "member_and_reviewer": CaseRelation(team_member=True, document_reviewer=True),
+    # off the team today, but scored / raised a nonconformity earlier (services.participation)
+    "scored_earlier": CaseRelation(parts=frozenset({Part.score})),
+    "raised_nc_earlier": CaseRelation(parts=frozenset({Part.nonconformity})),
 }
 
 
@@ -122,7 +125,7 @@ def expected_code(
         return "not_on_team"
     if rel == "leader" and not relation.team_leader:
         return "not_team_leader"
-    if rel == "independent" and (on_team or relation.document_reviewer):
+    if rel == "independent" and (on_team or relation.document_reviewer or relation.parts):
         return "conflict_of_interest"
     return None
 

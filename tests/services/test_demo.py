@@ -98,6 +98,20 @@ def test_certificates_grades_and_states(demo: tuple[Services, DemoResult]) -> No
     assert len({c.issued_on for c in certificates}) == len(certificates)
 
 
+def test_no_demo_certificate_is_a_one_hand_chain_and_two_admins_can_approve_grants(
+    demo: tuple[Services, DemoResult],
+) -> None:
+    from audit_workbench.services.oversight import one_hand_findings
+
+    services, _ = demo
+    assert services.certificates.list() and one_hand_findings(services) == []
+    admins = [u.name for u in services.users.list() if "admin" in u.roles]
+    assert len(admins) == 2
+    grants = services.grants.list(services.users.login("admin", DEMO_PASSWORD))
+    assert grants and {g.status for g in grants} == {"granted"}
+    assert {g.granted_by for g in grants} == {None}  # the staff's roles are the setup's
+
+
 def test_certified_cases_verify(demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]) -> None:
     services, _ = demo
     certified = _by_status(details, CaseState.certified)

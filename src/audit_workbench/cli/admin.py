@@ -12,6 +12,7 @@ from .common import (
     Group,
     new_password,
 )
+from .grants import pending_note, register_user_grants
 
 
 def cmd_init(ctx: Context) -> int:
@@ -52,7 +53,8 @@ def cmd_user_add(ctx: Context) -> int:
     actor = ctx.actor()
     password = new_password(f"password for {ctx.args.name}: ")
     user = s.users.add(actor, ctx.args.name, password, ctx.args.role, ctx.args.display_name or "")
-    ctx.out(asdict(user), f"added {user.name} ({', '.join(user.roles)})")
+    held = ", ".join(user.roles) or "no role yet"
+    ctx.out(asdict(user), f"added {user.name} ({held}){pending_note(ctx, user.name)}")
     return EXIT_OK
 
 
@@ -120,6 +122,7 @@ def register_users(add: Add, group: Group) -> None:
     )
     p.add_argument("--display-name")
     add("list", cmd_user_list, "list users", g)
+    register_user_grants(add, g)
 
 
 def register(add: Add, group: Group) -> None:

@@ -142,8 +142,10 @@ def cmd_certificate_verify(ctx: Context) -> int:
 
 def cmd_certificate_check(ctx: Context) -> int:
     """Every certificate against its signed payload, its events and its case's log; exit 2 on any finding."""
+    from ..services.oversight import one_hand_findings
+
     s = ctx.services()
-    findings = s.certificates.check(ctx.args.numbers or None)
+    findings = s.certificates.check(ctx.args.numbers or None) + one_hand_findings(s, ctx.args.numbers or None)
     total = len(ctx.args.numbers) if ctx.args.numbers else len(s.certificates.list())
     data = {
         "certificates": total,

@@ -221,6 +221,13 @@ def vote_grade(
                 f"case {case_no} did not pass (total {total}); vote reject or return",
                 f"案件 {case_no} 未达到达标级（{total} 分），请表决不予认证或退回评审组",
             )
+        if grade:
+            # An approval carries the recommended grade: a grade given with it would be ignored.
+            raise Refused(
+                "grade_ignored",
+                f"an approval carries the recommended grade ({recommended}); to give {grade} vote lower",
+                f"批准即采用推荐等级（{recommended}），不另指定等级；如需降低等级请表决降级批准",
+            )
         return recommended
     if decision is VoteDecision.lower_:
         if not grade:

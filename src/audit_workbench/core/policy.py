@@ -43,7 +43,9 @@ class Relation(StrEnum):
     any = "any"
     team_member = "team_member"  # on the case's audit team (leader or member)
     team_leader = "team_leader"  # the case's audit team leader (组长)
-    independent = "independent"  # took no part in the evaluation: not on the team, not the document reviewer
+    # took no part in the evaluation, ever: never on the team, never scored, reviewed the documents,
+    # raised or closed a nonconformity or concluded (from the case's events, not its team today)
+    independent = "independent"
 
 
 class Action(StrEnum):
@@ -161,7 +163,7 @@ POLICY: dict[Action, Rule] = {
     Action.vote: _r(
         [Role.committee], [S.committee_review], Relation.independent, actor=[PersonCheck.impartial]
     ),
-    Action.issue_certificate: _r([Role.clerk], [S.approved]),
+    Action.issue_certificate: _r([Role.clerk], [S.approved], Relation.independent),
     Action.manage_certificate: _r([Role.clerk], None),
     Action.change_organization: _r([Role.clerk], None),
     Action.manage_users: _r([Role.admin], None),
@@ -205,6 +207,27 @@ TRANSITIONS: dict[Action, tuple[CaseState, ...]] = {
 }
 
 
+class Part(StrEnum):
+    """How a person took part in a case's evaluation (services.participation reads it from the
+    case's events and records): any of these, at any time, bars the independent actions."""
+
+    team = "team"  # on the audit team (leader or member), at any time
+    review = "review"  # recorded a document review
+    score = "score"  # scored, sampled, added evidence or a special item
+    nonconformity = "nonconformity"  # raised or closed a nonconformity
+    conclude = "conclude"  # concluded the audit
+
+
+# How a refusal says what the actor did: (English, Chinese), in the order they are named.
+PART_TEXT: dict[Part, tuple[str, str]] = {
+    Part.team: ("audited this case", "参与了本案评审"),
+    Part.review: ("reviewed the documents of this case", "审查了本案文件"),
+    Part.score: ("scored this case", "为本案评过分"),
+    Part.nonconformity: ("raised or closed a nonconformity of this case", "提出或关闭过本案的不符合项"),
+    Part.conclude: ("concluded this case's audit", "作出过本案的评审结论"),
+}
+
+
 @dataclass(frozen=True)
 class CaseRelation:
     """The facts about an actor and a case that the relation rules need."""
@@ -212,10 +235,21 @@ class CaseRelation:
     team_member: bool = False
     team_leader: bool = False
     document_reviewer: bool = False
+    # What the actor ever did on the case (services.participation), beyond today's team and reviews.
+    parts: frozenset[Part] = frozenset()
 
     @property
     def took_part(self) -> bool:
-        return self.team_member or self.team_leader or self.document_reviewer
+        return self.team_member or self.team_leader or self.document_reviewer or bool(self.parts)
+
+    def all_parts(self) -> tuple[Part, ...]:
+        """Every way the actor took part, in `Part` order."""
+        held = set(self.parts)
+        if self.team_member or self.team_leader:
+            held.add(Part.team)
+        if self.document_reviewer:
+            held.add(Part.review)
+        return tuple(p for p in Part if p in held)
 
 
 @dataclass(frozen=True)
@@ -294,12 +328,13 @@ def _relation_denial(rule: Rule, rel: CaseRelation, zh_action: str, en_action: s
             f"只有本案评审组组长可以{zh_action}",
         )
     if rule.relation is Relation.independent and rel.took_part:
-        part = "audited" if (rel.team_member or rel.team_leader) else "reviewed the documents of"
-        zh_part = "参与了本案评审" if (rel.team_member or rel.team_leader) else "审查了本案文件"
+        first = rel.all_parts()[0]
+        part_en, part_zh = PART_TEXT[first]
+        zh_do = "参与表决" if zh_action == ACTION_LABELS[Action.vote][0] else zh_action
         return Denial(
             "conflict_of_interest",
-            f"you {part} this case, so you may not {en_action} on it",
-            f"您{zh_part}，不能参与表决",
+            f"you {part_en}, so you may not {en_action} on it",
+            f"您{part_zh}，不能{zh_do}",
         )
     return None
 
@@ -567,6 +602,19 @@ PERSON_CHECK_TEXT: dict[PersonCheck, str] = {
 }
 
 
+RELATION_TEXT = [
+    "Relations to the case:",
+    "",
+    "- `team_member`: on the case's audit team today (leader or member); `team_leader`: its leader today.",
+    "- `independent`: took no part in the case's evaluation, ever: never on its audit team (also when",
+    "  since taken off it), never recorded its document review, scored it (points, samples, evidence,",
+    "  special items), raised or closed one of its nonconformities, or concluded its audit. Read from the",
+    "  case's events and records (`services/participation.py`, `took_part`), not from today's team.",
+    "- A vote to approve carries the recommended grade: a grade given with it is refused",
+    "  (`grade_ignored`); only a vote to lower names a grade, and no vote raises it.",
+]
+
+
 def _checks_text(rule: Rule) -> str:
     parts = []
     if rule.actor_checks:
@@ -598,6 +646,7 @@ def policy_markdown() -> str:
         "",
     ]
     lines += [f"- `{check.value}`: {text}." for check, text in PERSON_CHECK_TEXT.items()]
+    lines += ["", *RELATION_TEXT]
     lines += [
         "",
         "People and their declarations:",
@@ -610,4 +659,7 @@ def policy_markdown() -> str:
         "- Identity numbers are shown masked everywhere; `disclose_identity` reads them whole, for the",
         "  regulator's report only, and every such read is a recorded event.",
     ]
+    from .grants import GRANT_RULES_TEXT
+
+    lines += ["", *GRANT_RULES_TEXT]
     return "\n".join(lines) + "\n"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .committee import CommitteeService
     from .dashboard import DashboardService
     from .documents import DocumentService
+    from .grants import GrantService
     from .impartiality import ImpartialityService
     from .keys import KeyService
     from .log import LogService
@@ -217,6 +218,12 @@ class Services:
         from .users import UserService
 
         return UserService(self)
+
+    @cached_property
+    def grants(self) -> GrantService:
+        from .grants import GrantService
+
+        return GrantService(self)
 
     @cached_property
     def settings(self) -> SettingsService:

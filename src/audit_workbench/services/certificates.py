@@ -28,6 +28,7 @@ from ..storage import models as m
 from . import keys, records
 from .base import Actor, Services, Tx
 from .checks import reason as _reason
+from .participation import relation_ever
 from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
 
 # The signing key's custody lives in services/keys.py; these names stay importable from here.
@@ -111,7 +112,12 @@ class CertificateService:
     def issue(self, actor: Actor, case_no: str) -> CertificateView:
         with self.s.tx(actor) as tx:
             case = get_case_row(tx.session, case_no, lock=True)
-            require(Action.issue_certificate, tx.roles(), CaseState(case.status))
+            require(
+                Action.issue_certificate,
+                tx.roles(),
+                CaseState(case.status),
+                relation_ever(tx.session, case, actor.id),
+            )
             if not case.decided_grade:
                 raise Refused(
                     "no_grade", f"case {case_no} has no decided grade", f"案件 {case_no} 没有决定等级"

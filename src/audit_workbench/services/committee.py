@@ -12,8 +12,9 @@ from ..core.workflow import CaseState, VoteDecision
 from ..storage import models as m
 from .base import Actor, Services
 from .checks import text as _text
+from .participation import relation_ever
 from .people import standing
-from .views import CaseDetail, detail_view, get_case_row, relation
+from .views import CaseDetail, detail_view, get_case_row
 
 OUTCOME = {
     VoteDecision.approve: CaseState.approved,
@@ -46,7 +47,7 @@ class CommitteeService:
                 Action.vote,
                 tx.roles(),
                 CaseState(case.status),
-                relation(tx.session, case, actor.id),
+                relation_ever(tx.session, case, actor.id),
                 person=standing(self.s, tx.session, voter, case, tx.now.date()) if voter else None,
             )
             already = tx.session.scalar(

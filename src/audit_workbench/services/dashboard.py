@@ -24,6 +24,8 @@ from ..core.policy import Role
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
+from .oversight import one_hand_findings
+from .records import Finding
 
 HORIZON_DAYS = 90
 QUEUE_LIMIT = 200
@@ -98,6 +100,8 @@ class Dashboard:
     certificates_due_certificates: int  # the same number (kept for callers that read this name)
     grade_distribution: tuple[tuple[str, int], ...]  # of valid certificates, highest grade first
     certificates_in_force: int  # valid certificates: suspended ones are not in force
+    # certificates (valid or suspended) whose whole chain one person's fresh accounts took (oversight)
+    one_hand_chains: tuple[Finding, ...] = ()
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -173,6 +177,7 @@ class DashboardService:
             certificates_due_certificates=due_certificates,
             grade_distribution=tuple((g, grades.get(g, 0)) for g in GRADES),
             certificates_in_force=sum(grades.values()),
+            one_hand_chains=tuple(one_hand_findings(self.s, in_force_only=True)),
         )
 
     # -- the work queue ---------------------------------------------------------------------------

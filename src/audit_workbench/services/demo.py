@@ -28,6 +28,7 @@ from ..core.rubric import Indicator, Rubric
 from ..core.scoring import points_from_sample
 from ..core.workflow import CaseState
 from .base import Actor, Services
+from .grants import record_as_setup
 from .users import UserView
 from .views import CaseDetail
 
@@ -75,6 +76,9 @@ USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("zhouqiang", "周强", ("auditor", "committee")),
     ("sunli", "孙丽", ("committee",)),
     ("huangmin", "黄敏", ("auditor",)),
+    # a second administrator: with two, an admin's grant of admin or committee (or to himself)
+    # waits for the other's approval (`user approve`)
+    ("qianhui", "钱慧", ("admin",)),
 )
 
 
@@ -750,6 +754,8 @@ class _Builder:
         for name, display, roles in USERS[1:]:
             self.clock.tick(5)
             self._actor(self.s.users.add(admin, name, DEMO_PASSWORD, roles, display))
+        # the staff were in post before the demo's records begin: their roles are the setup's
+        record_as_setup(self.s, [name for name, _, _ in USERS])
         for name, p in PEOPLE.items():
             self.clock.tick(4)
             self.s.people.set(

@@ -42,6 +42,9 @@ class FindingKind(StrEnum):
     history_mismatch = "history_mismatch"  # a row disagrees with what its events decided
     payload_mismatch = "payload_mismatch"  # a register row disagrees with its signed payload
     signature_invalid = "signature_invalid"  # the payload is not signed by the body's key
+    # every step of the certificate's chain taken by accounts one person created or granted within
+    # 30 days (services.oversight): not a broken record, a concentration of power to look at
+    one_hand_chain = "one_hand_chain"
 
 
 @dataclass(frozen=True)

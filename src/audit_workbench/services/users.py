@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, Role, require
 from .base import SYSTEM, Actor, Services
+from .grants import grant, pending_roles, withdraw_pending
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -60,6 +61,14 @@ def _roles_text(roles: Iterable[Role | str]) -> str:
     return ",".join(sorted(r.value for r in parsed))
 
 
+def _parse(roles_text: str) -> set[Role]:
+    return {Role(r) for r in roles_text.split(",") if r}
+
+
+def _held_text(roles: Iterable[Role]) -> str:
+    return ",".join(sorted(r.value for r in roles))
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Refused(
@@ -87,13 +96,21 @@ def _check_name(name: str) -> str:
 
 def _view(user) -> UserView:  # type: ignore[no-untyped-def]
     return UserView(
-        user.id, user.name, user.display_name, tuple(user.roles.split(",")), user.active, user.locked_until
+        user.id,
+        user.name,
+        user.display_name,
+        tuple(r for r in user.roles.split(",") if r),
+        user.active,
+        user.locked_until,
     )
 
 
 def actor_of(user) -> Actor:  # type: ignore[no-untyped-def]
     return Actor(
-        user.id, user.name, user.display_name or user.name, frozenset(Role(r) for r in user.roles.split(","))
+        user.id,
+        user.name,
+        user.display_name or user.name,
+        frozenset(Role(r) for r in user.roles.split(",") if r),
     )
 
 
@@ -133,6 +150,7 @@ class UserService:
                 user.name,
                 after={"roles": user.roles, "display_name": user.display_name},
             )
+            grant(tx, user, [Role.admin], by_system=True)
             return _view(user)
 
     def add(
@@ -151,15 +169,17 @@ class UserService:
                 name=name,
                 display_name=display_name or name,
                 password_hash=_hasher.hash(password),
-                roles=roles_text,
+                roles="",  # held once granted (below): a new admin does not count himself in
                 active=True,
                 failed_logins=0,
                 created_at=tx.now,
             )
             tx.session.add(user)
             tx.session.flush()
+            # four eyes: roles that wait for a second admin are not held until approved
+            user.roles = _held_text(grant(tx, user, _parse(roles_text)))
             tx.record(
-                "user.create", "user", name, after={"roles": roles_text, "display_name": user.display_name}
+                "user.create", "user", name, after={"roles": user.roles, "display_name": user.display_name}
             )
             return _view(user)
 
@@ -177,8 +197,12 @@ class UserService:
                     "self_demotion", "you cannot remove your own admin role", "不能移除自己的管理员角色"
                 )
             before = user.roles
-            user.roles = roles_text
-            tx.record("user.roles", "user", name, before={"roles": before}, after={"roles": roles_text})
+            wanted = _parse(roles_text)
+            current = _parse(before)
+            withdraw_pending(tx, user, wanted)
+            asked = wanted - current - {Role(r) for r in pending_roles(tx, user.id)}
+            user.roles = _held_text((wanted & current) | grant(tx, user, asked))
+            tx.record("user.roles", "user", name, before={"roles": before}, after={"roles": user.roles})
             return _view(user)
 
     def set_active(self, actor: Actor, name: str, active: bool) -> UserView:

@@ -11,7 +11,7 @@ from sqlalchemy import BindParameter, Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound, Refused
-from ..core.policy import CaseRelation
+from ..core.policy import CaseRelation, Part
 from ..core.rubric import LoadedRubric
 from ..core.scoring import IndicatorEntry, ScoreResult, compute
 from ..core.workflow import CaseState, CertificateState
@@ -178,6 +178,9 @@ class CaseDetail:
     # Everyone the case names (team, reviewers, evidence, nonconformities, votes): login → the name
     # people call them by, for the window and the documents (logins are not names).
     people: dict[str, str] = field(default_factory=dict)
+    # Who ever took part in the evaluation (login → services.participation Part values): read where
+    # an independent action (vote, issue) is open, else empty.
+    participants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def person(self, login: str | None) -> str:
         return self.people.get(login or "", login or "")
@@ -194,7 +197,8 @@ class CaseDetail:
         member = any(t.user_name == user_name for t in self.team)
         leader = any(t.user_name == user_name and t.is_leader for t in self.team)
         reviewer = any(r.reviewer == user_name for r in self.reviews)
-        return CaseRelation(team_member=member, team_leader=leader, document_reviewer=reviewer)
+        parts = frozenset(Part(p) for p in self.participants.get(user_name, ()))
+        return CaseRelation(team_member=member, team_leader=leader, document_reviewer=reviewer, parts=parts)
 
 
 # -- loaders ---------------------------------------------------------------------------------------
@@ -474,7 +478,16 @@ def detail_view(services: Services, session: Session, case: m.Case) -> CaseDetai
         parent_certificate=parent.number if parent else None,
         current_organization=current,
         people=display_names(session),
+        participants=_participants(session, case),
     )
+
+
+def _participants(session: Session, case: m.Case) -> dict[str, tuple[str, ...]]:
+    from .participation import INDEPENDENT_STATES, participants_by_name
+
+    if case.status not in INDEPENDENT_STATES:
+        return {}
+    return participants_by_name(session, case)
 
 
 def relation(session: Session, case: m.Case, user_id: int) -> CaseRelation:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -91,6 +92,13 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addWidget(self.header)
+        # Certificates whose whole chain one person's fresh accounts took (issue 10): for all to see.
+        self.one_hand_banner = QLabel()
+        self.one_hand_banner.setObjectName("one_hand_banner")
+        self.one_hand_banner.setWordWrap(True)
+        self.one_hand_banner.setStyleSheet(f"color: {BAD}; font-weight: 600;")
+        self.one_hand_banner.hide()
+        layout.addWidget(self.one_hand_banner)
         layout.addLayout(cards)
         layout.addLayout(charts, 5)
         layout.addWidget(self.tabs, 6)
@@ -236,6 +244,14 @@ class DashboardPage(QWidget):
             self.tr("暂无有效证书"),
         )
 
+        if board.one_hand_chains:
+            head = self.tr(
+                "{n} 张证书的受理、评审、表决、颁证均由同一人新建或授权的账户完成，请复核："
+            ).format(n=len(board.one_hand_chains))
+            self.one_hand_banner.setText(
+                "\n".join([head, *(f.message(c.lang) for f in board.one_hand_chains[:5])])
+            )
+        self.one_hand_banner.setVisible(bool(board.one_hand_chains))
         self.queue_model.set_rows(board.work_queue)
         self.overdue_model.set_rows(board.overdue_nonconformities)
         self.due_model.set_rows(board.certificates_due)
