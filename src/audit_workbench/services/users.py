@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, Role, require
+from ..core.text import LINE as DISPLAY_NAME
 from .base import SYSTEM, Actor, Services
+from .checks import line
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -113,6 +115,7 @@ class UserService:
 
         name = _check_name(name)
         _check_password(password)
+        display_name = line(display_name, "the display name", "显示名称", required=False, limit=DISPLAY_NAME)
         with self.s.tx(SYSTEM) as tx:
             if tx.session.scalar(select(func.count()).select_from(User)):
                 raise Refused("already_initialised", "this database already has users", "数据库已初始化")
@@ -142,6 +145,7 @@ class UserService:
 
         name = _check_name(name)
         _check_password(password)
+        display_name = line(display_name, "the display name", "显示名称", required=False, limit=DISPLAY_NAME)
         roles_text = _roles_text(roles)
         with self.s.tx(actor) as tx:
             require(Action.manage_users, tx.roles())
