@@ -184,6 +184,8 @@ def test_votes_reasons_organisations_and_names_are_bounded(
         lambda: services.users.add(team.admin, "newclerk", PASSWORD, ["clerk"], f"李{RLO}四"),
         "bad_text",
     )
+    refused(db_path, lambda: services.users.add(team.admin, f"li{ESC}", PASSWORD, ["clerk"]), "bad_user_name")
+    refused(db_path, lambda: services.users.add(team.admin, f"li{RLO}", PASSWORD, ["clerk"]), "bad_user_name")
     refused(db_path, lambda: services.settings.set(team.admin, "body_name", f"认证{ESC}中心"), "bad_text")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, Role, require
 from ..core.text import LINE as DISPLAY_NAME
+from ..core.text import forbidden
 from .base import SYSTEM, Actor, Services
 from .checks import line
 
@@ -83,6 +84,12 @@ def _check_name(name: str) -> str:
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
         raise Refused(
             "bad_user_name", "a user name is 1–64 characters without spaces", "用户名为 1–64 个字符，不含空格"
+        )
+    if any(forbidden(ch, multiline=False) for ch in name):  # core.text: no escape or override in a name
+        raise Refused(
+            "bad_user_name",
+            "a user name holds no control or text-direction characters",
+            "用户名不能含控制字符或文字方向控制字符",
         )
     return name
 
