@@ -13,7 +13,6 @@ from .common import (
     Group,
     jsonable,
     num,
-    record_id,
     words,
 )
 
@@ -372,9 +371,9 @@ def register(add: Add, group: Group) -> None:
     g = group("material", "the 12 application materials")
     p = add("set", cmd_material_set, "attach files to a material item", g)
     p.add_argument("case_no")
-    p.add_argument("item", type=record_id)
+    p.add_argument("item", type=int)
     p.add_argument("--file", action="append", required=True)
     p = add("na", cmd_material_na, "mark a material item not applicable", g)
     p.add_argument("case_no")
-    p.add_argument("item", type=record_id)
+    p.add_argument("item", type=int)
     p.add_argument("--reason", required=True)
