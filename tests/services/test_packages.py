@@ -1136,6 +1136,20 @@ RETURN_HOSTILE: list[tuple[str, str, Callable[[Returned], Members]]] = [
         "bad_value",
         lambda r: _forge(r.results, lambda d: _change_of(d, "score", "1.3").update(base_version=1)),
     ),
+    (
+        "a note with a terminal escape (the text rule of core.text)",
+        "bad_value",
+        lambda r: _forge(
+            r.results, lambda d: _change_of(d, "score", "1.3")["value"].update(note="见\x1b[2J附件")
+        ),
+    ),
+    (
+        "a note with a right-to-left override",
+        "bad_value",
+        lambda r: _forge(
+            r.results, lambda d: _change_of(d, "score", "1.3")["value"].update(note="见\u202e附件")
+        ),
+    ),
 ]
 
 

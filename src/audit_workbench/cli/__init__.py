@@ -8,7 +8,6 @@ errors exit 1. Each area's commands live in their own module and register themse
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -16,7 +15,7 @@ from typing import Any
 
 from ..core.errors import Refused, set_language
 from . import admin, audits, cases, certificates, custody, orgs, packages, people, rubrics
-from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context
+from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context, json_text, one_line
 
 __all__ = ["build_parser", "main"]
 
@@ -144,9 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc)
         code = exc.code
         if as_json:
-            print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
+            print(json_text({"error": message, "code": code}), file=sys.stderr)
         else:
-            print(f"audit-workbench: {message}", file=sys.stderr)
+            print(f"audit-workbench: {one_line(message)}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
@@ -156,11 +155,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an internal error: say so plainly, with the type, and exit 1
         if as_json:
             print(
-                json.dumps({"error": f"internal error: {exc.__class__.__name__}: {exc}", "code": "internal"}),
+                json_text({"error": f"internal error: {exc.__class__.__name__}: {exc}", "code": "internal"}),
                 file=sys.stderr,
             )
         else:
-            print(f"audit-workbench: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+            print(
+                f"audit-workbench: internal error: {exc.__class__.__name__}: {one_line(str(exc))}",
+                file=sys.stderr,
+            )
         if os.environ.get("AUDIT_WORKBENCH_DEBUG"):
             raise
         return EXIT_INTERNAL

@@ -14,6 +14,7 @@ from .common import (
     jsonable,
     num,
     parse_date,
+    record_id,
 )
 
 
@@ -180,7 +181,7 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--deadline", required=True)
     p = add("close", cmd_nc_close, "record the corrective action, verified, and close", g)
     p.add_argument("case_no")
-    p.add_argument("nc_id", type=int)
+    p.add_argument("nc_id", type=record_id)
     p.add_argument("--action", required=True)
 
     g = group("committee", "the evaluation committee")

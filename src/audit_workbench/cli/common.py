@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
@@ -17,7 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from ..services import Actor, Services
 
+from ..core.text import terminal
+
 EXIT_OK, EXIT_INTERNAL, EXIT_REFUSED = 0, 1, 2
+MAX_RECORD_ID = 2**31 - 1  # an Integer key on PostgreSQL (and well inside SQLite's)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
 NEW_PASSWORD_ENV = "AUDIT_WORKBENCH_NEW_PASSWORD"
 
@@ -42,6 +47,38 @@ class CliError(Exception):
     def __init__(self, message: str, code: str = "usage") -> None:
         super().__init__(message)
         self.code = code
+
+
+def json_text(data: Any) -> str:
+    """One JSON line; what a terminal would act on (C1 controls, bidi controls) as \\u escapes
+    (json.dumps escapes the C0 controls itself), so a stored value cannot drive the terminal."""
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=None, sort_keys=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(message: str) -> str:
+    """A message as one terminal line: controls as visible escapes, line breaks as "\\n"."""
+    return terminal(message).replace("\n", "\\n").replace("\t", " ")
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (a usage error, exit 2, otherwise;
+    never an integer the database cannot hold)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is not between {low} and {high}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+record_id = bounded_int(1, MAX_RECORD_ID)
 
 
 def jsonable(value: Any) -> Any:
@@ -111,9 +148,9 @@ class Context:
 
     def out(self, data: Any, text: str | Callable[[], str]) -> None:
         if self.json:
-            print(json.dumps(jsonable(data), ensure_ascii=False, indent=None, sort_keys=False))
+            print(json_text(data))
         else:
-            print(text() if callable(text) else text)
+            print(terminal(text() if callable(text) else text))
 
     def close(self) -> None:
         if self._services is not None:

@@ -14,11 +14,13 @@ from ..core.errors import Refused, language
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
+    MAX_RECORD_ID,
     PASSWORD_ENV,
     Add,
     CliError,
     Context,
     Group,
+    bounded_int,
     output_option,
 )
 
@@ -319,7 +321,7 @@ def register(add: Add, group: Group) -> None:
     add("checkpoint", cmd_log_checkpoint, "append a checkpoint of the log signed with the body's key", g)
     p = add("show", cmd_log_show, "show recent events", g)
     p.add_argument("--entity", help="case number, certificate number or user name")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=bounded_int(1, MAX_RECORD_ID), default=50)
 
     p = add("backup", cmd_backup, "write a signed, consistent backup of the database and attachments (admin)")
     output_option(p)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import EXIT_OK, Add, Context, Group, parse_date
+from .common import EXIT_OK, Add, Context, Group, parse_date, record_id
 
 
 def org_json(detail: Any) -> dict[str, Any]:
@@ -213,9 +213,9 @@ def register(add: Add, group: Group) -> None:
     )
     p.add_argument("--effective", metavar="YYYY-MM-DD", help="when the change took effect (default today)")
     p.add_argument(
-        "--proposal", type=int, metavar="ID", help="apply a proposed change (its values by default)"
+        "--proposal", type=record_id, metavar="ID", help="apply a proposed change (its values by default)"
     )
     p = add("dismiss", cmd_org_dismiss, "close a proposed change without applying it (clerk)", g)
     p.add_argument("credit_code")
-    p.add_argument("proposal", type=int, metavar="PROPOSAL")
+    p.add_argument("proposal", type=record_id, metavar="PROPOSAL")
     p.add_argument("--reason", required=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .common import EXIT_OK, Add, CliError, Context, Group, parse_date
+from .common import EXIT_OK, Add, CliError, Context, Group, bounded_int, parse_date, record_id
 
 
 def _lang(ctx: Context) -> str:
@@ -266,10 +266,10 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--person", metavar="USER")
     p.add_argument("--credit-code", metavar="CODE")
     p = add("end", cmd_coi_end, "the interest ended (or ends) on a date", coi)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id, metavar="ID")
     p.add_argument("--on", required=True, metavar="DATE")
     p = add("approve", cmd_coi_approve, "approve a medium risk's mitigation (by another person)", coi)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=record_id, metavar="ID")
 
     declaration = group("declaration", "the annual impartiality declaration")
     p = add(
@@ -278,6 +278,6 @@ def register(add: Add, group: Group) -> None:
         "sign your impartiality declaration (this year unless --year)",
         declaration,
     )
-    p.add_argument("--year", type=int, metavar="YYYY")
+    p.add_argument("--year", type=bounded_int(1, 9999), metavar="YYYY")
     p = add("list", cmd_declaration_list, "signed declarations", declaration)
-    p.add_argument("--year", type=int, metavar="YYYY")
+    p.add_argument("--year", type=bounded_int(1, 9999), metavar="YYYY")

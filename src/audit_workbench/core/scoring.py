@@ -17,6 +17,7 @@ from .rubric import Grade, Indicator, Rubric, Text
 HALF = Decimal("0.5")
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
+MAX_SAMPLE = 1_000_000  # items in one sample: an Integer column on SQLite and PostgreSQL alike
 
 
 class ScoringError(BilingualError):
@@ -44,7 +45,7 @@ def check_points(indicator: Indicator, value: object) -> Decimal:
         points = to_points(value)
     except ScoringError as exc:
         raise ScoringError(f"{indicator.code}: {exc}", f"{indicator.code}：{exc.zh}") from None
-    if points < 0:
+    if points < 0 or points.is_signed():  # "-0" too
         raise ScoringError(
             f"{indicator.code}: points cannot be negative ({points})",
             f"{indicator.code}：得分不能为负数（{points}）",
@@ -75,6 +76,11 @@ def points_from_sample(indicator: Indicator, sampled: int, nonconforming: int) -
         raise ScoringError(
             f"{indicator.code} is not checked on a sample in this rubric: score it with points, not counts",
             f"{indicator.code} 在本评价规则中不是抽样检查的指标，请直接录入得分，不要录入抽样数",
+        )
+    if sampled > MAX_SAMPLE:
+        raise ScoringError(
+            f"{indicator.code}: a sample holds at most {MAX_SAMPLE} items",
+            f"{indicator.code}：抽样数最多为 {MAX_SAMPLE}",
         )
     if sampled < 1:
         raise ScoringError(

@@ -15,6 +15,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from audit_workbench.core.text import printable
+
 EPOCH = datetime(2000, 1, 1)
 
 
@@ -66,9 +68,9 @@ def save_workbook_bytes(workbook: Workbook, stamp: datetime | None, *, creator: 
     """The workbook as XLSX bytes, dated ``stamp`` (naive UTC) in its properties and its zip entries."""
     when = (stamp or EPOCH).replace(tzinfo=None, microsecond=0)
     props = workbook.properties
-    props.creator = creator
-    props.lastModifiedBy = creator
-    props.title = title
+    props.creator = printable(creator)
+    props.lastModifiedBy = printable(creator)
+    props.title = printable(title)
     props.created = when
     props.modified = when
     buffer = io.BytesIO()
@@ -82,7 +84,11 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value; text is always stored as text, even when it starts with '=' (no formula injection)."""
+    """Write a value; text is always stored as text, even when it starts with '=' (no formula
+    injection), and a character no XML document may hold (a control character stored before the
+    services refused them) is replaced, so an old row never breaks the export (core.text)."""
+    if isinstance(value, str):
+        value = printable(value)
     cell = ws.cell(row, column)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
@@ -91,7 +97,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
 
 
 def csv_safe(value: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection advice)."""
+    """Text for a CSV cell that a spreadsheet will not run as a formula (OWASP's CSV injection advice),
+    without control or text-direction characters (core.text)."""
+    value = printable(value)
     if value.startswith(_FORMULA_START) or value.startswith(("\t", "\r")):
         return "'" + value
     return value

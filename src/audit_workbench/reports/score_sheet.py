@@ -45,7 +45,11 @@ SHEET_METADATA = "元数据"
 FORMAT_ID = "awb-score-sheet"
 FORMAT_VERSION = "1"
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # an exported sheet unpacks to under 100 KB; openpyxl holds all of it
+# Rows read below the header: the rubric's own rows (an indicator each, a heading and a subtotal per
+# category) twice over, plus the summary; a sheet with rows further down is refused, not read.
+ROW_MARGIN = 50
+MAX_LISTED_PROBLEMS = 20  # a refusal lists this many problems, then says how many more
 
 # Columns of 评分表.
 COL_CODE, COL_NAME, COL_MAX, COL_POINTS, COL_NA, COL_NOTE, COL_EVIDENCE, COL_APPLICABLE = range(1, 9)
@@ -722,7 +726,16 @@ class ScoreSheetError(ValueError):
         self.problems = tuple(problems)
         count = len(self.problems)
         head = "the score sheet was refused" + (f" ({count} problems)" if count > 1 else "")
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        lines = [f"  {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        if count > MAX_LISTED_PROBLEMS:
+            lines.append(f"  … and {count - MAX_LISTED_PROBLEMS} more")
+        super().__init__(head + ":\n" + "\n".join(lines))
+
+    def listed_zh(self) -> str:
+        """The first problems and how many more, for the Chinese refusal (bounded as the English)."""
+        text = "; ".join(str(p) for p in self.problems[:MAX_LISTED_PROBLEMS])
+        more = len(self.problems) - MAX_LISTED_PROBLEMS
+        return text + (f"；另有 {more} 个问题" if more > 0 else "")
 
 
 def parse_score_sheet(
@@ -856,7 +869,16 @@ def _read_scores(ws: Worksheet, rubric: Rubric, problems: list[SheetProblem]) ->
         return ()
     known = {indicator.code: indicator for _, indicator in rubric.indicators()}
     found: dict[str, ParsedIndicator] = {}
-    for r in range(header + 1, ws.max_row + 1):
+    last = header + 2 * (len(known) + 2 * len(rubric.categories)) + ROW_MARGIN
+    if ws.max_row > last:
+        problems.append(
+            SheetProblem(
+                sheet,
+                f"the sheet has {ws.max_row} rows; a score sheet of rubric {rubric.id} has at most {last}: "
+                f"rows after {last} were not read (delete them)",
+            )
+        )
+    for r in range(header + 1, min(ws.max_row, last) + 1):
         raw_code = ws.cell(r, COL_CODE).value
         if raw_code is None:
             continue

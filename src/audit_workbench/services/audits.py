@@ -20,8 +20,8 @@ from ..core.scoring import IndicatorEntry, ScoreResult, compute
 from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Actor, Services, Tx
+from .checks import file_name, rubric_unchanged
 from .checks import reason as _reason
-from .checks import rubric_unchanged
 from .checks import text as _text
 from .views import (
     CaseAccess,
@@ -452,13 +452,13 @@ class AuditService:
     ) -> CaseDetail:
         note = _text(note, "note", "说明", required=False)
         audit_rules.evidence(note, file is not None)
+        name = None if file is None else file_name(Path(file))
         with self.s.tx(actor) as tx:
             case, loaded = self._case(tx, case_no, Action.score)
             self._indicator(loaded, code)
-            digest = name = None
+            digest = None
             if file is not None:
                 digest, size = self.s.db.attachments.put_file(Path(file))
-                name = Path(file).name
                 if tx.session.get(m.Attachment, digest) is None:
                     tx.session.add(m.Attachment(sha256=digest, size=size, created_at=tx.now))
                     tx.session.flush()

@@ -32,13 +32,16 @@ from sqlalchemy.sql._typing import _ColumnsClauseArgument
 from ..core import creditcode
 from ..core.casesearch import fold, is_case_number_term, normalise_term, upper_ascii
 from ..core.errors import Conflict, NotFound, Refused
-from ..core.numbers import NumberError, parse_amount
+from ..core.numbers import NumberError, OutOfBounds, parse_amount
 from ..core.policy import Action, Role, require, require_assignment
 from ..core.rubric import EnterpriseType
+from ..core.text import ADDRESS, CODE, LINE
 from ..core.workflow import CaseKind, CaseState, ReviewOutcome
 from ..storage import models as m
 from ..storage.models import CASE_SEARCH, CASE_SEARCH_TERMS, SEARCH_END, SEARCH_GRAMS_INDEXES
 from .base import Actor, Services
+from .checks import file_name
+from .checks import line as _line
 from .checks import reason as _reason
 from .checks import text as _text
 from .organizations import (
@@ -62,15 +65,28 @@ from .views import (
 )
 
 MAX_HEADCOUNT = 1_000_000
+# The ranges the services hold the same on SQLite and PostgreSQL (core.numbers refuses what no
+# person types: NaN, exponents, more than 15 digits).
+MAX_FEE = Decimal(100_000_000)  # 1 亿元: far above any certification contract
+FEE_STEP = Decimal("0.01")  # fen
+MAX_DAYS = Decimal(365)  # audit person-days of one case
 
 
-def _decimal(value: object, what: str, zh: str, *, step: Decimal | None = None) -> Decimal:
+def _decimal(value: object, what: str, zh: str, *, maximum: Decimal, step: Decimal | None = None) -> Decimal:
     try:
         number = parse_amount(value)  # "38,000", "３８０００", "3.8万" (core.numbers)
+    except OutOfBounds as exc:
+        raise Refused("bad_number", f"{what}: {exc}", f"{zh}：{exc.zh}") from None
     except NumberError:
         raise Refused("bad_number", f"{what} must be a number, not {value!r}", f"{zh}必须是数字") from None
-    if not number.is_finite() or number < 0:
+    if not number.is_finite() or number.is_signed():  # "-0" too
         raise Refused("bad_number", f"{what} must be zero or more", f"{zh}不能为负数")
+    if number > maximum:
+        raise Refused(
+            "bad_number",
+            f"{what} must be at most {maximum} (not {number})",
+            f"{zh}不能超过 {maximum}（而非 {number}）",
+        )
     if step is not None and number % step != 0:
         raise Refused("bad_number", f"{what} must be a multiple of {step}", f"{zh}必须是 {step} 的倍数")
     return number
@@ -80,15 +96,19 @@ def _application_fields(
     org_name: str, credit_code: str, address: str, scope: str, headcount: int
 ) -> tuple[str, str, str, str]:
     """The checked application values: (organisation name, credit code, address, scope)."""
-    org_name = _text(org_name, "the organisation name", "组织名称", limit=200)
+    org_name = _line(org_name, "the organisation name", "组织名称", limit=LINE)
     scope = _text(scope, "the scope", "认证范围")
-    address = _text(address, "the address", "地址", required=False, limit=300)
+    address = _line(address, "the address", "地址", required=False, limit=ADDRESS)
     try:
         code = creditcode.validate(credit_code)
     except creditcode.CreditCodeError as exc:
         raise Refused("bad_credit_code", str(exc), f"统一社会信用代码无效：{exc.zh}") from None
-    if not isinstance(headcount, int) or headcount < 1 or headcount > MAX_HEADCOUNT:
-        raise Refused("bad_headcount", "headcount must be a whole number of at least 1", "人数必须为正整数")
+    if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= MAX_HEADCOUNT:
+        raise Refused(
+            "bad_headcount",
+            f"headcount must be a whole number from 1 to {MAX_HEADCOUNT}",
+            f"人数必须为 1 到 {MAX_HEADCOUNT} 之间的整数",
+        )
     return org_name, code, address, scope
 
 
@@ -589,7 +609,7 @@ class CaseService:
         refused unless `existing_organization` says the application is for that organisation: then
         what differs is recorded as a proposal (services.organizations), never applied."""
         org_name, code, address, scope = _application_fields(org_name, credit_code, address, scope, headcount)
-        contact = _text(contact, "the contact", "联系人", required=False, limit=200)
+        contact = _line(contact, "the contact", "联系人", required=False, limit=LINE)
         try:
             etype = EnterpriseType(enterprise_type)
         except ValueError:
@@ -720,17 +740,17 @@ class CaseService:
     def _store_files(
         self, actor: Actor, case_no: str, item_no: int, files: Sequence[Path], keep: Sequence[FileView]
     ) -> CaseDetail:
+        names = [file_name(Path(path)) for path in files]
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.edit_application)
             material = self._material(tx, case, item_no)
             stored: list[tuple[str, str]] = [(f.sha256, f.filename) for f in keep]
-            for path in files:
-                path = Path(path)
-                digest, size = self.s.db.attachments.put_file(path)
+            for path, name in zip(files, names, strict=True):
+                digest, size = self.s.db.attachments.put_file(Path(path))
                 if tx.session.get(m.Attachment, digest) is None:
                     tx.session.add(m.Attachment(sha256=digest, size=size, created_at=tx.now))
                 if digest not in {d for d, _ in stored}:
-                    stored.append((digest, path.name))
+                    stored.append((digest, name))
             tx.session.flush()
             before = {"status": material.status, "reason": material.reason}
             tx.session.execute(delete(m.MaterialFile).where(m.MaterialFile.material_id == material.id))
@@ -957,8 +977,8 @@ class CaseService:
         document_days: object | None = None,
         override_reason: str | None = None,
     ) -> CaseDetail:
-        contract_no = _text(contract_no, "the contract number", "合同编号", limit=64)
-        fee_value = _decimal(fee, "the fee", "费用")
+        contract_no = _line(contract_no, "the contract number", "合同编号", limit=CODE)
+        fee_value = _decimal(fee, "the fee", "费用", maximum=MAX_FEE, step=FEE_STEP)
         with self.s.tx(actor) as tx:
             case = self._case_for(tx, case_no, Action.accept)
             doc_days, site_days = self.s.audit_time.days(case.headcount, case.kind)
@@ -969,10 +989,16 @@ class CaseService:
                     override_reason, "a reason for overriding the audit days", "调整审查人日的原因"
                 )
                 if onsite_days is not None:
-                    site_days = _decimal(onsite_days, "on-site days", "现场审查人日", step=Decimal("0.5"))
+                    site_days = _decimal(
+                        onsite_days, "on-site days", "现场审查人日", maximum=MAX_DAYS, step=Decimal("0.5")
+                    )
                 if document_days is not None:
                     doc_days = _decimal(
-                        document_days, "document review days", "文件审查人日", step=Decimal("0.5")
+                        document_days,
+                        "document review days",
+                        "文件审查人日",
+                        maximum=MAX_DAYS,
+                        step=Decimal("0.5"),
                     )
                 if site_days == 0:
                     raise Refused(

@@ -23,10 +23,12 @@ from sqlalchemy import func, select
 from ..core import certsig, vocabulary
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
+from ..core.text import CODE
 from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
 from ..storage import models as m
 from . import keys, records
 from .base import Actor, Services, Tx
+from .checks import line
 from .checks import reason as _reason
 from .participation import relation_ever
 from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
@@ -424,6 +426,10 @@ class CertificateService:
             )
         from .cases import CaseService
 
+        if contract_no is not None:
+            contract_no = (
+                line(contract_no, "the contract number", "合同编号", required=False, limit=CODE) or None
+            )
         with self.s.tx(actor) as tx:
             require(Action.manage_certificate, tx.roles())
             cert = tx.session.scalar(select(m.Certificate).where(m.Certificate.number == number))

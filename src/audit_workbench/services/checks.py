@@ -8,22 +8,42 @@ itself (entries, special items, conclusions, the committee tally) are pure funct
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..core import audit_rules
+from ..core import text as core_text
 from ..core.errors import Refused
 from ..core.policy import Role
 from ..core.rubric import LoadedRubric
 
-TEXT_LIMIT = 4000
+TEXT_LIMIT = core_text.TEXT
+FILE_NAME = 255
 
 
 def text(value: str | None, what: str, zh: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
-    """A text field as the user typed it, trimmed: refused when required and empty, or too long."""
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise Refused("missing_value", f"{what} is required", f"{zh}不能为空")
-    if len(cleaned) > limit:
-        raise Refused("too_long", f"{what} is longer than {limit} characters", f"{zh}超过 {limit} 个字符")
-    return cleaned
+    """A multi-line text field (a note, a finding, a reason) as the user typed it, trimmed: refused
+    when required and empty, too long, or holding control or text-direction characters other than
+    tab and newline (core.text)."""
+    return _cleaned(value, what, zh, limit=limit, required=required, multiline=True)
+
+
+def line(value: str | None, what: str, zh: str, *, required: bool = True, limit: int = core_text.LINE) -> str:
+    """A single-line text field (a name, an address, a contract number): as `text`, and no tab or
+    line break either."""
+    return _cleaned(value, what, zh, limit=limit, required=required, multiline=False)
+
+
+def _cleaned(value: str | None, what: str, zh: str, *, limit: int, required: bool, multiline: bool) -> str:
+    try:
+        return core_text.clean(value, what, zh, limit=limit, required=required, multiline=multiline)
+    except core_text.TextError as exc:
+        raise Refused(exc.code, str(exc), exc.zh) from None
+
+
+def file_name(path: Path) -> str:
+    """The name a material or evidence file is stored and printed under: one line, no control or
+    text-direction characters."""
+    return line(Path(path).name, "the file name", "文件名", limit=FILE_NAME)
 
 
 def reason(value: str | None) -> str:

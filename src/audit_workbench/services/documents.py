@@ -246,9 +246,7 @@ class DocumentService:
         try:
             parsed = parse_score_sheet(data, loaded.rubric, sha, case_no)
         except ScoreSheetError as exc:
-            raise Refused(
-                "bad_sheet", str(exc), "评分表被拒绝：" + "; ".join(str(p) for p in exc.problems)
-            ) from None
+            raise Refused("bad_sheet", str(exc), "评分表被拒绝：" + exc.listed_zh()) from None
         self.s.audits.apply_sheet(actor, case_no, parsed.rows, source=source)
         return self.s.cases.get(case_no)
 

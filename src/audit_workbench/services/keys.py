@@ -37,6 +37,7 @@ from ..core.errors import Refused
 from ..core.policy import Action, require
 from ..storage import models as m
 from .base import SYSTEM, Actor, Services, Tx
+from .checks import text
 
 DATABASE_ID_KEY = "database_id"
 PRIVATE_KEY_KEY = "signing_private_key"
@@ -403,7 +404,7 @@ class KeyService:
                         "属于另一个数据库",
                     )
                 if match is None:
-                    reason = reason.strip()
+                    reason = text(reason, "the reason", "原因", required=False)
                     if not reason:
                         raise Refused(
                             "missing_reason",
@@ -444,7 +445,7 @@ class KeyService:
     def rotate(self, actor: Actor, reason: str) -> KeyView:
         """A new key pair; the old one is retired and its public key kept (administrators). When the
         old private key can still sign, it endorses the new public key."""
-        reason = reason.strip()
+        reason = text(reason, "the reason", "原因", required=False)
         if not reason:
             raise Refused(
                 "missing_reason",

@@ -22,6 +22,7 @@ from ..core.policy import Action, require
 from ..core.workflow import CERTIFICATE_STATE_LABELS, STATE_LABELS, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services, Tx
+from .checks import line, text
 from .settings import organization_fits_certificate
 from .views import CertificateView, certificate_view, effective_certificate_status
 
@@ -113,16 +114,7 @@ class OrganizationChange:
 def _clean(value: str | None, field: str, *, required: bool) -> str | None:
     if value is None:
         return None
-    text = value.strip()
-    if required and not text:
-        raise Refused("missing_value", f"the {field} cannot be empty", f"{FIELD_ZH[field]}不能为空")
-    if len(text) > LIMITS[field]:
-        raise Refused(
-            "too_long",
-            f"the {field} is longer than {LIMITS[field]} characters",
-            f"{FIELD_ZH[field]}超过 {LIMITS[field]} 个字符",
-        )
-    return text
+    return line(value, f"the {field}", FIELD_ZH[field], required=required, limit=LIMITS[field])
 
 
 def valid_code(credit_code: str) -> str:
@@ -359,11 +351,7 @@ class OrganizationService:
         suspended) as a certificate change of `kind` (by default 组织更名 for a name, 地址变更 for an
         address only); `proposal` applies a pending proposal's values (those not given here)."""
         code = valid_code(credit_code)
-        reason = (reason or "").strip()
-        if not reason:
-            raise Refused("missing_value", "a change needs a reason", "变更必须说明原因")
-        if len(reason) > 4000:
-            raise Refused("too_long", "the reason is longer than 4000 characters", "原因超过 4000 个字符")
+        reason = text(reason, "a change's reason", "变更原因")
         given = {
             "name": _clean(name, "name", required=True),
             "address": _clean(address, "address", required=False),
@@ -508,9 +496,7 @@ class OrganizationService:
     def dismiss(self, actor: Actor, credit_code: str, proposal: int, reason: str) -> OrganizationDetail:
         """Close a pending proposal without applying it (the record was right)."""
         code = valid_code(credit_code)
-        reason = (reason or "").strip()
-        if not reason:
-            raise Refused("missing_value", "dismissing a proposal needs a reason", "驳回变更提议必须说明原因")
+        reason = text(reason, "the reason for dismissing a proposal", "驳回变更提议的原因")
         with self.s.tx(actor) as tx:
             require(Action.change_organization, tx.roles())
             org = organization_row(tx.session, code, lock=True)

@@ -38,9 +38,12 @@ from ..core.people import (
 )
 from ..core.policy import Action, Denial, Role, assignee_denial, explain, require
 from ..core.rubric import EnterpriseType
+from ..core.text import LINE
 from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Actor, Services
+from .checks import line as _line
+from .checks import text as _text
 from .views import get_case_row
 
 MAX_TEXT = 2000
@@ -224,14 +227,11 @@ def user_row(session: Session, name: str) -> m.User:
 
 
 def text_value(value: str | None, what: str, zh: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise Refused("missing_value", f"{what} is required", f"{zh}不能为空")
-    if len(text) > limit:
-        raise Refused("too_long", f"{what} is longer than {limit} characters", f"{zh}超过 {limit} 个字符")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        raise Refused("bad_text", f"{what} holds control characters", f"{zh}含有控制字符")
-    return text
+    """A person's record's text (services.checks: multi-line up to `MAX_TEXT`, single-line when
+    `limit` is a name's)."""
+    if limit <= LINE:
+        return _line(value, what, zh, required=required, limit=limit)
+    return _text(value, what, zh, required=required, limit=limit)
 
 
 def not_after_today(day: date, today: date, what: str, zh: str) -> date:

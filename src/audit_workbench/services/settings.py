@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import Refused
 from ..core.policy import Action, require
+from ..core.text import ADDRESS, LINE
 from ..storage.models import Setting
 from .base import Actor, Services
+from .checks import line
 
 DEFAULTS: dict[str, Any] = {
     "body_name": "示例服务认证中心",
@@ -193,23 +195,23 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
         return number
     current = current or DEFAULTS
     if key == "certificate_number_pattern":
-        text = _number_pattern(str(value).strip())
+        text = _number_pattern(line(str(value), key, key, limit=LINE))
         _printable(key, number=text.format(year=9999, seq=99999))
         _fits_certificate(str(current["body_name"]), text)
         return text
     if key == "body_name":
-        text = str(value).strip()
+        text = line(str(value), key, key, required=False, limit=ADDRESS)
         if not text:
             raise _refused(key, "the body's name cannot be empty", "认证机构名称不能为空")
         _printable(key, body_name=text)
         _fits_certificate(text, str(current["certificate_number_pattern"]))
         return text
     if key == "body_name_en":
-        text = str(value).strip()
+        text = line(str(value), key, key, required=False, limit=ADDRESS)
         _printable(key, body_name_en=text)
         return text
     if key == "body_address":
-        text = str(value).strip()
+        text = line(str(value), key, key, required=False, limit=ADDRESS)
         _printable(key, body_address=text)
         return text
     if key == "language":

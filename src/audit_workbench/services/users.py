@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, Role, require
+from ..core.text import LINE as DISPLAY_NAME
+from ..core.text import forbidden
 from .base import SYSTEM, Actor, Services
+from .checks import line
 from .grants import grant, pending_roles, withdraw_pending
 
 MAX_FAILED_LOGINS = 5
@@ -91,6 +94,12 @@ def _check_name(name: str) -> str:
         raise Refused(
             "bad_user_name", "a user name is 1–64 characters without spaces", "用户名为 1–64 个字符，不含空格"
         )
+    if any(forbidden(ch, multiline=False) for ch in name):  # core.text: no escape or override in a name
+        raise Refused(
+            "bad_user_name",
+            "a user name holds no control or text-direction characters",
+            "用户名不能含控制字符或文字方向控制字符",
+        )
     return name
 
 
@@ -130,6 +139,7 @@ class UserService:
 
         name = _check_name(name)
         _check_password(password)
+        display_name = line(display_name, "the display name", "显示名称", required=False, limit=DISPLAY_NAME)
         with self.s.tx(SYSTEM) as tx:
             if tx.session.scalar(select(func.count()).select_from(User)):
                 raise Refused("already_initialised", "this database already has users", "数据库已初始化")
@@ -160,6 +170,7 @@ class UserService:
 
         name = _check_name(name)
         _check_password(password)
+        display_name = line(display_name, "the display name", "显示名称", required=False, limit=DISPLAY_NAME)
         roles_text = _roles_text(roles)
         with self.s.tx(actor) as tx:
             require(Action.manage_users, tx.roles())

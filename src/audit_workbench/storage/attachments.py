@@ -42,6 +42,8 @@ class AttachmentStore:
         if not path.is_file():
             raise Refused("bad_file", f"{path} is not a readable file", f"{path} 不是可读取的文件")
         size = path.stat().st_size
+        if size == 0:  # a material or evidence file holds something, or it is not one
+            raise Refused("empty_file", f"{path.name} is empty (0 bytes)", f"{path.name} 是空文件（0 字节）")
         if size > MAX_ATTACHMENT_BYTES:
             raise Refused("file_too_large", f"{path.name} is larger than 512 MB", f"{path.name} 超过 512 MB")
         return self.put_bytes(path.read_bytes()), size

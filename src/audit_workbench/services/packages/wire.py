@@ -9,9 +9,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from ...core import creditcode
+from ...core import text as core_text
 from ...core.errors import Refused
 from ...core.rubric import (
     EnterpriseType,
@@ -38,19 +47,36 @@ CaseNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
 RubricId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{0,55}$")]
 UserName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
 Code = Annotated[str, Field(min_length=1, max_length=16)]
-Line = Annotated[str, Field(max_length=255)]
-Text = Annotated[str, Field(max_length=4000)]
-LongText = Annotated[str, Field(max_length=20000)]
-FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
+
+
+def _checked(multiline: bool) -> AfterValidator:
+    """The text rule every service applies (core.text): no control or text-direction characters,
+    tab and newline only in multi-line text; a package cannot carry what the window refuses."""
+
+    def check(value: str) -> str:
+        bad = next((ch for ch in value if core_text.forbidden(ch, multiline=multiline)), None)
+        if bad is not None:
+            raise ValueError(f"holds the character U+{ord(bad):04X}, which no text field may hold")
+        return value
+
+    return AfterValidator(check)
+
+
+SingleLine = _checked(multiline=False)
+MultiLine = _checked(multiline=True)
+Line = Annotated[str, Field(max_length=255), SingleLine]
+Text = Annotated[str, Field(max_length=4000), MultiLine]
+LongText = Annotated[str, Field(max_length=20000), MultiLine]
+FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$"), SingleLine]
 Key = Annotated[str, Field(min_length=1, max_length=120)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 
 class OrgValue(_Wire):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
     credit_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{18}$")]
-    address: Annotated[str, Field(max_length=300)]
+    address: Annotated[str, Field(max_length=300), SingleLine]
 
     @field_validator("credit_code")
     @classmethod
@@ -117,13 +143,13 @@ class TeamValue(_Wire):
 
 class FindingValue(_Wire):
     category: Code | None
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    text: Annotated[str, Field(min_length=1, max_length=4000), MultiLine]
 
 
 class ReviewValue(_Wire):
     reviewer: UserName
     outcome: ReviewOutcome
-    note: Annotated[str, Field(min_length=1, max_length=4000)]
+    note: Annotated[str, Field(min_length=1, max_length=4000), MultiLine]
     created_at: AwareDatetime
     findings: tuple[FindingValue, ...]
 
@@ -159,7 +185,9 @@ class EvidenceValue(_Wire):
 
 class NonconformityValue(_Wire):
     code: Code | None
-    text: Annotated[str, Field(min_length=1, max_length=4100)]  # a deduction's: a prefix + its reason
+    text: Annotated[
+        str, Field(min_length=1, max_length=4100), MultiLine
+    ]  # a deduction's: a prefix + its reason
     deadline: date
     status: Literal["open", "closed"]
     corrective_action: Text | None
@@ -171,7 +199,7 @@ class NonconformityValue(_Wire):
 
 class SpecialValue(_Wire):
     kind: Literal["deduction", "bonus"]
-    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    reason: Annotated[str, Field(min_length=1, max_length=4000), MultiLine]
     nonconformity: Key | None
     created_by: UserName
     created_at: AwareDatetime
