@@ -42,7 +42,7 @@ def test_a_body_extends_the_calendar(calendar: WorkCalendar) -> None:
 def test_a_bad_calendar_file_is_refused_with_its_place(tmp_path: Path) -> None:
     path = tmp_path / "days.yaml"
     path.write_text("holidays:\n  - 2026-13-01\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="days.yaml: month must be in 1..12"):
+    with pytest.raises(ValueError, match=r"days\.yaml: month must be in 1\.\.12"):
         load_calendar(path)
     path.write_text("holidays:\n  - {from: 2026-10-01}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"holidays\[0\].to"):

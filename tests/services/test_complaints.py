@@ -53,9 +53,7 @@ def test_a_complaint_goes_from_received_to_closed_with_working_day_deadlines(
     assert c.resolve_by == date(2026, 4, 14)
     assert services.complaints.acknowledge(team.clerk, c.id).status == "acknowledged"
     # the leader audited the case: not the investigator of a complaint about it
-    error = refused(
-        "investigator_involved", db_path, services.complaints.assign, team.clerk, c.id, "leader"
-    )
+    error = refused("investigator_involved", db_path, services.complaints.assign, team.clerk, c.id, "leader")
     assert "took part in case" in error.message_en and "不能担任调查人" in error.message_zh
     c = services.complaints.assign(team.clerk, c.id, "outsider")
     assert (c.status, c.investigator) == ("investigated", "outsider")
@@ -143,7 +141,9 @@ def test_a_rejected_appeal_changes_nothing_and_bad_appeals_are_refused(
     refused("nothing_to_appeal", db_path, services.complaints.appeal_new, team.clerk, open_case, "不服")
     case_no = refused_case(services, team, make_case)
     refused("wrong_role", db_path, services.complaints.appeal_new, team.leader, case_no, "不服")
-    refused("nothing_to_appeal", db_path, services.complaints.appeal_new, team.clerk, case_no, "x", "suspension")
+    refused(
+        "nothing_to_appeal", db_path, services.complaints.appeal_new, team.clerk, case_no, "x", "suspension"
+    )
     a = services.complaints.appeal_new(team.clerk, case_no, "不服")
     refused("appeal_pending", db_path, services.complaints.appeal_new, team.clerk, case_no, "再次申诉")
     services.complaints.panel(team.clerk, a.id, ["comm2"])
@@ -165,3 +165,29 @@ def test_an_upheld_appeal_against_a_suspension_restores_the_certificate(
     assert services.certificates.get(number).status == "suspended"
     a = services.complaints.decide(team.committee2, a.id, "upheld", "逾期系机构排期原因")
     assert services.certificates.get(number).status == "valid"
+
+
+# -- the letter ----------------------------------------------------------------------------------------
+def test_the_letter_states_the_outcome_and_the_right_to_complain_to_the_regulator(
+    services: Services, team: Team, make_case: CaseMaker, db_path: Path | str
+) -> None:
+    from audit_workbench.reports.letter_pdf import REGULATOR_RIGHT
+
+    case_no = refused_case(services, team, make_case)
+    a = services.complaints.appeal_new(team.clerk, case_no, "评审组未考虑整改证据")
+    refused("no_outcome_yet", db_path, services.complaints.letter, team.clerk, "appeal", a.id)
+    services.complaints.panel(team.clerk, a.id, ["comm2"])
+    services.complaints.decide(team.committee2, a.id, "upheld", "整改证据有效")
+    doc = services.complaints.letter(team.clerk, "appeal", a.id)
+    assert doc.outcome.startswith("申诉成立") and "重新审查" in doc.follow_up
+    assert doc.addressee == services.cases.get(case_no).organization.name
+    pdf = services.complaints.letter_pdf(team.clerk, "appeal", a.id)
+    assert pdf.startswith(b"%PDF") and pdf == services.complaints.letter_pdf(team.clerk, "appeal", a.id)
+    assert "CNCA" in REGULATOR_RIGHT
+    c = services.complaints.new(team.clerk, kind="audit_conduct", text="现场评审超时", source="李女士")
+    refused("no_outcome_yet", db_path, services.complaints.letter, team.clerk, "complaint", c.id)
+    services.complaints.assign(team.clerk, c.id, "comm2")
+    services.complaints.resolve(team.committee2, c.id, "已核实并改进排期")
+    doc = services.complaints.letter(team.clerk, "complaint", c.id)
+    assert (doc.addressee, doc.reason, doc.subject) == ("李女士", "已核实并改进排期", "评审过程")
+    refused("wrong_role", db_path, services.complaints.letter, team.leader, "complaint", c.id)

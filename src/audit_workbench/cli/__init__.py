@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.errors import Refused, set_language
-from . import admin, audits, cases, certificates, custody, orgs, packages, people, rubrics
+from . import admin, audits, cases, certificates, complaints, custody, orgs, packages, people, rubrics
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context
 
 __all__ = ["build_parser", "main"]
@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     packages.register(add, group)
     custody.register(add, group)
     people.register(add, group)
+    complaints.register(add, group)
     admin.register(add, group)
     return parser
 

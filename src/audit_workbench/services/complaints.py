@@ -10,11 +10,15 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..core.complaints import (
+    APPEAL_OUTCOME_LABELS,
+    APPEAL_SUBJECT_LABELS,
+    COMPLAINT_KIND_LABELS,
     AppealOutcome,
     AppealState,
     AppealSubject,
@@ -36,6 +40,9 @@ from .checks import stored_roles
 from .checks import text as _text
 from .people import standings, user_row
 from .views import effective_certificate_status, get_case_row
+
+if TYPE_CHECKING:  # reportlab loads when a letter is made, not with the service
+    from ..reports.letter_pdf import LetterDoc
 
 # Events on a case (entity id the case number, or "CASE_NO/…") by which someone evaluated or decided it.
 _PART_ACTIONS = ("score", "review.", "audit.", "nc.", "special.", "evidence.", "committee.")
@@ -117,24 +124,6 @@ class AppealView:
     decided_at: datetime | None
     overdue: bool  # undecided past its decision deadline on the day read
     version: int
-
-
-@dataclass(frozen=True)
-class LetterModel:
-    """What the letter to a complainant or appellant says; rendered by reports/letter_pdf.py."""
-
-    body_name: str
-    body_address: str
-    reference: str  # "投诉 3" / "申诉 2"
-    kind: str  # "complaint" | "appeal"
-    addressee: str
-    dated: date
-    received_on: date
-    subject: str  # what it was about, in Chinese
-    text: str  # the complaint's text or the appeal's grounds
-    outcome: str  # Chinese: the outcome heading
-    reason: str  # the resolution or the panel's reasons
-    follow_up: str  # what follows (the decision reopened, the certificate restored …), Chinese, may be ""
 
 
 def _parse_day(value: object) -> date:
@@ -369,6 +358,86 @@ class ComplaintService:
             overdue=overdue,
             version=row.version,
         )
+
+    # -- the letter --------------------------------------------------------------------------------
+    def letter(self, actor: Actor, kind: str, item_id: int) -> LetterDoc:
+        """The letter telling the complainant or appellant the outcome, dated today; refused before
+        there is an outcome."""
+        from ..reports.letter_pdf import LetterDoc
+
+        if kind not in ("complaint", "appeal"):
+            raise ValueError(kind)
+        with self.s.read_as(actor) as tx:
+            settings = self.s.settings.all(tx.session)
+            today = self.s.today()
+            if kind == "complaint":
+                require(Action.handle_complaint, tx.roles())
+                row = tx.session.get(m.Complaint, item_id)
+                if row is None:
+                    raise NotFound("complaint", item_id, "投诉")
+                c = self._complaint_view(tx.session, row, today)
+                if c.resolution is None:
+                    raise Refused(
+                        "no_outcome_yet",
+                        f"complaint {item_id} is not resolved yet: there is no outcome to tell",
+                        f"投诉 {item_id} 尚未处理完毕，没有可告知的结果",
+                    )
+                subject = COMPLAINT_KIND_LABELS[ComplaintKind(c.kind)][0]
+                return LetterDoc(
+                    body_name=str(settings["body_name"]),
+                    body_address=str(settings["body_address"]),
+                    kind="complaint",
+                    reference=f"投诉第 {c.id} 号",
+                    addressee=c.source,
+                    dated=today,
+                    received_on=c.received_on,
+                    subject=f"{subject}（案件 {c.case_no}）" if c.case_no else subject,
+                    text=c.text,
+                    outcome="您的投诉已由与所涉事项无关的人员调查，处理结果如下。",
+                    reason=c.resolution,
+                    follow_up="",
+                )
+            require(Action.handle_appeal, tx.roles())
+            arow = tx.session.get(m.Appeal, item_id)
+            if arow is None:
+                raise NotFound("appeal", item_id, "申诉")
+            a = self._appeal_view(tx.session, arow, today)
+            if a.outcome is None or a.reason is None:
+                raise Refused(
+                    "no_outcome_yet",
+                    f"appeal {item_id} is not decided yet: there is no outcome to tell",
+                    f"申诉 {item_id} 尚未作出决定，没有可告知的结果",
+                )
+            outcome = AppealOutcome(a.outcome)
+            subject = AppealSubject(a.subject)
+            follow_up = "原决定维持不变。"
+            if outcome is not AppealOutcome.rejected:
+                if subject in (AppealSubject.refusal, AppealSubject.grade):
+                    follow_up = "本机构已将该认证决定退回评审委员会重新审查，审查结果将另行书面告知。"
+                elif outcome is AppealOutcome.upheld:
+                    follow_up = f"证书 {a.certificate} 已恢复有效。"
+                else:
+                    follow_up = f"本机构将就证书 {a.certificate} 的状态另行作出决定并书面告知。"
+            return LetterDoc(
+                body_name=str(settings["body_name"]),
+                body_address=str(settings["body_address"]),
+                kind="appeal",
+                reference=f"申诉第 {a.id} 号",
+                addressee=a.organization,
+                dated=today,
+                received_on=a.received_on,
+                subject=f"案件 {a.case_no} 的{APPEAL_SUBJECT_LABELS[subject][0]}",
+                text=a.grounds,
+                outcome=f"{APPEAL_OUTCOME_LABELS[outcome][0]}（由未参与原评审和认证决定的人员组成的申诉评议组决定）。",
+                reason=a.reason,
+                follow_up=follow_up,
+            )
+
+    def letter_pdf(self, actor: Actor, kind: str, item_id: int) -> bytes:
+        from ..reports.letter_pdf import render_letter
+
+        doc = self.letter(actor, kind, item_id)
+        return render_letter(doc, font_path=str(self.s.settings.get("font_path") or "") or None)
 
     # -- appeals -----------------------------------------------------------------------------------
     @staticmethod
@@ -705,4 +774,4 @@ class ComplaintService:
         )
 
 
-__all__ = ["AppealView", "ComplaintService", "ComplaintView", "LetterModel", "case_participants"]
+__all__ = ["AppealView", "ComplaintService", "ComplaintView", "case_participants"]

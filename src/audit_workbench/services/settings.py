@@ -213,7 +213,9 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
             raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
         if number < 1 or number > _DAY_COUNTS[key]:
             top = _DAY_COUNTS[key]
-            raise Refused("bad_setting", f"{key} must be between 1 and {top}", f"{key} 必须在 1 到 {top} 之间")
+            raise Refused(
+                "bad_setting", f"{key} must be between 1 and {top}", f"{key} 必须在 1 到 {top} 之间"
+            )
         return number
     if key in ("calendar_holidays", "calendar_workdays"):
         items = value if isinstance(value, list) else [v for v in str(value).replace(",", " ").split() if v]
