@@ -184,7 +184,7 @@ POLICY: dict[Action, Rule] = {
     Action.sign_declaration: _r(EVERY_ROLE, None),
     Action.disclose_identity: _r([Role.clerk], None),
     Action.handle_complaint: _r([Role.clerk], None),
-    Action.investigate_complaint: _r([Role.admin, Role.clerk, Role.auditor, Role.committee], None),
+    Action.investigate_complaint: _r([Role.clerk, Role.auditor, Role.committee], None),
     Action.view_complaints: _r([Role.admin, Role.clerk], None),
     Action.handle_appeal: _r([Role.clerk], None),
     Action.decide_appeal: _r([Role.auditor, Role.committee], None),

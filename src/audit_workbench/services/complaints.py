@@ -253,9 +253,9 @@ class ComplaintService:
         if denial is not None or not user.active:
             raise Refused(
                 "not_an_investigator",
-                f"{user.name} may not investigate complaints (an active admin, clerk, auditor or committee "
-                "member investigates)",
-                f"{user.name}不能担任投诉调查人（须为在职的管理员、受理人员、评审员或评审委员会委员）",
+                f"{user.name} may not investigate complaints (an active clerk, auditor or committee member "
+                "investigates)",
+                f"{user.name}不能担任投诉调查人（须为在职的受理人员、评审员或评审委员会委员）",
             )
 
     def resolve(self, actor: Actor, complaint_id: int, resolution: str) -> ComplaintView:
