@@ -191,3 +191,20 @@ def test_the_letter_states_the_outcome_and_the_right_to_complain_to_the_regulato
     doc = services.complaints.letter(team.clerk, "complaint", c.id)
     assert (doc.addressee, doc.reason, doc.subject) == ("李女士", "已核实并改进排期", "评审过程")
     refused("wrong_role", db_path, services.complaints.letter, team.leader, "complaint", c.id)
+
+
+def test_the_dashboard_lists_complaints_and_appeals_past_their_deadlines(
+    services: Services, team: Team, make_case: CaseMaker, clock: Clock
+) -> None:
+    case_no = refused_case(services, team, make_case)
+    a = services.complaints.appeal_new(team.clerk, case_no, "不服")
+    c = services.complaints.new(team.clerk, kind="other", text="证书查询网址无法打开")
+    board = services.dashboard.overview(team.clerk)
+    assert board.overdue_complaints == () and board.overdue_appeals == ()
+    clock.now = datetime(2026, 5, 4, 9, 0, tzinfo=clock.now.tzinfo)
+    board = services.dashboard.overview(team.clerk)
+    assert [(o.id, o.due, o.due_on) for o in board.overdue_complaints] == [
+        (c.id, "acknowledge", date(2026, 3, 9))
+    ]
+    assert [(o.id, o.due, o.days_overdue) for o in board.overdue_appeals] == [(a.id, "decide", 3)]
+    assert services.dashboard.overview(team.leader).overdue_complaints == ()
