@@ -1013,17 +1013,27 @@ class _Builder:
         """The complaints register and an appeal, each dated after the decision it is about."""
         clerk = self.actors["lina"]
         steps: list[tuple[datetime, int, str, int]] = []
+
+        def after(previous: datetime, when: datetime) -> datetime:
+            """`when`, or half an hour after `previous` when a weekend moved `when` before it."""
+            return max(when, previous + timedelta(minutes=30))
+
         for n, entry in enumerate(COMPLAINTS):
-            steps.append((self.at(entry[4], 10, 5), n, "new", n))
+            when = self.at(entry[4], 10, 5)
+            steps.append((when, n, "new", n))
             if entry[5] is not None:
-                steps.append((self.at(entry[5], 9, 20), n, "acknowledge", n))
+                when = after(when, self.at(entry[5], 9, 20))
+                steps.append((when, n, "acknowledge", n))
             if entry[6] is not None:
-                steps.append((self.at(entry[5] if entry[5] is not None else entry[4], 14, 0), n, "assign", n))
+                when = after(when, self.at(entry[5] if entry[5] is not None else entry[4], 14, 0))
+                steps.append((when, n, "assign", n))
             if entry[7] is not None:
-                steps.append((self.at(entry[4] + 20, 16, 0), n, "resolve", n))
-                steps.append((self.at(entry[4] + 22, 10, 0), n, "close", n))
-        steps.append((self.at(APPEAL[1], 10, 40), 90, "appeal", 0))
-        steps.append((self.at(APPEAL[4], 15, 0), 91, "panel", 0))
+                when = after(when, self.at(entry[4] + 20, 16, 0))
+                steps.append((when, n, "resolve", n))
+                steps.append((after(when, self.at(entry[4] + 22, 10, 0)), n, "close", n))
+        when = self.at(APPEAL[1], 10, 40)
+        steps.append((when, 90, "appeal", 0))
+        steps.append((after(when, self.at(APPEAL[4], 15, 0)), 91, "panel", 0))
         ids: dict[int, int] = {}
         appeal_id = 0
         for when, _, what, n in sorted(steps):
