@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--page",
         default="dashboard",
-        help="dashboard, cases, register, people, settings, case:CASE_NO, "
+        help="dashboard, cases, register, people, complaints, settings, case:CASE_NO, "
         "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")

@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def show_page(self, spec: str) -> None:
-        """Go to a page: dashboard, cases, register, people, settings, or case/scoring/committee/certificate:CASE_NO.
+        """Go to a page: dashboard, cases, register, people, complaints, settings, or case/scoring/committee/certificate:CASE_NO.
 
         Raises UnknownPage for a name that is no page, and Refused (core.errors) for a case that
         does not exist or a page this user may not see, so that `--page` fails loudly.
