@@ -2201,7 +2201,7 @@ Once issued it is in force and on the register; it cannot be taken back (only su
     </message>
     <message>
         <source>投诉与申诉</source>
-        <translation>Complaints and appeals</translation>
+        <translation>Complaints</translation>
     </message>
     <message>
         <source>系统设置</source>

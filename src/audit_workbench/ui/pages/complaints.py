@@ -213,6 +213,7 @@ class ComplaintsPage(QWidget):
                 decide=settings["appeal_decide_days"],
             ),
         )
+        self.header.subtitle.setWordWrap(True)
         refresh = QPushButton(std_icon(SP.SP_BrowserReload), self.tr("刷新"))
         refresh.clicked.connect(self.refresh)
         self.header.add_widget(refresh)
@@ -381,11 +382,31 @@ class ComplaintsPage(QWidget):
         self.appeal_model.set_rows(appeals)
         self.tabs.setTabText(0, self.tr("投诉 ({n})").format(n=len(complaints)))
         self.tabs.setTabText(1, self.tr("申诉 ({n})").format(n=len(appeals)))
+        c = self.context
         fit_columns(
             self.complaint_view,
-            {0: "999", 1: "2026-12-31", 4: "杭州优选汇电子商务有限公司", 8: "2026-12-31", 9: "2026-12-31"},
+            {
+                0: "999",
+                1: "2026-12-31",
+                2: c.longest(_cap(c.pick(label)) for label in COMPLAINT_KIND_LABELS.values()),
+                4: "某某电器有限公司",
+                5: "AW2026-00000",
+                6: c.longest(_cap(c.pick(label)) for label in COMPLAINT_STATE_LABELS.values()),
+                8: "2026-12-31",
+                9: "2026-12-31",
+            },
         )
-        fit_columns(self.appeal_view, {0: "999", 1: "2026-12-31", 2: "AW2026-00000", 9: "2026-12-31"})
+        fit_columns(
+            self.appeal_view,
+            {
+                0: "999",
+                1: "2026-12-31",
+                2: "AW2026-00000",
+                4: c.longest(_cap(c.pick(label)) for label in APPEAL_SUBJECT_LABELS.values()),
+                6: c.longest(_cap(c.pick(label)) for label in APPEAL_STATE_LABELS.values()),
+                9: "2026-12-31",
+            },
+        )
         self._update_buttons()
 
     def selected_complaint(self) -> ComplaintView | None:
