@@ -208,3 +208,23 @@ def test_the_dashboard_lists_complaints_and_appeals_past_their_deadlines(
     ]
     assert [(o.id, o.due, o.days_overdue) for o in board.overdue_appeals] == [(a.id, "decide", 3)]
     assert services.dashboard.overview(team.leader).overdue_complaints == ()
+
+
+def test_a_grade_appeal_on_a_certificate_and_a_partly_upheld_suspension_appeal_change_no_record(
+    services: Services, team: Team, make_case: CaseMaker
+) -> None:
+    case_no = make_case("certified")
+    number = services.cases.get(case_no).certificate.number  # type: ignore[union-attr]
+    a = services.complaints.appeal_new(team.clerk, case_no, "应评为五星级", "grade")
+    assert (a.subject, a.certificate) == ("grade", number)
+    services.complaints.panel(team.clerk, a.id, ["comm2"])
+    services.complaints.decide(team.committee2, a.id, "upheld", "服务网点数据核算有误")
+    # the grade of an issued certificate changes by a re-issue, not here: the letter says so
+    assert services.cases.get(case_no).status == "certified"
+    assert "等级变更" in services.complaints.letter(team.clerk, "appeal", a.id).follow_up
+    services.certificates.suspend(team.clerk, number, "监督审核逾期")
+    b = services.complaints.appeal_new(team.clerk, case_no, "已预约监督审核")
+    services.complaints.panel(team.clerk, b.id, ["comm2"])
+    services.complaints.decide(team.committee2, b.id, "partly_upheld", "部分理由成立")
+    assert services.certificates.get(number).status == "suspended"
+    assert "另行作出决定" in services.complaints.letter(team.clerk, "appeal", b.id).follow_up

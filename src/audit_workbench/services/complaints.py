@@ -411,8 +411,12 @@ class ComplaintService:
             outcome = AppealOutcome(a.outcome)
             subject = AppealSubject(a.subject)
             follow_up = "原决定维持不变。"
+            case = tx.session.get(m.Case, arow.case_id)
+            certified = case is not None and case.status == CaseState.certified
             if outcome is not AppealOutcome.rejected:
-                if subject in (AppealSubject.refusal, AppealSubject.grade):
+                if subject is AppealSubject.grade and certified:
+                    follow_up = f"本机构将依据申诉决定办理证书 {a.certificate} 的等级变更，并另行书面告知。"
+                elif subject in (AppealSubject.refusal, AppealSubject.grade):
                     follow_up = "本机构已将该认证决定退回评审委员会重新审查，审查结果将另行书面告知。"
                 elif outcome is AppealOutcome.upheld:
                     follow_up = f"证书 {a.certificate} 已恢复有效。"
@@ -495,7 +499,7 @@ class ComplaintService:
         ):
             day = self._last_event_day(session, cert.number, "certificate.withdraw")
         if subject is None or day is None:
-            what = subject.value if subject else "a decision"
+            what = subject.value if subject else "such"
             zh_what = (
                 {
                     AppealSubject.refusal: "不予认证决定",
@@ -508,7 +512,7 @@ class ComplaintService:
             )
             raise Refused(
                 "nothing_to_appeal",
-                f"case {case.case_no} holds no {what} to appeal against (it is {case.status})",
+                f"case {case.case_no} holds no {what} decision to appeal against (it is {case.status})",
                 f"案件 {case.case_no} 没有可申诉的{zh_what}",
             )
         certificate = (

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
-from ..core.policy import Role
+from ..core.policy import Action, Role, explain
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
@@ -170,7 +170,7 @@ class DashboardService:
             )
             complaints, appeals = (
                 self._overdue_handling(session, today)
-                if Role.clerk in roles or Role.admin in roles
+                if explain(Action.view_complaints, roles) is None
                 else ([], [])
             )
             grades = dict(
