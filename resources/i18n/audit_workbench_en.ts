@@ -1118,6 +1118,244 @@ A vote cannot be changed once cast.</translation>
     </message>
 </context>
 <context>
+    <name>ComplaintForms</name>
+    <message>
+        <source>登记投诉</source>
+        <translation>Register a complaint</translation>
+    </message>
+    <message>
+        <source>投诉人姓名或单位（可匿名）</source>
+        <translation>The complainant&apos;s name or organisation (may be anonymous)</translation>
+    </message>
+    <message>
+        <source>所涉案件编号（可不填）</source>
+        <translation>The case it is about (optional)</translation>
+    </message>
+    <message>
+        <source>投诉内容</source>
+        <translation>The complaint</translation>
+    </message>
+    <message>
+        <source>投诉类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>投诉人</source>
+        <translation>Complainant</translation>
+    </message>
+    <message>
+        <source>所涉案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>调查人</source>
+        <translation>Investigator</translation>
+    </message>
+    <message>
+        <source>指定申诉评议组</source>
+        <translation>Appoint the appeal panel</translation>
+    </message>
+    <message>
+        <source>评议组成员</source>
+        <translation>Panel members</translation>
+    </message>
+    <message>
+        <source>登记申诉</source>
+        <translation>Register an appeal</translation>
+    </message>
+    <message>
+        <source>申诉理由</source>
+        <translation>Grounds</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>作出申诉决定</source>
+        <translation>Decide the appeal</translation>
+    </message>
+    <message>
+        <source>决定理由</source>
+        <translation>The panel&apos;s reasons</translation>
+    </message>
+    <message>
+        <source>申诉结论</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reasons</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsPage</name>
+    <message>
+        <source>投诉与申诉</source>
+        <translation>Complaints and appeals</translation>
+    </message>
+    <message>
+        <source>投诉 {ack} 个工作日内确认收到、{resolve} 个工作日内处理完毕；申诉须在决定后 {window} 个工作日内提出，{decide} 日内由未参与该案的评议组作出决定</source>
+        <translation>Complaints acknowledged within {ack} working days and resolved within {resolve}; appeals accepted within {window} working days of the decision and decided within {decide} days by a panel that took no part in the case</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>登记投诉…</source>
+        <translation>Register a complaint…</translation>
+    </message>
+    <message>
+        <source>确认收到</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>指派调查人…</source>
+        <translation>Assign an investigator…</translation>
+    </message>
+    <message>
+        <source>记录处理结果…</source>
+        <translation>Record the resolution…</translation>
+    </message>
+    <message>
+        <source>关闭投诉</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>生成复函…</source>
+        <translation>Write the letter…</translation>
+    </message>
+    <message>
+        <source>登记申诉…</source>
+        <translation>Register an appeal…</translation>
+    </message>
+    <message>
+        <source>指定评议组…</source>
+        <translation>Appoint the panel…</translation>
+    </message>
+    <message>
+        <source>作出决定…</source>
+        <translation>Decide…</translation>
+    </message>
+    <message>
+        <source>投诉</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <source>申诉</source>
+        <translation>Appeals</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>收到日期</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>投诉内容</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <source>投诉人</source>
+        <translation>Complainant</translation>
+    </message>
+    <message>
+        <source>所涉案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>调查人</source>
+        <translation>Investigator</translation>
+    </message>
+    <message>
+        <source>确认期限</source>
+        <translation>Acknowledge by</translation>
+    </message>
+    <message>
+        <source>处理期限</source>
+        <translation>Resolve by</translation>
+    </message>
+    <message>
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <source>申诉组织</source>
+        <translation>Appellant</translation>
+    </message>
+    <message>
+        <source>申诉事项</source>
+        <translation>Against</translation>
+    </message>
+    <message>
+        <source>申诉理由</source>
+        <translation>Grounds</translation>
+    </message>
+    <message>
+        <source>评议组</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>结论</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>决定期限</source>
+        <translation>Decide by</translation>
+    </message>
+    <message>
+        <source>投诉 ({n})</source>
+        <translation>Complaints ({n})</translation>
+    </message>
+    <message>
+        <source>申诉 ({n})</source>
+        <translation>Appeals ({n})</translation>
+    </message>
+    <message>
+        <source>只有该投诉的调查人可以记录处理结果</source>
+        <translation>Only the complaint&apos;s investigator records its resolution</translation>
+    </message>
+    <message>
+        <source>只有该申诉评议组的成员可以作出决定</source>
+        <translation>Only a member of the appeal&apos;s panel decides it</translation>
+    </message>
+    <message>
+        <source>指派调查人</source>
+        <translation>Assign an investigator</translation>
+    </message>
+    <message>
+        <source>记录处理结果</source>
+        <translation>Record the resolution</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <source>保存复函</source>
+        <translation>Save the letter</translation>
+    </message>
+    <message>
+        <source>无法写入 {path}：{error}</source>
+        <translation>Cannot write {path}: {error}</translation>
+    </message>
+    <message>
+        <source>已保存：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+</context>
+<context>
     <name>ConflictCard</name>
     <message>
         <source>案件 {case_no}</source>
@@ -1293,6 +1531,10 @@ Create it now?</translation>
         <translation>Certificates in force</translation>
     </message>
     <message>
+        <source>逾期的投诉与申诉</source>
+        <translation>Complaints and appeals overdue</translation>
+    </message>
+    <message>
         <source>各状态案件数</source>
         <translation>Cases per state</translation>
     </message>
@@ -1397,12 +1639,40 @@ Create it now?</translation>
         <translation>not opened</translation>
     </message>
     <message>
+        <source>投诉 {id}：未在期限内确认收到</source>
+        <translation>Complaint {id}: not acknowledged in time</translation>
+    </message>
+    <message>
+        <source>投诉 {id}：未在期限内处理完毕</source>
+        <translation>Complaint {id}: not resolved in time</translation>
+    </message>
+    <message>
+        <source>申诉 {id}：未在期限内作出决定</source>
+        <translation>Appeal {id}: not decided in time</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>内容或案件</source>
+        <translation>About</translation>
+    </message>
+    <message>
         <source>；另{what} {date}</source>
         <translation>; also {what} {date}</translation>
     </message>
     <message>
         <source>{today} · {user}（{roles}）</source>
         <translation>{today} · {user} ({roles})</translation>
+    </message>
+    <message>
+        <source>逾期投诉 {c} 件，逾期申诉 {a} 件</source>
+        <translation>{c} complaints and {a} appeals overdue</translation>
+    </message>
+    <message>
+        <source>逾期投诉与申诉 ({n})</source>
+        <translation>Complaints and appeals overdue ({n})</translation>
     </message>
     <message>
         <source>{n} 张</source>
@@ -1932,6 +2202,10 @@ Once issued it is in force and on the register; it cannot be taken back (only su
     <message>
         <source>人员与公正性</source>
         <translation>People</translation>
+    </message>
+    <message>
+        <source>投诉与申诉</source>
+        <translation>Complaints</translation>
     </message>
     <message>
         <source>系统设置</source>
@@ -4285,6 +4559,17 @@ Save them before: {going}?</translation>
 </context>
 <context>
     <name>_Dialog</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>_Form</name>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>

@@ -80,6 +80,14 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     "approve_mitigation": ({ADMIN, COMMITTEE}, ANY, "any"),
     "sign_declaration": ({ADMIN, CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
     "disclose_identity": ({CLERK}, ANY, "any"),
+    # complaints and appeals (issue 13): the clerk registers and routes them; an investigator or a
+    # panel member is someone of the body's staff who took no part in the matter (core/complaints.py);
+    # management reads the register
+    "handle_complaint": ({CLERK}, ANY, "any"),
+    "investigate_complaint": ({CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
+    "view_complaints": ({ADMIN, CLERK}, ANY, "any"),
+    "handle_appeal": ({CLERK}, ANY, "any"),
+    "decide_appeal": ({AUDITOR, COMMITTEE}, ANY, "any"),
     # offline packages (issue 12): a clerk takes any case on site to a laptop, an auditor those of his
     # team; on the laptop and back in the office only the audit team moves the results
     "export_checkout": ({CLERK, AUDITOR}, ["document_review", "onsite_audit"], "team or clerk"),
@@ -177,6 +185,7 @@ BODY_ACTIONS = (
     Action.record_interest,
     Action.approve_mitigation,
     Action.sign_declaration,
+    Action.view_complaints,
 )
 CASE_ACTIONS = [a for a in Action if a not in BODY_ACTIONS]
 

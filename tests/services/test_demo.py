@@ -347,3 +347,21 @@ def test_one_certified_organisation_was_renamed_and_its_records_agree(
     assert org.contact and [c.kind for c in org.changes] == ["0101"]
     assert services.certificates.verify(cert.payload).valid
     assert services.certificates.check() == []
+
+
+def test_the_demo_has_complaints_and_an_appeal_its_panel_can_decide(
+    demo: tuple[Services, DemoResult],
+) -> None:
+    services, _ = demo
+    clerk = services.users.login("lina", DEMO_PASSWORD)
+    complaints = services.complaints.list(clerk)
+    assert {c.status for c in complaints} == {"received", "investigated", "closed"}
+    assert [c.overdue for c in complaints if c.status == "received"] == ["acknowledge"]
+    (appeal,) = services.complaints.appeals(clerk)
+    assert (appeal.subject, appeal.status, appeal.panel) == ("suspension", "panel", ("zhaolei", "liuyang"))
+    assert services.certificates.get(str(appeal.certificate)).status == "suspended"
+    panel_member = services.users.login("zhaolei", DEMO_PASSWORD)
+    with services.rehearsal():  # each transaction rolled back at its end: the demo stays as it is
+        decided = services.complaints.decide(panel_member, appeal.id, "upheld", "暂停前已书面申请推迟")
+    assert decided.outcome == "upheld"
+    assert services.complaints.appeals(clerk)[0].status == "panel"

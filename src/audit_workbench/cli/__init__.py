@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.errors import Refused, set_language
-from . import admin, audits, cases, certificates, custody, orgs, packages, people, rubrics
+from . import admin, audits, cases, certificates, complaints, custody, orgs, packages, people, rubrics
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context, json_text, one_line
 
 __all__ = ["build_parser", "main"]
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--page",
         default="dashboard",
-        help="dashboard, cases, register, people, settings, case:CASE_NO, "
+        help="dashboard, cases, register, people, complaints, settings, case:CASE_NO, "
         "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
     )
     p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     packages.register(add, group)
     custody.register(add, group)
     people.register(add, group)
+    complaints.register(add, group)
     admin.register(add, group)
     return parser
 

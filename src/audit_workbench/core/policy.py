@@ -78,6 +78,13 @@ class Action(StrEnum):
     approve_mitigation = "approve_mitigation"  # a medium risk's mitigation (never one's own)
     sign_declaration = "sign_declaration"  # one's own annual impartiality declaration
     disclose_identity = "disclose_identity"  # unmasked identity numbers, for the regulator's report only
+    # Complaints and appeals (ISO/IEC 17065 §7.13): who investigates or decides is checked against
+    # the case's participants by core/complaints.py
+    handle_complaint = "handle_complaint"  # register, acknowledge, assign an investigator, close
+    investigate_complaint = "investigate_complaint"  # resolve, as the complaint's investigator
+    view_complaints = "view_complaints"  # the whole register (one's own investigations and panels: always)
+    handle_appeal = "handle_appeal"  # register an appeal, appoint its panel
+    decide_appeal = "decide_appeal"  # as a member of the appeal's panel
     # offline audit packages: out of the office, into the laptop, back out of it, into the office
     export_checkout = "export_checkout"
     import_checkout = "import_checkout"
@@ -178,6 +185,11 @@ POLICY: dict[Action, Rule] = {
     Action.approve_mitigation: _r([Role.admin, Role.committee], None),
     Action.sign_declaration: _r(EVERY_ROLE, None),
     Action.disclose_identity: _r([Role.clerk], None),
+    Action.handle_complaint: _r([Role.clerk], None),
+    Action.investigate_complaint: _r([Role.clerk, Role.auditor, Role.committee], None),
+    Action.view_complaints: _r([Role.admin, Role.clerk], None),
+    Action.handle_appeal: _r([Role.clerk], None),
+    Action.decide_appeal: _r([Role.auditor, Role.committee], None),
     # A clerk may take any case on site out of the office, an auditor those of his team; on the laptop
     # only the team brings cases in, exports the results and (in the office) brings them back.
     Action.export_checkout: _r(
@@ -658,6 +670,16 @@ def policy_markdown() -> str:
         "- `view_people`: other people's records and declared interests; everyone sees their own.",
         "- Identity numbers are shown masked everywhere; `disclose_identity` reads them whole, for the",
         "  regulator's report only, and every such read is a recorded event.",
+        "",
+        "Complaints and appeals (`core/complaints.py`; who took part in a case: everyone who ever took",
+        'part in its evaluation, as in "Relations to the case" above, and its committee voters):',
+        "",
+        "- `investigate_complaint`: only the complaint's assigned investigator resolves it; the",
+        "  investigator of a complaint about a case took no part in that case.",
+        "- `decide_appeal`: only a member of the appeal's panel decides it; `handle_appeal` appoints a panel",
+        "  of people who took no part in the case's evaluation or decision, each also `impartial` toward",
+        "  the organisation; an appeal is accepted only within `appeal_window_days` working days",
+        "  (a setting, default 30) of the decision appealed against.",
     ]
     from .grants import GRANT_RULES_TEXT
 

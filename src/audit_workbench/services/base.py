@@ -23,6 +23,7 @@ from ..core.materials import MaterialsChecklist, load_materials
 from ..core.people import DeclarationText, IdType, load_declaration_text, load_id_types
 from ..core.policy import Role
 from ..core.rubric import RubricRegistry
+from ..core.workdays import WorkCalendar, load_calendar
 from ..storage import events
 from ..storage.db import Database, open_database
 from ..storage.models import User
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .certificates import CertificateService
     from .changes import ChangeService
     from .committee import CommitteeService
+    from .complaints import ComplaintService
     from .dashboard import DashboardService
     from .documents import DocumentService
     from .grants import GrantService
@@ -172,6 +174,12 @@ class Services:
     def change_kinds(self) -> ChangeKinds:
         return load_change_kinds(resources_dir() / "certificate-changes.yaml")
 
+    @cached_property
+    def work_calendar(self) -> WorkCalendar:
+        """Working days as the shipped calendar file has them (the complaints service adds the body's
+        own dates from the settings)."""
+        return load_calendar(resources_dir() / "working-days.yaml")
+
     @contextmanager
     def tx(self, actor: Actor) -> Iterator[Tx]:
         """A write transaction; any exception rolls everything back (inside `rehearsal()`, everything
@@ -284,6 +292,12 @@ class Services:
         from .impartiality import ImpartialityService
 
         return ImpartialityService(self)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from .complaints import ComplaintService
+
+        return ComplaintService(self)
 
     @cached_property
     def changes(self) -> ChangeService:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
-from ..core.policy import Role
+from ..core.policy import Action, Role, explain
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
@@ -86,6 +86,19 @@ class CertificateDue:
 
 
 @dataclass(frozen=True)
+class OverdueHandling:
+    """A complaint or appeal past its deadline: what was due ("acknowledge" or "resolve" a complaint,
+    "decide" an appeal), when, and a line saying what it is about."""
+
+    kind: str  # "complaint" | "appeal"
+    id: int
+    due: str
+    due_on: date
+    days_overdue: int
+    summary: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     today: date
     horizon_days: int
@@ -102,6 +115,9 @@ class Dashboard:
     certificates_in_force: int  # valid certificates: suspended ones are not in force
     # certificates (valid or suspended) whose whole chain one person's fresh accounts took (oversight)
     one_hand_chains: tuple[Finding, ...] = ()
+    # complaints and appeals past their deadlines (for those who may see the register; else empty)
+    overdue_complaints: tuple[OverdueHandling, ...] = ()
+    overdue_appeals: tuple[OverdueHandling, ...] = ()
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -156,6 +172,11 @@ class DashboardService:
             due, due_entries, due_certificates = self._certificates_due_page(
                 session, today, horizon_days, list_limit
             )
+            complaints, appeals = (
+                self._overdue_handling(session, today)
+                if explain(Action.view_complaints, roles) is None
+                else ([], [])
+            )
             grades = dict(
                 session.execute(
                     select(m.Certificate.grade, func.count())
@@ -178,7 +199,40 @@ class DashboardService:
             grade_distribution=tuple((g, grades.get(g, 0)) for g in GRADES),
             certificates_in_force=sum(grades.values()),
             one_hand_chains=tuple(one_hand_findings(self.s, in_force_only=True)),
+            overdue_complaints=tuple(complaints),
+            overdue_appeals=tuple(appeals),
         )
+
+    @staticmethod
+    def _overdue_handling(session, today: date) -> tuple[list[OverdueHandling], list[OverdueHandling]]:  # type: ignore[no-untyped-def]
+        """Complaints not acknowledged or not resolved by their deadlines, appeals not decided by theirs
+        (the register is small: read by the status index)."""
+        complaints = []
+        for c in session.scalars(
+            select(m.Complaint)
+            .where(m.Complaint.status.in_(("received", "acknowledged", "investigated")))
+            .order_by(m.Complaint.id)
+        ):
+            if c.status == "received" and c.acknowledge_by < today:
+                due, on = "acknowledge", c.acknowledge_by
+            elif c.resolve_by < today:
+                due, on = "resolve", c.resolve_by
+            else:
+                continue
+            complaints.append(OverdueHandling("complaint", c.id, due, on, (today - on).days, c.text[:60]))
+        appeals = []
+        for a, case_no in session.execute(
+            select(m.Appeal, m.Case.case_no)
+            .join(m.Case, m.Case.id == m.Appeal.case_id)
+            .where(m.Appeal.status != "decided", m.Appeal.decide_by < today)
+            .order_by(m.Appeal.id)
+        ):
+            appeals.append(
+                OverdueHandling("appeal", a.id, "decide", a.decide_by, (today - a.decide_by).days, case_no)
+            )
+        complaints.sort(key=lambda o: o.due_on)
+        appeals.sort(key=lambda o: o.due_on)
+        return complaints, appeals
 
     # -- the work queue ---------------------------------------------------------------------------
     @staticmethod

@@ -166,6 +166,30 @@ INTERESTS: tuple[tuple[str, str, str, int, int | None, str, str, str, int], ...]
 )  # fmt: skip
 
 
+# Complaints and appeals (kind, complainant, text, about the certificate of (credit code's first 17),
+# received (day), acknowledged (day or None), investigator, resolution (None: still open)), and an
+# appeal against a suspension before its panel: one complaint handled, one still under investigation,
+# one received and not yet acknowledged (past its 5 working days, on the dashboard).
+COMPLAINTS: tuple[tuple[str, str, str, str | None, int, int | None, str | None, str | None], ...] = (
+    ("certificate_misuse", "天津市消费者 赵女士",
+     "证书已被撤销，但该公司门店仍张贴认证标志并在宣传册中使用“四星级售后服务认证”字样",
+     "91120116MA05TQ8N4", -40, -38, "zhaolei", None),
+    ("auditor_behaviour", "杭州优选汇电子商务有限公司 质量部",
+     "现场评审时评审员多次接听私人电话，末次会议推迟一小时开始",
+     "91330106MA27YR4E8", -150, -149, "wangfang",
+     "经调查属实：已对评审员进行提醒谈话并纳入年度绩效考核，机构重申现场评审纪律，并向投诉人书面致歉"),
+    ("other", "匿名", "咨询认证证书查询网址无法打开", None, -12, None, None, None),
+)  # fmt: skip
+APPEAL = (
+    "91330110MA2CX5GK6",
+    -20,
+    "我公司已于暂停前两周书面申请将第一次年度监督审核推迟至生产淡季，并收到机构业务人员的口头同意，"
+    "暂停决定未考虑上述沟通记录，请求撤销暂停决定",
+    ("zhaolei", "liuyang"),
+    -18,
+)
+
+
 # -- what the auditors saw: notes by indicator name ----------------------------------------------------
 
 
@@ -984,6 +1008,61 @@ class _Builder:
             key=lambda c: points[c] / rubric.indicator(c).max_points,
         )
 
+    # -- complaints and appeals ----------------------------------------------------------------------
+    def _case_of(self, credit17: str) -> str:
+        for cert in self.s.certificates.list():
+            if cert.organization.credit_code.startswith(credit17):
+                return cert.case_no
+        raise RuntimeError(f"demo: no certificate for {credit17}")
+
+    def complaints(self) -> Iterator[datetime]:
+        """The complaints register and an appeal, each dated after the decision it is about."""
+        clerk = self.actors["lina"]
+        steps: list[tuple[datetime, int, str, int]] = []
+
+        def after(previous: datetime, when: datetime) -> datetime:
+            """`when`, or half an hour after `previous` when a weekend moved `when` before it."""
+            return max(when, previous + timedelta(minutes=30))
+
+        for n, entry in enumerate(COMPLAINTS):
+            when = self.at(entry[4], 10, 5)
+            steps.append((when, n, "new", n))
+            if entry[5] is not None:
+                when = after(when, self.at(entry[5], 9, 20))
+                steps.append((when, n, "acknowledge", n))
+            if entry[6] is not None:
+                when = after(when, self.at(entry[5] if entry[5] is not None else entry[4], 14, 0))
+                steps.append((when, n, "assign", n))
+            if entry[7] is not None:
+                when = after(when, self.at(entry[4] + 20, 16, 0))
+                steps.append((when, n, "resolve", n))
+                steps.append((after(when, self.at(entry[4] + 22, 10, 0)), n, "close", n))
+        when = self.at(APPEAL[1], 10, 40)
+        steps.append((when, 90, "appeal", 0))
+        steps.append((after(when, self.at(APPEAL[4], 15, 0)), 91, "panel", 0))
+        ids: dict[int, int] = {}
+        appeal_id = 0
+        for when, _, what, n in sorted(steps):
+            yield when
+            entry = COMPLAINTS[n]
+            if what == "new":
+                case_no = self._case_of(entry[3]) if entry[3] else None
+                ids[n] = self.s.complaints.new(
+                    clerk, kind=entry[0], text=entry[2], source=entry[1], case_no=case_no
+                ).id
+            elif what == "acknowledge":
+                self.s.complaints.acknowledge(clerk, ids[n])
+            elif what == "assign":
+                self.s.complaints.assign(clerk, ids[n], str(entry[6]))
+            elif what == "resolve":
+                self.s.complaints.resolve(self.actors[str(entry[6])], ids[n], str(entry[7]))
+            elif what == "close":
+                self.s.complaints.close(clerk, ids[n])
+            elif what == "appeal":
+                appeal_id = self.s.complaints.appeal_new(clerk, self._case_of(APPEAL[0]), APPEAL[2]).id
+            elif what == "panel":
+                self.s.complaints.panel(clerk, appeal_id, list(APPEAL[3]))
+
     # -- one applicant's whole story ----------------------------------------------------------------
     def story(self, p: _Plan, index: int) -> Iterator[datetime]:
         """The dated steps of one case, from the application to where `p.until` says it stops."""
@@ -1152,7 +1231,8 @@ def build_demo(services: Services, *, today: date | None = None) -> DemoResult:
         builder = _Builder(services, today or datetime.now(UTC).date(), Path(files))
         users = builder.people()
         _run_interleaved(
-            builder.clock, [builder.staff(), *(builder.story(p, n) for n, p in enumerate(PLANS))]
+            builder.clock,
+            [builder.staff(), *(builder.story(p, n) for n, p in enumerate(PLANS)), builder.complaints()],
         )
     cases = tuple(DemoCase(c.case_no, c.status) for c in services.cases.list())
     return DemoResult(users, cases)

@@ -37,6 +37,21 @@ DEFAULTS: dict[str, Any] = {
     # Years after a consultancy ended before its consultant may evaluate or decide on the organisation
     # again (the IAF rule is 2; a body may be stricter, never laxer).
     "consultancy_cooling_years": 2,
+    # Complaints and appeals: deadlines in working days (resources/working-days.yaml and the two
+    # calendar settings), except the appeal decision, in calendar days.
+    "complaint_acknowledge_days": 5,
+    "complaint_resolve_days": 30,
+    "appeal_window_days": 30,
+    "appeal_decide_days": 60,
+    "calendar_holidays": [],  # the body's own rest days, added to the calendar file's
+    "calendar_workdays": [],  # the body's own make-up working days (调休上班)
+}
+
+_DAY_COUNTS = {
+    "complaint_acknowledge_days": 30,
+    "complaint_resolve_days": 120,
+    "appeal_window_days": 60,
+    "appeal_decide_days": 180,
 }
 
 
@@ -193,6 +208,30 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                 f"{key} 必须在 2（IAF 规则）到 10 之间",
             )
         return number
+    if key in _DAY_COUNTS:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 1 or number > _DAY_COUNTS[key]:
+            top = _DAY_COUNTS[key]
+            raise Refused(
+                "bad_setting", f"{key} must be between 1 and {top}", f"{key} 必须在 1 到 {top} 之间"
+            )
+        return number
+    if key in ("calendar_holidays", "calendar_workdays"):
+        items = value if isinstance(value, list) else [v for v in str(value).replace(",", " ").split() if v]
+        days = []
+        for item in items:
+            try:
+                days.append(date.fromisoformat(str(item).strip()).isoformat())
+            except ValueError:
+                raise Refused(
+                    "bad_setting",
+                    f"{key}: {item!r} is not a date (YYYY-MM-DD)",
+                    f"{key}：{item!r} 不是日期（YYYY-MM-DD）",
+                ) from None
+        return sorted(set(days))
     current = current or DEFAULTS
     if key == "certificate_number_pattern":
         text = _number_pattern(line(str(value), key, key, limit=LINE))

@@ -518,6 +518,63 @@ class CertificateChange(Base):
     payload: Mapped[str] = mapped_column(Text)
 
 
+# -- complaints and appeals (ISO/IEC 17065 §7.13) -----------------------------------------------------
+
+
+class Complaint(Versioned, Base):
+    """A complaint (投诉) in the register: what, from whom, about which case (if any), who investigates
+    it and how it ended. Its deadlines are fixed in working days when it is received."""
+
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # core.complaints.ComplaintKind
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))  # the complainant, as they named themselves
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.complaints.ComplaintState
+    received_on: Mapped[date] = mapped_column(Date)
+    acknowledge_by: Mapped[date] = mapped_column(Date)
+    resolve_by: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Appeal(Versioned, Base):
+    """An appeal (申诉) against a decision on a case or its certificate, decided by a panel."""
+
+    __tablename__ = "appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), nullable=True)
+    subject: Mapped[str] = mapped_column(String(16))  # core.complaints.AppealSubject
+    grounds: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.complaints.AppealState
+    decision_on: Mapped[date] = mapped_column(Date)  # the day of the decision appealed against
+    received_on: Mapped[date] = mapped_column(Date)
+    decide_by: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # core.complaints.AppealOutcome
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class AppealPanelMember(Base):
+    __tablename__ = "appeal_panel"
+    __table_args__ = (UniqueConstraint("appeal_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
 class Event(Base):
     """One entry of the append-only, hash-chained audit trail."""
 

@@ -51,7 +51,7 @@ from .context import Messages, UiContext
 from .guards import settle, unsaved_of
 from .widgets.common import SP, std_icon
 
-PAGES = ("dashboard", "cases", "register", "people", "settings")
+PAGES = ("dashboard", "cases", "register", "people", "complaints", "settings")
 PREFERRED_SIZE = (1440, 900)
 MINIMUM_SIZE = (960, 600)  # the pages lay out down to this; 1366×768 laptops have room to spare
 FRAME_ALLOWANCE = (16, 48)  # the window manager's frame and title bar around the window
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             ("case", self.tr("当前案件"), SP.SP_FileIcon, "Ctrl+3"),
             ("register", self.tr("证书登记册"), SP.SP_DialogApplyButton, "Ctrl+4"),
             ("people", self.tr("人员与公正性"), SP.SP_DirHomeIcon, "Ctrl+6"),
+            ("complaints", self.tr("投诉与申诉"), SP.SP_MessageBoxQuestion, "Ctrl+7"),
             ("settings", self.tr("系统设置"), SP.SP_FileDialogInfoView, "Ctrl+5"),
         ]
         for key, text, icon, shortcut in entries:
@@ -364,12 +365,18 @@ class MainWindow(QMainWindow):
 
             return PeoplePage(self.context)
 
+        def complaints() -> QWidget:
+            from .pages.complaints import ComplaintsPage
+
+            return ComplaintsPage(self.context)
+
         def dashboard() -> QWidget:
             from .pages.dashboard import DashboardPage
 
             page = DashboardPage(self.context)
             page.sig_case_requested.connect(self.open_case)
             page.sig_certificate_requested.connect(self.open_certificate)
+            page.sig_complaints_requested.connect(lambda: self.show_page("complaints"))
             return page
 
         def cases() -> QWidget:
@@ -391,6 +398,7 @@ class MainWindow(QMainWindow):
             "register": register,
             "settings": settings,
             "people": people,
+            "complaints": complaints,
             "case": case,
         }
 
@@ -403,7 +411,7 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def show_page(self, spec: str) -> None:
-        """Go to a page: dashboard, cases, register, people, settings, or case/scoring/committee/certificate:CASE_NO.
+        """Go to a page: dashboard, cases, register, people, complaints, settings, or case/scoring/committee/certificate:CASE_NO.
 
         Raises UnknownPage for a name that is no page, and Refused (core.errors) for a case that
         does not exist or a page this user may not see, so that `--page` fails loudly.

@@ -20,8 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.policy import Action
 from ...core.workflow import CLOSED_STATES, CaseState
-from ...services.dashboard import CertificateDue, Dashboard, DashboardService, OverdueNonconformity, WorkItem
+from ...services.dashboard import (
+    CertificateDue,
+    Dashboard,
+    DashboardService,
+    OverdueHandling,
+    OverdueNonconformity,
+    WorkItem,
+)
 from ..context import UiContext
 from ..models.rows import CENTER, RIGHT, ROW_ROLE, SORT_ROLE, Column, RowTableModel
 from ..theme import ACCENT, BAD, GRADE_COLOURS, OK, TEXT_MUTED, WARN
@@ -42,6 +50,7 @@ def _chart_card(title: str, chart: QWidget) -> QFrame:
 class DashboardPage(QWidget):
     sig_case_requested = Signal(str, str)  # case_no, tab
     sig_certificate_requested = Signal(str)  # certificate number
+    sig_complaints_requested = Signal()  # the complaints and appeals page
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,9 +70,19 @@ class DashboardPage(QWidget):
         self.card_overdue = FigureCard(self.tr("逾期未整改的不符合项"))
         self.card_due = FigureCard(self.tr("90 天内到期或待监督的证书"))
         self.card_in_force = FigureCard(self.tr("有效证书"))
+        # complaints and appeals past their deadlines: for those who keep the register
+        self.card_handling = FigureCard(self.tr("逾期的投诉与申诉"))
+        self.card_handling.setVisible(context.can(Action.view_complaints))
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.card_open, self.card_queue, self.card_overdue, self.card_due, self.card_in_force):
+        for card in (
+            self.card_open,
+            self.card_queue,
+            self.card_overdue,
+            self.card_due,
+            self.card_in_force,
+            self.card_handling,
+        ):
             cards.addWidget(card, 1)
 
         self.state_chart = CountBarChart()
@@ -79,11 +98,16 @@ class DashboardPage(QWidget):
         self.queue_view = self._table(self.queue_model, stretch=1)
         self.overdue_view = self._table(self.overdue_model, stretch=3)
         self.due_view = self._table(self.due_model, stretch=1)
+        self.handling_model: RowTableModel[OverdueHandling] = RowTableModel(self._handling_columns())
+        self.handling_view = self._table(self.handling_model, stretch=2)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self.tabs.addTab(self.queue_view, std_icon(SP.SP_FileDialogDetailedView), "")
         self.tabs.addTab(self.overdue_view, std_icon(SP.SP_MessageBoxWarning), "")
         self.tabs.addTab(self.due_view, std_icon(SP.SP_FileDialogInfoView), "")
+        if context.can(Action.view_complaints):
+            self.tabs.addTab(self.handling_view, std_icon(SP.SP_MessageBoxQuestion), "")
+        self.handling_view.doubleClicked.connect(self.sig_complaints_requested)
         self.queue_view.doubleClicked.connect(self._on_queue_view_double_clicked)
         self.overdue_view.doubleClicked.connect(self._on_overdue_view_double_clicked)
         self.due_view.doubleClicked.connect(self._on_due_view_double_clicked)
@@ -196,6 +220,31 @@ class DashboardPage(QWidget):
             ),
         ]
 
+    def _handling_columns(self) -> list[Column[OverdueHandling]]:
+        def what(o: OverdueHandling) -> str:
+            return {
+                "acknowledge": self.tr("投诉 {id}：未在期限内确认收到"),
+                "resolve": self.tr("投诉 {id}：未在期限内处理完毕"),
+                "decide": self.tr("申诉 {id}：未在期限内作出决定"),
+            }[o.due].format(id=o.id)
+
+        return [
+            Column(self.tr("事项"), what, sort_key=lambda o: (o.kind, o.id)),
+            Column(
+                self.tr("期限"),
+                lambda o: self.context.fmt_date(o.due_on),
+                sort_key=lambda o: o.due_on.isoformat(),
+            ),
+            Column(self.tr("内容或案件"), lambda o: o.summary, tooltip=lambda o: o.summary),
+            Column(
+                self.tr("逾期天数"),
+                lambda o: str(o.days_overdue),
+                sort_key=lambda o: o.days_overdue,
+                align=RIGHT,
+                colour=lambda o: BAD,
+            ),
+        ]
+
     def _due_what(self, due: CertificateDue) -> str:
         """What falls due ("年度监督审核"), and what else does ("；证书到期 2027-03-01")."""
         c = self.context
@@ -236,6 +285,16 @@ class DashboardPage(QWidget):
             board.certificates_due_certificates, WARN if board.certificates_due_certificates else None
         )
         self.card_in_force.set_value(board.certificates_in_force, OK if board.certificates_in_force else None)
+        handling = board.overdue_complaints + board.overdue_appeals
+        self.card_handling.set_value(len(handling), BAD if handling else None)
+        self.card_handling.setToolTip(
+            self.tr("逾期投诉 {c} 件，逾期申诉 {a} 件").format(
+                c=len(board.overdue_complaints), a=len(board.overdue_appeals)
+            )
+        )
+        self.handling_model.set_rows(handling)
+        if self.tabs.count() > 3:
+            self.tabs.setTabText(3, self.tr("逾期投诉与申诉 ({n})").format(n=len(handling)))
 
         self.state_chart.set_data([(c.state_label(s), n) for s, n in board.cases_by_state], ACCENT)
         self.grade_chart.set_data(
