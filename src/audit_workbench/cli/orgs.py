@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import cnca
 from .common import EXIT_OK, Add, Context, Group, parse_date
 
 
@@ -215,6 +216,7 @@ def register(add: Add, group: Group) -> None:
     p.add_argument(
         "--proposal", type=int, metavar="ID", help="apply a proposed change (its values by default)"
     )
+    cnca.register_org(add, g)
     p = add("dismiss", cmd_org_dismiss, "close a proposed change without applying it (clerk)", g)
     p.add_argument("credit_code")
     p.add_argument("proposal", type=int, metavar="PROPOSAL")

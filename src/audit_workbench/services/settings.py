@@ -35,6 +35,21 @@ DEFAULTS: dict[str, Any] = {
     # Years after a consultancy ended before its consultant may evaluate or decide on the organisation
     # again (the IAF rule is 2; a body may be stricter, never laxer).
     "consultancy_cooling_years": 2,
+    # CNCA's monthly report (证书信息表 and its sister sheets): the body's approval number, the
+    # scheme's 认证项目分类代码 and service-area code, the branch that audits, the audit-plan prefix.
+    "cnca_approval_no": "",
+    "cnca_project_code": "",
+    "cnca_service_area": "",
+    "cnca_branch": "",
+    "cnca_plan_prefix": "",
+}
+
+# The CNCA keys whose values are numbers or codes: upper case, no spaces, as the report wants them.
+_CNCA_CODES = {
+    "cnca_approval_no": (r"[A-Z0-9\-]{4,30}", "4 to 30 letters, digits or -", "4 到 30 个字母、数字或 -"),
+    "cnca_project_code": (r"[A-Z0-9.]{1,10}", "1 to 10 letters or digits", "1 到 10 个字母或数字"),
+    "cnca_service_area": (r"[A-Z0-9]{3}", "3 letters or digits", "3 个字母或数字"),
+    "cnca_plan_prefix": (r"[A-Z0-9\-]{1,20}", "1 to 20 letters, digits or -", "1 到 20 个字母、数字或 -"),
 }
 
 
@@ -211,6 +226,19 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
     if key == "body_address":
         text = str(value).strip()
         _printable(key, body_address=text)
+        return text
+    if key in _CNCA_CODES:
+        text = re.sub(r"\s+", "", str(value)).upper()
+        pattern, en, zh = _CNCA_CODES[key]
+        if text and not re.fullmatch(pattern, text):
+            raise _refused(
+                key, f"{text!r} must be {en} (empty: not set)", f"“{text}”应为{zh}（留空表示未设置）"
+            )
+        return text
+    if key == "cnca_branch":
+        text = str(value).strip()
+        if len(text) > 300:
+            raise _refused(key, "at most 300 characters", "最多 300 个字符")
         return text
     if key == "language":
         if value not in ("zh", "en"):

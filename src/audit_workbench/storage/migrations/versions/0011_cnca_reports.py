@@ -60,7 +60,9 @@ def upgrade() -> None:
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("reported_at", _utc(), nullable=False),
         sa.Column("reported_by", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["event_seq"], ["events.seq"], name=op.f("fk_cnca_reported_event_seq_events")),
+        sa.ForeignKeyConstraint(
+            ["event_seq"], ["events.seq"], name=op.f("fk_cnca_reported_event_seq_events")
+        ),
         sa.PrimaryKeyConstraint("event_seq", name=op.f("pk_cnca_reported")),
     )
     with op.batch_alter_table("cnca_reported", schema=None) as batch_op:
