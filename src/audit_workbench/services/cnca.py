@@ -30,7 +30,6 @@ from ..core.datafiles import resources_dir
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
 from ..core.workflow import CaseKind
-from ..reports.cnca import GapRow, render_cnca_xlsx
 from ..storage import models as m
 from .base import Actor, Services
 
@@ -299,6 +298,8 @@ class CncaService:
                     f"{report.month} 的上报数据缺少 {len(report.gaps)} 个必填项，未写入任何文件"
                     f"（--draft 可生成标出缺失项的草稿）：{lines}",
                 )
+            from ..reports.cnca import GapRow, render_cnca_xlsx  # openpyxl: only when a file is written
+
             data = render_cnca_xlsx(
                 self.template,
                 {

@@ -24,6 +24,7 @@ from ..core.policy import Role
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
+from .cnca import Pending
 
 HORIZON_DAYS = 90
 QUEUE_LIMIT = 200
@@ -98,6 +99,8 @@ class Dashboard:
     certificates_due_certificates: int  # the same number (kept for callers that read this name)
     grade_distribution: tuple[tuple[str, int], ...]  # of valid certificates, highest grade first
     certificates_in_force: int  # valid certificates: suspended ones are not in force
+    # From the 1st to the 10th: the deadline of last month's CNCA report and the events not yet reported
+    cnca_pending: Pending | None = None
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -173,6 +176,7 @@ class DashboardService:
             certificates_due_certificates=due_certificates,
             grade_distribution=tuple((g, grades.get(g, 0)) for g in GRADES),
             certificates_in_force=sum(grades.values()),
+            cnca_pending=self.s.cnca.pending(today),
         )
 
     # -- the work queue ---------------------------------------------------------------------------
