@@ -371,11 +371,17 @@ class CncaService:
             return None
         first = today.replace(day=1).isoformat()
         with self.s.read() as session:
+            since = _since(self.s.settings.get("cnca_reporting_from", session))
             reported = select(m.CncaReported.event_seq)
             count = session.scalar(
                 select(func.count())
                 .select_from(m.Event)
-                .where(m.Event.action.in_(REPORTABLE), m.Event.at < first, m.Event.seq.not_in(reported))
+                .where(
+                    m.Event.action.in_(REPORTABLE),
+                    m.Event.at >= since,
+                    m.Event.at < first,
+                    m.Event.seq.not_in(reported),
+                )
             )
         return Pending(today.replace(day=cnca.DEADLINE_DAY), int(count or 0))
 
@@ -391,8 +397,11 @@ class CncaService:
             )
         return settings
 
-    def _events(self, session: Session, year: int, mon: int) -> tuple[list[m.Event], set[int]]:
-        """The month's events to report, in log order, and which of them are late."""
+    def _events(
+        self, session: Session, year: int, mon: int, since: str = ""
+    ) -> tuple[list[m.Event], set[int]]:
+        """The month's events to report, in log order, and which of them are late (none before
+        `since`, the first month this database reports)."""
         month = cnca.month_text(year, mon)
         start = f"{month}-01"
         end = (date(year + (mon == 12), mon % 12 + 1, 1)).isoformat()
@@ -401,7 +410,9 @@ class CncaService:
             for seq, where in session.execute(select(m.CncaReported.event_seq, m.CncaReported.month))
         }
         rows = session.scalars(
-            select(m.Event).where(m.Event.action.in_(REPORTABLE), m.Event.at < end).order_by(m.Event.seq)
+            select(m.Event)
+            .where(m.Event.action.in_(REPORTABLE), m.Event.at >= _since(since), m.Event.at < end)
+            .order_by(m.Event.seq)
         ).all()
         chosen: list[m.Event] = []
         late: set[int] = set()
@@ -422,7 +433,7 @@ class CncaService:
 
     def _gather(self, session: Session, year: int, mon: int, settings: dict[str, Any]) -> CncaReport:
         report = CncaReport(cnca.month_text(year, mon))
-        events, late = self._events(session, year, mon)
+        events, late = self._events(session, year, mon, str(settings.get("cnca_reporting_from", "")))
         gatherer = _Gatherer(self, session, settings, report, year, mon)
         for event in events:
             gatherer.add(event, late=event.seq in late)
@@ -823,6 +834,11 @@ class _Gatherer:
             },
         )
         self.report.plans.append(plan)
+
+
+def _since(month: object) -> str:
+    """The first instant of the first month reported, as the log's text times compare ('' for all)."""
+    return f"{month}-01" if month else ""
 
 
 def _days(value: Decimal | None) -> str:

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "cnca_service_area": "",
     "cnca_branch": "",
     "cnca_plan_prefix": "",
+    # The first month this database reports (YYYY-MM); earlier events were reported by other means.
+    # Empty: every event ever recorded is reported, those of past months as late.
+    "cnca_reporting_from": "",
 }
 
 # The CNCA keys whose values are numbers or codes: upper case, no spaces, as the report wants them.
@@ -233,6 +236,15 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
         if text and not re.fullmatch(pattern, text):
             raise _refused(
                 key, f"{text!r} must be {en} (empty: not set)", f"“{text}”应为{zh}（留空表示未设置）"
+            )
+        return text
+    if key == "cnca_reporting_from":
+        text = str(value).strip()
+        if text and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            raise _refused(
+                key,
+                f"{text!r} is not a month (YYYY-MM; empty: from the start)",
+                f"“{text}”不是月份（YYYY-MM）",
             )
         return text
     if key == "cnca_branch":
