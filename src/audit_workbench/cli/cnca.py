@@ -101,6 +101,13 @@ def cmd_register_cnca(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_register_public(ctx: Context) -> int:
+    a = ctx.args
+    count = ctx.services().cnca.public_register(a.output, force=a.force)
+    ctx.out({"file": a.output, "certificates": count}, f"{count} certificates written to {a.output}")
+    return EXIT_OK
+
+
 def register_org(add: Add, group: Any) -> None:
     """`org set`, in the `org` group."""
     p = add(
@@ -141,6 +148,13 @@ def register_report(add: Add, group: Any) -> None:
         "--draft",
         action="store_true",
         help="write even with missing fields, listed in a sheet 缺失项; nothing is marked as reported",
+    )
+    output_option(p)
+    p = add(
+        "public",
+        cmd_register_public,
+        "write the public certificate query (.csv or .html): number, organisation, status, dates, scope, grade",
+        group,
     )
     output_option(p)
     p = add("audit", cmd_register_audit, "record an audit's dates and mode for the report (clerk)", group)

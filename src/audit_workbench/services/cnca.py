@@ -363,6 +363,27 @@ class CncaService:
                 draft,
             )
 
+    def public_register(self, path: str | Path, *, force: bool = False) -> int:
+        """Write the public certificate query (.csv or .html): the fields CNCA shows publicly, for
+        every certificate but those superseded by a renewal or re-issue under a new number."""
+        from ..reports.public_register import render_public_csv, render_public_html
+
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".csv", ".html", ".htm"):
+            raise Refused(
+                "bad_format",
+                "the public register is written as .csv or .html",
+                "公开名录只能导出为 .csv 或 .html",
+            )
+        self.s.outputs.check(path, force=force)
+        rows = [r for r in self.s.documents.register_rows("zh") if r.status != "superseded"]
+        if suffix == ".csv":
+            data = render_public_csv(rows)
+        else:
+            data = render_public_html(rows, str(self.s.settings.get("body_name")), self.s.today())
+        self.s.outputs.write(path, data, force=force)
+        return len(rows)
+
     def pending(self, today: date | None = None) -> Pending | None:
         """From the 1st to the 10th: the deadline of last month's report and how many reportable
         events of last month or earlier no file has reported yet."""
