@@ -147,3 +147,15 @@ def test_the_public_register_for_the_body_s_website(
     before = dump(db_path)
     status, _, err = run(db_path, capsys, "register", "public", "-o", str(tmp_path / "x.pdf"))
     assert status == 2 and json.loads(err)["code"] == "bad_format" and dump(db_path) == before
+
+
+def test_org_show_shows_the_codes_for_confirmation(
+    services: Services, team: Team, make_case: CaseMaker, db_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    code = services.cases.get(make_case("certified")).organization.credit_code
+    status, out, _ = run(db_path, capsys, "--user", "clerk", "org", "show", code)
+    assert status == 0 and out["cnca"]["org_code"] == code[8:17] and not out["cnca"]["confirmed"]  # type: ignore[index]
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "--user", "clerk", "org", "show", code]) == 0
+    text = capsys.readouterr().out
+    assert f"组织机构代码 organisation code: {code[8:17]}" in text and "not confirmed" in text

@@ -23,20 +23,20 @@ def particulars_json(p: Any) -> dict[str, Any]:
     }
 
 
-def particulars_text(p: Any) -> str:
+def particulars_text(p: Any, indent: str = "") -> str:
     state = (
         "confirmed" if p.confirmed else "derived from the credit code, not confirmed (org set … --confirm)"
     )
-    return "\n".join(
-        [
-            f"{p.credit_code}  {p.name}",
-            f"  组织机构代码 organisation code: {p.org_code}   ({state})",
-            f"  行政区划代码 district code:     {p.district_code}",
-            f"  行业代码 industry (GB/T 4754):  {p.industry_code or '—'}",
-            f"  联系人 contact:                 {p.contact or '—'}",
-            f"  电话 phone:                     {p.phone or '—'}",
-        ]
-    )
+    lines = [
+        f"组织机构代码 organisation code: {p.org_code}   ({state})",
+        f"行政区划代码 district code:     {p.district_code}",
+        f"行业代码 industry (GB/T 4754):  {p.industry_code or '—'}",
+        f"联系人 contact:                 {p.contact or '—'}",
+        f"电话 phone:                     {p.phone or '—'}",
+    ]
+    if not indent:
+        return "\n".join([f"{p.credit_code}  {p.name}", *(f"  {line}" for line in lines)])
+    return "\n".join(indent + line for line in lines)
 
 
 def cmd_org_set(ctx: Context) -> int:

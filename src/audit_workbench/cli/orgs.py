@@ -138,7 +138,13 @@ def _kind_label(kinds: Any, code: str) -> str:
 def cmd_org_show(ctx: Context) -> int:
     s = ctx.services()
     detail = s.organizations.get(ctx.args.credit_code)
-    ctx.out(org_json(detail), lambda: org_text(detail, s.change_kinds))
+    shown = s.cnca.particulars(detail.credit_code)  # for CNCA's report: the codes shown for confirmation
+    ctx.out(
+        {**org_json(detail), "cnca": cnca.particulars_json(shown)},
+        lambda: (
+            org_text(detail, s.change_kinds) + "\n  CNCA:\n" + cnca.particulars_text(shown, indent="    ")
+        ),
+    )
     return EXIT_OK
 
 
