@@ -664,11 +664,11 @@ class _Gatherer:
         where_settings = "audit-workbench setting set KEY VALUE（管理员；窗口：设置）"
         wanted: dict[str, str] = {
             "RZJG_KEY_ID": f"{where_settings}: cnca_branch",
-            "ORG_NAME": f"audit-workbench org change {org.credit_code} --name",
+            "ORG_NAME": f"audit-workbench org change {org.credit_code} --name NAME --reason TEXT",
             "ORG_CODE": f"{where_org} --org-code",
             "BEL_INDUSTRY": f"{where_org} --industry CODE (GB/T 4754)",
             "ORG_DISTRICT": f"{where_org} --district CODE",
-            "ORG_ADDRESS": f"audit-workbench org change {org.credit_code} --address",
+            "ORG_ADDRESS": f"audit-workbench org change {org.credit_code} --address ADDRESS --reason TEXT",
             "ORG_PHONE": f"{where_org} --phone NO",
             "AUTH_PROJ_CODE": f"{where_settings}: cnca_project_code",
             "Service_area_code": f"{where_settings}: cnca_service_area",
@@ -781,7 +781,7 @@ class _Gatherer:
             full_name = user.display_name or user.name
             qualification = person.qualification if person else ""
             role = "expert" if qualification == "expert" else "leader" if member.is_leader else "member"
-            where_person = f"audit-workbench person set {user.name}"
+            where_person = f"audit-workbench person set {user.name} --qualification Q"
             for stage, s_day, e_day in stages:
                 row = {
                     "RZJG_ID": approval,
@@ -811,8 +811,8 @@ class _Gatherer:
                         else f"case {case.case_no}: document review",
                         "IDENTITY_CODE": f"{where_person} --id-type CODE",
                         "ID_CODE": f"{where_person} --id-number NO",
-                        "QUA_CODE": f"{where_person} --qualification Q",
-                        "APT_CERTI_NUM": f"{where_person} --registration-no NO",
+                        "QUA_CODE": where_person,
+                        "APT_CERTI_NUM": f"{where_person} --registration NO",
                     },
                 )
                 self.report.results.append(row)
