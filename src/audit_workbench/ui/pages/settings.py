@@ -132,7 +132,6 @@ class SettingsPage(QWidget):
         left.setSpacing(12)
         left.addWidget(body)
         left.addWidget(rules)
-        left.addWidget(cnca)
         left.addLayout(buttons)
         left.addStretch(1)
 
@@ -163,7 +162,11 @@ class SettingsPage(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addLayout(left, 2)
-        columns.addWidget(users_box, 3)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(cnca)  # saved with the settings on the left
+        right.addWidget(users_box, 1)
+        columns.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
