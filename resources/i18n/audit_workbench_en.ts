@@ -927,6 +927,77 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     </message>
 </context>
 <context>
+    <name>CncaReportDialog</name>
+    <message>
+        <source>上报 CNCA</source>
+        <translation>Report to CNCA</translation>
+    </message>
+    <message>
+        <source>表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>证书/案件</source>
+        <translation>Certificate/case</translation>
+    </message>
+    <message>
+        <source>缺少</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>在哪里填写</source>
+        <translation>Where to fill it in</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>导出草稿…</source>
+        <translation>Export draft…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>上报月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>{month}：证书信息 {c} 条，审核结果 {r} 条，审核计划 {p} 条</source>
+        <translation>{month}: {c} certificate rows, {r} audit-result rows, {p} audit-plan rows</translation>
+    </message>
+    <message>
+        <source>（含以前月份补报 {n} 条）</source>
+        <translation> (including {n} late from earlier months)</translation>
+    </message>
+    <message>
+        <source>；缺少 {n} 项必填信息，补齐后才能正式导出。</source>
+        <translation>; {n} required fields are missing: fill them in before the report can be exported.</translation>
+    </message>
+    <message>
+        <source>；信息完整。</source>
+        <translation>; complete.</translation>
+    </message>
+    <message>
+        <source>保存 CNCA 上报文件</source>
+        <translation>Save the CNCA report</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <source>已写入：{path}</source>
+        <translation>Written: {path}</translation>
+    </message>
+    <message>
+        <source>草稿：缺失项列在“缺失项”表中，未标记为已上报。</source>
+        <translation>Draft: the missing fields are listed in the sheet 缺失项; nothing was marked as reported.</translation>
+    </message>
+</context>
+<context>
     <name>CommitteeTab</name>
     <message>
         <source>评审组建议</source>
@@ -1673,6 +1744,10 @@ Create it now?</translation>
     <message>
         <source>逾期投诉与申诉 ({n})</source>
         <translation>Complaints and appeals overdue ({n})</translation>
+    </message>
+    <message>
+        <source>本月 CNCA 上报：截止 {day} 日，{count} 条待报</source>
+        <translation>CNCA report this month: due on the {day}th, {count} to report</translation>
     </message>
     <message>
         <source>{n} 张</source>
@@ -3425,6 +3500,14 @@ Take this file to the office and import it with File › Bring results back….<
         <translation>Print certificates…</translation>
     </message>
     <message>
+        <source>上报 CNCA…</source>
+        <translation>Report to CNCA…</translation>
+    </message>
+    <message>
+        <source>生成本机构每月向 CNCA 上报的数据文件</source>
+        <translation>Write the body&apos;s monthly report file for CNCA</translation>
+    </message>
+    <message>
         <source>搜索证书编号、组织、信用代码或案件编号</source>
         <translation>Search number, organisation, credit code or case</translation>
     </message>
@@ -4239,6 +4322,42 @@ The audit&apos;s conclusion:</translation>
     <message>
         <source>界面语言</source>
         <translation>Language</translation>
+    </message>
+    <message>
+        <source>CNCA 上报</source>
+        <translation>CNCA report</translation>
+    </message>
+    <message>
+        <source>认证机构批准号</source>
+        <translation>CNCA approval number</translation>
+    </message>
+    <message>
+        <source>认证项目分类代码</source>
+        <translation>Certification scheme code</translation>
+    </message>
+    <message>
+        <source>服务认证领域代码</source>
+        <translation>Service area code</translation>
+    </message>
+    <message>
+        <source>实施审核的分支机构</source>
+        <translation>Auditing branch</translation>
+    </message>
+    <message>
+        <source>审核计划编号前缀</source>
+        <translation>Audit plan number prefix</translation>
+    </message>
+    <message>
+        <source>上报起始月份</source>
+        <translation>Reporting from (month)</translation>
+    </message>
+    <message>
+        <source>无分支机构时留空（填机构名称）</source>
+        <translation>Empty without a branch (the body&apos;s name is reported)</translation>
+    </message>
+    <message>
+        <source>YYYY-MM，留空表示全部历史</source>
+        <translation>YYYY-MM; empty: all history</translation>
     </message>
     <message>
         <source>新增用户…</source>

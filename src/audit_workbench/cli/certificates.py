@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import cnca
 from .cases import show_case
 from .common import (
     EXIT_INTERNAL,
@@ -319,3 +320,4 @@ def register(add: Add, group: Group) -> None:
 
     g = group("register", "the certificate register")
     output_option(add("export", cmd_register_export, "export the register as .xlsx or .csv", g))
+    cnca.register_report(add, g)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import cnca
 from .common import EXIT_OK, Add, Context, Group, parse_date, record_id
 
 
@@ -137,7 +138,13 @@ def _kind_label(kinds: Any, code: str) -> str:
 def cmd_org_show(ctx: Context) -> int:
     s = ctx.services()
     detail = s.organizations.get(ctx.args.credit_code)
-    ctx.out(org_json(detail), lambda: org_text(detail, s.change_kinds))
+    shown = s.cnca.particulars(detail.credit_code)  # for CNCA's report: the codes shown for confirmation
+    ctx.out(
+        {**org_json(detail), "cnca": cnca.particulars_json(shown)},
+        lambda: (
+            org_text(detail, s.change_kinds) + "\n  CNCA:\n" + cnca.particulars_text(shown, indent="    ")
+        ),
+    )
     return EXIT_OK
 
 
@@ -215,6 +222,7 @@ def register(add: Add, group: Group) -> None:
     p.add_argument(
         "--proposal", type=record_id, metavar="ID", help="apply a proposed change (its values by default)"
     )
+    cnca.register_org(add, g)
     p = add("dismiss", cmd_org_dismiss, "close a proposed change without applying it (clerk)", g)
     p.add_argument("credit_code")
     p.add_argument("proposal", type=record_id, metavar="PROPOSAL")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .cases import CaseService
     from .certificates import CertificateService
     from .changes import ChangeService
+    from .cnca import CncaService
     from .committee import CommitteeService
     from .complaints import ComplaintService
     from .dashboard import DashboardService
@@ -316,6 +317,12 @@ class Services:
         from .keys import KeyService
 
         return KeyService(self)
+
+    @cached_property
+    def cnca(self) -> CncaService:
+        from .cnca import CncaService
+
+        return CncaService(self)
 
     @cached_property
     def outputs(self) -> OutputGuard:

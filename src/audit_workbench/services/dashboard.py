@@ -24,6 +24,7 @@ from ..core.policy import Action, Role, explain
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
+from .cnca import Pending
 from .oversight import one_hand_findings
 from .records import Finding
 
@@ -118,6 +119,8 @@ class Dashboard:
     # complaints and appeals past their deadlines (for those who may see the register; else empty)
     overdue_complaints: tuple[OverdueHandling, ...] = ()
     overdue_appeals: tuple[OverdueHandling, ...] = ()
+    # From the 1st to the 10th: the deadline of last month's CNCA report and the events not yet reported
+    cnca_pending: Pending | None = None
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -201,6 +204,7 @@ class DashboardService:
             one_hand_chains=tuple(one_hand_findings(self.s, in_force_only=True)),
             overdue_complaints=tuple(complaints),
             overdue_appeals=tuple(appeals),
+            cnca_pending=self.s.cnca.pending(today),
         )
 
     @staticmethod

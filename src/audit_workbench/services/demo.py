@@ -62,6 +62,34 @@ BODY = {
     "body_name": "华衡服务认证中心有限公司",
     "body_name_en": "Huaheng Service Certification Centre Co., Ltd.",
     "body_address": "北京市海淀区学院路30号华衡科技大厦8层（邮编100083）",
+    # what CNCA's monthly report needs of the body (a made-up approval number)
+    "cnca_approval_no": "CNCA-R-2017-321",
+    "cnca_project_code": "C02",
+    "cnca_service_area": "S03",
+    "cnca_plan_prefix": "R032101",
+}
+
+CONTACTS = ("周", "吴", "郑", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗")
+
+# Each demo organisation's industry (GB/T 4754-2017 class) and telephone, for CNCA's report.
+INDUSTRY: dict[str, tuple[str, str]] = {
+    "沈阳北垦农机装备有限公司": ("3572", "024-23786655"),
+    "青岛海岳电器制造有限公司": ("3851", "0532-85891234"),
+    "上海申凉空调安装维修服务有限公司": ("8122", "021-58861230"),
+    "天津绿驰电动车有限公司": ("3770", "022-59876543"),
+    "杭州栖木家居有限公司": ("2110", "0571-88231456"),
+    "宁波甬佳小家电有限公司": ("3856", "0574-63218877"),
+    "杭州优选汇电子商务有限公司": ("5292", "0571-86709900"),
+    "厦门鹭岛优品跨境电商有限公司": ("5292", "0592-5123789"),
+    "长沙麓山厨卫电器销售有限公司": ("5271", "0731-84456123"),
+    "武汉江城电梯工程有限公司": ("4910", "027-82765432"),
+    "深圳金缕珠宝首饰有限公司": ("5245", "0755-25561234"),
+    "广州粤厨厨电科技有限公司": ("3856", "020-82221456"),
+    "苏州净源净水设备有限公司": ("3463", "0512-68012345"),
+    "成都蓉城汽车销售服务有限公司": ("5261", "028-87761234"),
+    "北京智联家电连锁有限公司": ("5271", "010-62451234"),
+    "合肥皖能热水器有限公司": ("3855", "0551-63321456"),
+    "重庆渝驰摩托车制造有限公司": ("3751", "023-65512345"),
 }
 
 # (user name, display name, roles); the first is the administrator made by `create_first_admin`.
@@ -801,6 +829,29 @@ class _Builder:
                 self.s.impartiality.sign(self.actors[name], year)
         return tuple(DemoUser(name, roles, DEMO_PASSWORD) for name, _, roles in USERS)
 
+    def report_data(self) -> None:
+        """Each organisation's particulars for CNCA's report (industry, phone, the codes confirmed)."""
+        clerk = self.actors["zhangwei"]
+        contact_given: list[str] = []
+        for plan in PLANS:
+            company = plan.company
+            if company.name not in INDUSTRY or self.s.organizations.find(company.credit_code) is None:
+                continue
+            industry, phone = INDUSTRY[company.name]
+            contact = None
+            if not self.s.organizations.get(company.credit_code).contact:
+                contact = f"客户服务部 {CONTACTS[len(contact_given) % len(CONTACTS)]}经理"
+                contact_given.append(company.name)
+            self.clock.tick(1)
+            self.s.cnca.set_particulars(
+                clerk, company.credit_code, industry=industry, phone=phone, contact=contact, confirm=True
+            )
+        # The body reports with this database from last month on (earlier months went by other means).
+        year, month = self.anchor.year, self.anchor.month - 1
+        if month == 0:
+            year, month = year - 1, 12
+        self.s.settings.set(self.actors["admin"], "cnca_reporting_from", f"{year:04d}-{month:02d}")
+
     def day(self, offset: int) -> date:
         """The calendar date `offset` days from today."""
         return (self.anchor + timedelta(days=offset)).date()
@@ -1234,5 +1285,6 @@ def build_demo(services: Services, *, today: date | None = None) -> DemoResult:
             builder.clock,
             [builder.staff(), *(builder.story(p, n) for n, p in enumerate(PLANS)), builder.complaints()],
         )
+        builder.report_data()
     cases = tuple(DemoCase(c.case_no, c.status) for c in services.cases.list())
     return DemoResult(users, cases)

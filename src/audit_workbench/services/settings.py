@@ -45,6 +45,16 @@ DEFAULTS: dict[str, Any] = {
     "appeal_decide_days": 60,
     "calendar_holidays": [],  # the body's own rest days, added to the calendar file's
     "calendar_workdays": [],  # the body's own make-up working days (调休上班)
+    # CNCA's monthly report (证书信息表 and its sister sheets): the body's approval number, the
+    # scheme's 认证项目分类代码 and service-area code, the branch that audits, the audit-plan prefix.
+    "cnca_approval_no": "",
+    "cnca_project_code": "",
+    "cnca_service_area": "",
+    "cnca_branch": "",
+    "cnca_plan_prefix": "",
+    # The first month this database reports (YYYY-MM); earlier events were reported by other means.
+    # Empty: every event ever recorded is reported, those of past months as late.
+    "cnca_reporting_from": "",
 }
 
 _DAY_COUNTS = {
@@ -52,6 +62,14 @@ _DAY_COUNTS = {
     "complaint_resolve_days": 120,
     "appeal_window_days": 60,
     "appeal_decide_days": 180,
+}
+
+# The CNCA keys whose values are numbers or codes: upper case, no spaces, as the report wants them.
+_CNCA_CODES = {
+    "cnca_approval_no": (r"[A-Z0-9\-]{4,30}", "4 to 30 letters, digits or -", "4 到 30 个字母、数字或 -"),
+    "cnca_project_code": (r"[A-Z0-9.]{1,10}", "1 to 10 letters or digits", "1 到 10 个字母或数字"),
+    "cnca_service_area": (r"[A-Z0-9]{3}", "3 letters or digits", "3 个字母或数字"),
+    "cnca_plan_prefix": (r"[A-Z0-9\-]{1,20}", "1 to 20 letters, digits or -", "1 到 20 个字母、数字或 -"),
 }
 
 
@@ -253,6 +271,25 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
         text = line(str(value), key, key, required=False, limit=ADDRESS)
         _printable(key, body_address=text)
         return text
+    if key in _CNCA_CODES:
+        text = re.sub(r"\s+", "", str(value)).upper()
+        pattern, en, zh = _CNCA_CODES[key]
+        if text and not re.fullmatch(pattern, text):
+            raise _refused(
+                key, f"{text!r} must be {en} (empty: not set)", f"“{text}”应为{zh}（留空表示未设置）"
+            )
+        return text
+    if key == "cnca_reporting_from":
+        text = str(value).strip()
+        if text and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            raise _refused(
+                key,
+                f"{text!r} is not a month (YYYY-MM; empty: from the start)",
+                f"“{text}”不是月份（YYYY-MM）",
+            )
+        return text
+    if key == "cnca_branch":
+        return line(str(value), key, key, required=False, limit=300)
     if key == "language":
         if value not in ("zh", "en"):
             raise Refused("bad_setting", "language must be zh or en", "语言必须为 zh 或 en")

@@ -575,6 +575,46 @@ class AppealPanelMember(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
+# -- the regulator's monthly report (CNCA) ----------------------------------------------------------
+
+
+class OrganizationParticulars(Base):
+    """What CNCA's report needs of an organisation beyond its name, address and contact: the
+    organisation and district codes as confirmed (both derived from the credit code when empty),
+    the GB/T 4754 industry and a phone number."""
+
+    __tablename__ = "organization_particulars"
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(9), default="")
+    district_code: Mapped[str] = mapped_column(String(6), default="")
+    industry_code: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPlan(Base):
+    """An audit's dates and mode (现场 / 远程 / 现场+远程) as planned and held, for the report."""
+
+    __tablename__ = "audit_plans"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(8))  # onsite | remote | both (resources/cnca-codes.yaml)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class CncaReported(Base):
+    """A reportable event (by its log sequence number) and the month's report file it went into."""
+
+    __tablename__ = "cnca_reported"
+    event_seq: Mapped[int] = mapped_column(ForeignKey("events.seq"), primary_key=True, autoincrement=False)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM of the file
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_by: Mapped[str] = mapped_column(String(64))
+
+
 class Event(Base):
     """One entry of the append-only, hash-chained audit trail."""
 

@@ -123,6 +123,11 @@ class DashboardPage(QWidget):
         self.one_hand_banner.setStyleSheet(f"color: {BAD}; font-weight: 600;")
         self.one_hand_banner.hide()
         layout.addWidget(self.one_hand_banner)
+        # 本月 CNCA 上报：from the 1st to the 10th, the report due and the events it still lacks
+        self.cnca_line = QLabel()
+        self.cnca_line.setObjectName("cncaPending")
+        self.cnca_line.hide()
+        layout.addWidget(self.cnca_line)
         layout.addLayout(cards)
         layout.addLayout(charts, 5)
         layout.addWidget(self.tabs, 6)
@@ -277,6 +282,17 @@ class DashboardPage(QWidget):
                 today=c.fmt_date(board.today), user=c.actor.display_name, roles=roles
             )
         )
+        pending = board.cnca_pending
+        if pending is None:
+            self.cnca_line.hide()
+        else:
+            self.cnca_line.setText(
+                self.tr("本月 CNCA 上报：截止 {day} 日，{count} 条待报").format(
+                    day=pending.deadline.day, count=pending.count
+                )
+            )
+            self.cnca_line.setStyleSheet(f"color: {WARN if pending.count else TEXT_MUTED};")
+            self.cnca_line.show()
         open_cases = sum(n for state, n in board.cases_by_state if CaseState(state) not in CLOSED_STATES)
         self.card_open.set_value(open_cases)
         self.card_queue.set_value(board.work_queue_total, ACCENT if board.work_queue_total else None)

@@ -33,6 +33,7 @@ from ...reports.register import render_register_csv
 from ...services.views import CertificateView
 from .. import workers
 from ..context import Messages, UiContext
+from ..dialogs.cnca import CncaReportDialog
 from ..dialogs.follow_up import FollowUpDialog
 from ..dialogs.reason import ReasonDialog
 from ..files import FileDialogs
@@ -121,6 +122,13 @@ class RegisterPage(QWidget):
         self.print_batch_button.clicked.connect(self._on_print_batch_button_clicked)
         self.header.add_widget(self.print_batch_button)
         self.header.add_widget(self.export_button)
+        # The month's report to the regulator (CNCA), by the 10th of the following month
+        self.cnca_button = QPushButton(std_icon(SP.SP_FileDialogContentsView), self.tr("上报 CNCA…"))
+        self.cnca_button.clicked.connect(self.open_cnca_report)
+        context.guard(
+            self.cnca_button, Action.disclose_identity, tip=self.tr("生成本机构每月向 CNCA 上报的数据文件")
+        )
+        self.header.add_widget(self.cnca_button)
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("搜索证书编号、组织、信用代码或案件编号"))
@@ -439,6 +447,18 @@ class RegisterPage(QWidget):
         workers.runner().run(
             export, done, label=self.tr("正在导出证书登记册…"), parent=self, on_failed=failed
         )
+
+    # -- the report to CNCA ----------------------------------------------------------------------
+    def open_cnca_report(self) -> CncaReportDialog:
+        dialog = CncaReportDialog(self.context, self)
+        dialog.sig_open.connect(self._open_record)
+        dialog.open()
+        return dialog
+
+    def _open_record(self, subject: str) -> None:
+        """A certificate number is selected in the register; a case number opens the case."""
+        if not self.select(subject):
+            self.sig_case_requested.emit(subject, "application")
 
     # -- batch printing ---------------------------------------------------------------------------
     def certificates_to_print(self) -> list[CertificateView]:

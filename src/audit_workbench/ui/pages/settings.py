@@ -38,6 +38,15 @@ EDITED_SETTINGS = (
     "nonconformity_days",
     "language",
 )
+# What CNCA's monthly report needs of the body (the `setting set` keys of the same names).
+CNCA_SETTINGS = (
+    "cnca_approval_no",
+    "cnca_project_code",
+    "cnca_service_area",
+    "cnca_branch",
+    "cnca_plan_prefix",
+    "cnca_reporting_from",
+)
 
 
 class SettingsPage(QWidget):
@@ -94,6 +103,27 @@ class SettingsPage(QWidget):
         form2.addRow(self.tr("评审委员会法定票数"), self.quorum_spin)
         form2.addRow(self.tr("不符合项整改期限"), self.nc_days_spin)
         form2.addRow(self.tr("界面语言"), self.language_combo)
+        cnca = QGroupBox(self.tr("CNCA 上报"))
+        form3 = QFormLayout(cnca)
+        form3.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form3.setHorizontalSpacing(14)
+        form3.setVerticalSpacing(10)
+        self.cnca_edits: dict[str, QLineEdit] = {key: QLineEdit() for key in CNCA_SETTINGS}
+        for key, text in zip(
+            CNCA_SETTINGS,
+            (
+                self.tr("认证机构批准号"),
+                self.tr("认证项目分类代码"),
+                self.tr("服务认证领域代码"),
+                self.tr("实施审核的分支机构"),
+                self.tr("审核计划编号前缀"),
+                self.tr("上报起始月份"),
+            ),
+            strict=True,
+        ):
+            form3.addRow(text, self.cnca_edits[key])
+        self.cnca_edits["cnca_branch"].setPlaceholderText(self.tr("无分支机构时留空（填机构名称）"))
+        self.cnca_edits["cnca_reporting_from"].setPlaceholderText(self.tr("YYYY-MM，留空表示全部历史"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
@@ -132,7 +162,11 @@ class SettingsPage(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addLayout(left, 2)
-        columns.addWidget(users_box, 3)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(cnca)  # saved with the settings on the left
+        right.addWidget(users_box, 1)
+        columns.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
@@ -173,6 +207,8 @@ class SettingsPage(QWidget):
         self.quorum_spin.setValue(int(values["committee_quorum"]))
         self.nc_days_spin.setValue(int(values["nonconformity_days"]))
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(values["language"])))
+        for key, edit in self.cnca_edits.items():
+            edit.setText(str(values[key]))
 
     def edited_values(self) -> dict[str, Any]:
         return {
@@ -183,6 +219,7 @@ class SettingsPage(QWidget):
             "committee_quorum": self.quorum_spin.value(),
             "nonconformity_days": self.nc_days_spin.value(),
             "language": self.language_combo.currentData(),
+            **{key: edit.text().strip() for key, edit in self.cnca_edits.items()},
         }
 
     def _on_pattern_edit_text_changed(self, text: str) -> None:
