@@ -244,12 +244,18 @@ def test_certificate_numbers_are_sequential_and_issue_needs_approval(
     assert (first.number, second.number) == ("AWB-2026-00001", "AWB-2026-00002")
     refused("wrong_role", db_path, services.certificates.suspend, team.leader, first.number, "x")
     refused("missing_value", db_path, services.certificates.suspend, team.clerk, first.number, "")
-    assert services.certificates.suspend(team.clerk, first.number, "监督审核逾期").status == "suspended"
+    assert (
+        services.certificates.suspend(team.clerk, first.number, "监督审核逾期", code="0199").status
+        == "suspended"
+    )
     refused(
         "wrong_certificate_state", db_path, services.certificates.suspend, team.clerk, first.number, "again"
     )
     assert services.certificates.restore(team.clerk, first.number, "已完成监督审核").status == "valid"
-    assert services.certificates.withdraw(team.clerk, first.number, "严重违反服务承诺").status == "withdrawn"
+    assert (
+        services.certificates.withdraw(team.clerk, first.number, "严重违反服务承诺", code="0199").status
+        == "withdrawn"
+    )
     refused("wrong_certificate_state", db_path, services.certificates.restore, team.clerk, first.number, "x")
 
 

@@ -165,7 +165,7 @@ def test_restore_and_reissue_check_too_and_a_clean_register_has_no_findings(
 ) -> None:
     case_no = make_case("certified")
     number = services.cases.get(case_no).certificate.number  # type: ignore[union-attr]
-    services.certificates.suspend(team.clerk, number, "未按期监督")
+    services.certificates.suspend(team.clerk, number, "未按期监督", code="0199")
     sql(services, "UPDATE certificates SET expires_on = '2099-12-31' WHERE number = :n", n=number)
     error = refused("history_mismatch", db_path, services.certificates.restore, team.clerk, number, "已监督")
     assert "expires_on" in error.message_en

@@ -35,7 +35,16 @@ DEFAULTS: dict[str, Any] = {
     # Years after a consultancy ended before its consultant may evaluate or decide on the organisation
     # again (the IAF rule is 2; a body may be stricter, never laxer).
     "consultancy_cooling_years": 2,
+    # The surveillance clock: the first surveillance is due within 12 months of the certification
+    # decision ("decision", ISO/IEC 17021-1 §9.1.3) or of the issue date ("issue", CNCA's 2025 rule);
+    # a certificate records the basis it was issued under. A suspension lasts `suspension_months`
+    # unless its end is given (at most 6 months).
+    "surveillance_basis": "decision",
+    "suspension_months": 3,
 }
+
+SURVEILLANCE_BASES = ("decision", "issue")
+MAX_SUSPENSION_MONTHS = 6
 
 
 # The organisation a certificate must still have room for in its QR code: a 50-character name and
@@ -191,6 +200,26 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                 f"{key} 必须在 2（IAF 规则）到 10 之间",
             )
         return number
+    if key == "suspension_months":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 1 or number > MAX_SUSPENSION_MONTHS:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be between 1 and {MAX_SUSPENSION_MONTHS}",
+                f"{key} 必须在 1 到 {MAX_SUSPENSION_MONTHS} 之间",
+            )
+        return number
+    if key == "surveillance_basis":
+        if value not in SURVEILLANCE_BASES:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be decision (the certification decision) or issue (the issue date)",
+                f"{key} 必须为 decision（认证决定日期）或 issue（颁证日期）",
+            )
+        return value
     current = current or DEFAULTS
     if key == "certificate_number_pattern":
         text = _number_pattern(str(value).strip())

@@ -120,6 +120,10 @@ class CertificateView:
     next_surveillance: date | None
     version: int
     reissued_on: date | None = None  # the last certificate change that re-issued it
+    status_reason_code: str | None = None  # of the suspension or withdrawal in force
+    suspended_until: date | None = None  # the end of the suspension in force
+    surveillance_basis: str | None = None  # "decision" or "issue": what its surveillances count from
+    surveillance_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +286,10 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
         next_surveillance=next_surveillance(session, cert, today),
         version=cert.version,
         reissued_on=cert.reissued_on,
+        status_reason_code=cert.status_reason_code,
+        suspended_until=cert.suspended_until if cert.status == CertificateState.suspended else None,
+        surveillance_basis=cert.surveillance_basis,
+        surveillance_from=cert.surveillance_from,
     )
 
 

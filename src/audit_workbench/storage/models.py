@@ -379,6 +379,14 @@ class Certificate(Versioned, Base):
     organization_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     organization_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
     reissued_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last certificate change
+    # The surveillance clock: what its annual surveillances count from ("decision": the committee's
+    # certification decision, "issue": the issue date; a setting when it was issued) and that date.
+    surveillance_basis: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    surveillance_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The reason code (resources/certificate-status-reasons.yaml) of the suspension or withdrawal in
+    # force, and the day a suspension ends (unresolved after it, the sweep withdraws the certificate).
+    status_reason_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    suspended_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
         # The dashboard's certificates in force (due for expiry or surveillance, per grade), read
