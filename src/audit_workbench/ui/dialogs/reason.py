@@ -42,8 +42,8 @@ class ReasonDialog(FormDialog):
         if codes:
             self.code_combo = QComboBox()
             self.code_combo.setAccessibleName(self.tr("原因代码"))
-            for code, label in codes:
-                self.code_combo.addItem(f"{code} {label}", code)
+            for code, text in codes:
+                self.code_combo.addItem(f"{code} {text}", code)
             self.outer.insertWidget(1, self.code_combo)
         self.finish(self.code_combo or self.text_edit)
 
