@@ -1397,12 +1397,24 @@ Create it now?</translation>
         <translation>not opened</translation>
     </message>
     <message>
+        <source>（已逾期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>（{n} 天提醒）</source>
+        <translation> ({n}-day reminder)</translation>
+    </message>
+    <message>
         <source>；另{what} {date}</source>
         <translation>; also {what} {date}</translation>
     </message>
     <message>
         <source>{today} · {user}（{roles}）</source>
         <translation>{today} · {user} ({roles})</translation>
+    </message>
+    <message>
+        <source>监督提醒：逾期 {overdue} · 7天内 {d7} · 30天内 {d30} · 90天内 {d90}</source>
+        <translation>Surveillance: {overdue} overdue · {d7} within 7 days · {d30} within 30 · {d90} within 90</translation>
     </message>
     <message>
         <source>{n} 张</source>
@@ -3102,6 +3114,10 @@ Take this file to the office and import it with File › Bring results back….<
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>原因代码</source>
+        <translation>Reason code</translation>
     </message>
     <message>
         <source>请填写原因</source>
