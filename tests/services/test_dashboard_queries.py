@@ -312,7 +312,7 @@ def test_the_demo_with_follow_ups_shows_the_same_as_before(demo, monkeypatch) ->
     take_follow_up(services, users, first, "surveillance", first_grade)
     assert_column_matches_the_page(services, clock.now.date())
     steps.append(assert_due_as_before(services, days))
-    # A surveillance audit whose grade differs: a new certificate, the old one superseded.
+    # A surveillance audit whose grade differs: the certificate re-issued under its number (a change).
     take_follow_up(services, users, second, "surveillance", None)
     assert_column_matches_the_page(services, clock.now.date())
     # A renewal, and a surveillance audit still open (the follow-up case shown on the dashboard).

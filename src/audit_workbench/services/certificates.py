@@ -218,6 +218,44 @@ class CertificateService:
                     after={"status": case.status, "certificate": parent.number},
                 )
                 return certificate_view(tx.session, parent, today)
+            if (
+                case.kind == CaseKind.surveillance
+                and parent is not None
+                and effective_certificate_status(parent, today)
+                in (CertificateState.valid, CertificateState.suspended)
+            ):
+                # A new grade at surveillance: the certificate re-issued under its number and cycle,
+                # a recorded certificate change (the committee's decision is the reason).
+                self.reissue(
+                    tx,
+                    parent,
+                    name=parent.organization_name,
+                    address=parent.organization_address,
+                    kind=self.s.change_kinds.grade_change,
+                    reason=f"监督审核 {case_no} 后评审委员会决定等级由 {parent.grade} 变更为 {grade} / "
+                    f"grade changed from {parent.grade} to {grade} by the committee after surveillance {case_no}",
+                    effective_on=today,
+                    grade=grade,
+                    case_no=case_no,
+                )
+                before = case.status
+                case.status = CaseState.certified.value
+                case.updated_at = tx.now
+                tx.session.flush()
+                refresh_next_surveillance(tx.session, parent)
+                tx.session.flush()
+                tx.record(
+                    "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
+                )
+                tx.record(
+                    "case.certify",
+                    "case",
+                    case_no,
+                    before={"status": before},
+                    after={"status": case.status, "certificate": parent.number},
+                )
+                self.s.log.append_checkpoint(tx)
+                return certificate_view(tx.session, parent, today)
             basis = str(settings["surveillance_basis"])
             counted_from = decision_day(tx.session, case) if basis == "decision" else None
             if counted_from is None or counted_from > today:
@@ -469,11 +507,14 @@ class CertificateService:
         kind: str,
         reason: str,
         effective_on: date,
+        grade: str | None = None,
+        case_no: str | None = None,
     ) -> m.CertificateChange:
         """Re-issue a certificate in force after a certificate change of its organisation: the same
         number, cycle and expiry, the new name and address, a new signature; the payload it
         replaces is kept on the change record, so it verifies as superseded. The caller checked
-        the permission; the certificate and its case are checked against their history here."""
+        the permission; the certificate and its case are checked against their history here.
+        `grade`: a new grade the committee decided at the surveillance case `case_no`."""
         records.refuse_on(
             records.check_one(self.s, tx.session, cert, self.public_keys(tx.session)),
             f"re-issuing certificate {cert.number}",
@@ -485,7 +526,7 @@ class CertificateService:
             number=cert.number,
             organization=name,
             credit_code=cert.organization.credit_code,
-            grade=cert.grade,
+            grade=grade or cert.grade,
             issued_on=cert.issued_on,
             expires_on=cert.expires_on,
             rubric_id=cert.rubric_id,
@@ -508,6 +549,9 @@ class CertificateService:
             previous_payload=cert.payload,
             previous_payload_sha256=payload_sha256(cert.payload),
             payload=payload,
+            previous_grade=cert.grade if grade else None,
+            grade=grade,
+            case_no=case_no,
         )
         tx.session.add(change)
         before = {
@@ -517,6 +561,11 @@ class CertificateService:
             "payload_sha256": payload_sha256(cert.payload),
             "body_name": old.body_name,
         }
+        after: dict[str, object] = {}
+        if grade:
+            before["grade"] = cert.grade
+            after = {"grade": grade, "case": case_no}
+            cert.grade = grade
         cert.organization_name = name
         cert.organization_address = address
         cert.reissued_on = today
@@ -535,10 +584,22 @@ class CertificateService:
                 "reissued_on": today,
                 "payload_sha256": payload_sha256(payload),
                 "change": change.id,
+                **after,
             },
             reason=reason,
         )
         return change
+
+    @staticmethod
+    def grade_given_on(session, cert: m.Certificate) -> date:  # type: ignore[no-untyped-def]
+        """When the certificate's grade was given: its issue, or its last grade change."""
+        at = session.scalar(
+            select(m.CertificateChange.changed_at)
+            .where(m.CertificateChange.certificate_id == cert.id, m.CertificateChange.grade.is_not(None))
+            .order_by(m.CertificateChange.id.desc())
+            .limit(1)
+        )
+        return cert.issued_on if at is None else max(cert.issued_on, at.date())
 
     def suspend(
         self, actor: Actor, number: str, reason: str, *, code: str, until: date | None = None

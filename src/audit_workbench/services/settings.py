@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     # unless its end is given (at most 6 months).
     "surveillance_basis": "decision",
     "suspension_months": 3,
+    # Grade at surveillance: the committee may raise a certificate's grade only this many months
+    # after the grade was given (its issue, or the last grade change); keep or lower at any time.
+    "grade_raise_after_months": 12,
 }
 
 SURVEILLANCE_BASES = ("decision", "issue")
@@ -199,6 +202,14 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                 f"{key} must be between 2 (the IAF rule) and 10",
                 f"{key} 必须在 2（IAF 规则）到 10 之间",
             )
+        return number
+    if key == "grade_raise_after_months":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 0 or number > 36:
+            raise Refused("bad_setting", f"{key} must be between 0 and 36", f"{key} 必须在 0 到 36 之间")
         return number
     if key == "suspension_months":
         try:

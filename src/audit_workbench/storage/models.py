@@ -508,6 +508,10 @@ class CertificateChange(Base):
     previous_payload: Mapped[str] = mapped_column(Text)
     previous_payload_sha256: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)
+    # A new grade after a surveillance audit (NULL: the grade did not change), and the case that gave it.
+    previous_grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    case_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Event(Base):

@@ -6,8 +6,10 @@
    `issued_on`, which keeps their dates as they were.
 2. `certificates.status_reason_code`: the reason code of a suspension or withdrawal (NULL for those
    recorded before codes existed), and `suspended_until`: the day a suspension ends (NULL: none set).
+3. `certificate_changes.previous_grade`, `grade` and `case_no`: a grade changed at surveillance, and
+   the surveillance case that gave it (NULL for the organisation changes before and since).
 
-Adding columns leaves `certificates` as it is on SQLite (ALTER TABLE ADD COLUMN).
+Adding columns leaves the tables as they are on SQLite (ALTER TABLE ADD COLUMN).
 
 Revision ID: 0008
 Revises: 0007
@@ -29,11 +31,18 @@ COLUMNS = (
     ("status_reason_code", sa.String(8)),
     ("suspended_until", sa.Date()),
 )
+CHANGE_COLUMNS = (
+    ("previous_grade", sa.String(16)),
+    ("grade", sa.String(16)),
+    ("case_no", sa.String(32)),
+)
 
 
 def upgrade() -> None:
     for name, type_ in COLUMNS:
         op.add_column("certificates", sa.Column(name, type_, nullable=True))
+    for name, type_ in CHANGE_COLUMNS:
+        op.add_column("certificate_changes", sa.Column(name, type_, nullable=True))
     op.execute(
         "UPDATE certificates SET surveillance_basis = 'issue', surveillance_from = issued_on "
         "WHERE surveillance_basis IS NULL"
@@ -41,6 +50,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("certificate_changes") as batch:
+        for name, _ in reversed(CHANGE_COLUMNS):
+            batch.drop_column(name)
     with op.batch_alter_table("certificates") as batch:
         for name, _ in reversed(COLUMNS):
             batch.drop_column(name)
