@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # Grade at surveillance: the committee may raise a certificate's grade only this many months
     # after the grade was given (its issue, or the last grade change); keep or lower at any time.
     "grade_raise_after_months": 12,
+    # Retention: years after a certificate's expiry during which no record of it may be deleted (the
+    # database refuses; storage.retention). At least 6: the current cycle and one more.
+    "retention_years": 6,
 }
 
 SURVEILLANCE_BASES = ("decision", "issue")
@@ -201,6 +204,18 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                 "bad_setting",
                 f"{key} must be between 2 (the IAF rule) and 10",
                 f"{key} 必须在 2（IAF 规则）到 10 之间",
+            )
+        return number
+    if key == "retention_years":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 6 or number > 50:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be between 6 (a cycle and one more) and 50",
+                f"{key} 必须在 6（当前周期加一个完整周期）到 50 之间",
             )
         return number
     if key == "grade_raise_after_months":

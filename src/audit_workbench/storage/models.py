@@ -682,6 +682,13 @@ def _create_case_search(_metadata: MetaData, connection: Connection, **_kw: obje
     install_case_search(connection)
 
 
+@event.listens_for(Base.metadata, "after_create")
+def _create_retention(_metadata: MetaData, connection: Connection, **_kw: object) -> None:
+    from .retention import install_retention
+
+    install_retention(connection)
+
+
 # -- an organisation's pinyin follows its name ------------------------------------------------------
 
 

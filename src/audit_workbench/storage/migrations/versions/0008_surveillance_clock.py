@@ -9,6 +9,9 @@
 3. `certificate_changes.previous_grade`, `grade` and `case_no`: a grade changed at surveillance, and
    the surveillance case that gave it (NULL for the organisation changes before and since).
 
+4. Retention (storage.retention): triggers that refuse deleting a certificate inside its retention
+   period, its changes, its case and follow-up cases and their committee votes.
+
 Adding columns leaves the tables as they are on SQLite (ALTER TABLE ADD COLUMN).
 
 Revision ID: 0008
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from audit_workbench.storage.retention import drop_retention, install_retention
 
 revision = "0008"
 down_revision = "0007"
@@ -47,9 +52,11 @@ def upgrade() -> None:
         "UPDATE certificates SET surveillance_basis = 'issue', surveillance_from = issued_on "
         "WHERE surveillance_basis IS NULL"
     )
+    install_retention(op.get_bind())
 
 
 def downgrade() -> None:
+    drop_retention(op.get_bind())
     with op.batch_alter_table("certificate_changes") as batch:
         for name, _ in reversed(CHANGE_COLUMNS):
             batch.drop_column(name)
