@@ -32,7 +32,13 @@ from . import keys, records
 from .base import SYSTEM, Actor, Services, Tx
 from .checks import reason as _reason
 from .settings import MAX_SUSPENSION_MONTHS
-from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
+from .views import (
+    CertificateView,
+    certificate_view,
+    effective_certificate_status,
+    get_case_row,
+    sweep_due,
+)
 
 # The signing key's custody lives in services/keys.py; these names stay importable from here.
 DATABASE_ID_KEY = keys.DATABASE_ID_KEY
@@ -648,19 +654,9 @@ class CertificateService:
         c = m.Certificate
         actions: builtins.list[SweepAction] = []
         with self.s.tx(SYSTEM) as tx:
-            keys = self.public_keys(tx.session)
             months = int(self.s.settings.get("suspension_months", tx.session))
-            watched = (CertificateState.valid.value, CertificateState.suspended.value)
-            due = tx.session.scalars(
-                select(c)
-                .where(
-                    c.status.in_(watched),
-                    (c.expires_on < on)
-                    | ((c.status == CertificateState.suspended.value) & (c.suspended_until < on))
-                    | ((c.status == CertificateState.valid.value) & (c.next_surveillance_on < on)),
-                )
-                .order_by(c.number)
-            ).all()
+            due = tx.session.scalars(select(c).where(sweep_due(on)).order_by(c.number)).all()
+            keys = self.public_keys(tx.session) if due else []
             for cert in due:
                 if cert.expires_on < on:
                     rule, target, code, until, day = (

@@ -260,6 +260,23 @@ def effective_certificate_status(cert: m.Certificate, today: date) -> str:
     return cert.status
 
 
+def sweep_due(on: date):  # type: ignore[no-untyped-def]
+    """The certificates the surveillance clock acts on at `on`: in force (valid or suspended) and past
+    their expiry, suspended past their suspension's end, or valid with their surveillance overdue."""
+    c = m.Certificate
+    return c.status.in_((CertificateState.valid.value, CertificateState.suspended.value)) & (
+        (c.expires_on < on)
+        | ((c.status == CertificateState.suspended.value) & (c.suspended_until < on))
+        | ((c.status == CertificateState.valid.value) & (c.next_surveillance_on < on))
+    )
+
+
+def sweep_pending(session: Session, on: date) -> bool:
+    """Whether the surveillance clock has anything to do at `on` (one indexed query: the window asks
+    it at its opening without loading the signing machinery when there is nothing to do)."""
+    return session.scalar(select(m.Certificate.id).where(sweep_due(on)).limit(1)) is not None
+
+
 def next_surveillance(session: Session, cert: m.Certificate, today: date) -> date | None:
     """The next annual surveillance date: the first anniversary not yet covered by a certified
     surveillance, while the certificate is in force. The date is kept on the certificate

@@ -255,6 +255,11 @@ def _sweep(services: Services) -> None:
     expired certificates marked, unresolved suspensions past their end withdrawn, overdue
     surveillances suspended — before the dashboard counts them. What it cannot do now (another
     program holds the database) waits for the next opening or `register sweep`."""
+    from ..services.views import sweep_pending
+
+    with services.read() as session:
+        if not sweep_pending(session, services.today()):
+            return  # nothing to do: the certificate machinery stays unloaded until it is needed
     with contextlib.suppress(Refused):
         services.certificates.sweep()
 
