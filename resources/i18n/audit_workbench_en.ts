@@ -1730,6 +1730,14 @@ Create it now?</translation>
         <translation>About</translation>
     </message>
     <message>
+        <source>（已逾期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>（{n} 天提醒）</source>
+        <translation> ({n}-day reminder)</translation>
+    </message>
+    <message>
         <source>；另{what} {date}</source>
         <translation>; also {what} {date}</translation>
     </message>
@@ -1748,6 +1756,10 @@ Create it now?</translation>
     <message>
         <source>本月 CNCA 上报：截止 {day} 日，{count} 条待报</source>
         <translation>CNCA report this month: due on the {day}th, {count} to report</translation>
+    </message>
+    <message>
+        <source>监督提醒：逾期 {overdue} · 7天内 {d7} · 30天内 {d30} · 90天内 {d90}</source>
+        <translation>Surveillance: {overdue} overdue · {d7} within 7 days · {d30} within 30 · {d90} within 90</translation>
     </message>
     <message>
         <source>{n} 张</source>
@@ -3455,6 +3467,10 @@ Take this file to the office and import it with File › Bring results back….<
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>原因代码</source>
+        <translation>Reason code</translation>
     </message>
     <message>
         <source>请填写原因</source>

@@ -134,7 +134,7 @@ def test_the_public_register_for_the_body_s_website(
 ) -> None:  # type: ignore[no-untyped-def]
     first, second = make_case("certified"), make_case("certified")
     numbers = [services.cases.get(c).certificate.number for c in (first, second)]  # type: ignore[union-attr]
-    services.certificates.suspend(team.clerk, numbers[1], "未按期监督")
+    services.certificates.suspend(team.clerk, numbers[1], "未按期监督", code="0199")
     page = tmp_path / "certificates.html"
     status, out, err = run(db_path, capsys, "register", "public", "-o", str(page))
     assert status == 0 and out["certificates"] == 2, err  # type: ignore[index]

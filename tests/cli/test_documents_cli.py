@@ -99,7 +99,7 @@ def test_certificate_pdf_verifies_offline_and_follows_the_register(
     assert number in text and "测试电器有限公司" in text
     code, out, _ = run(db_path, capsys, "certificate", "verify", str(pdf))
     assert code == 0 and out["valid"] and out["number"] == number
-    services.certificates.suspend(team.clerk, number, "逾期未接受监督审核")
+    services.certificates.suspend(team.clerk, number, "逾期未接受监督审核", code="0199")
     code, out, _ = run(db_path, capsys, "certificate", "verify", str(pdf))
     assert code == 2 and "suspended" in out["reason"]
     payload = services.certificates.get(number).payload

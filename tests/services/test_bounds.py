@@ -166,7 +166,11 @@ def test_votes_reasons_organisations_and_names_are_bounded(
     )
     certified = make_case("certified")
     number = services.cases.get(certified).certificate.number  # type: ignore[union-attr]
-    refused(db_path, lambda: services.certificates.suspend(team.clerk, number, f"逾期{ESC}"), "bad_text")
+    refused(
+        db_path,
+        lambda: services.certificates.suspend(team.clerk, number, f"逾期{ESC}", code="0199"),
+        "bad_text",
+    )
     code = services.cases.get(certified).organization.credit_code
     error = refused(
         db_path,

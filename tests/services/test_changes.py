@@ -33,7 +33,7 @@ def test_a_certificate_change_names_its_case(services, team: Team, make_case: Ca
     case_no = make_case("certified")
     number = services.cases.get(case_no).certificate.number
     start = services.changes.latest()
-    services.certificates.suspend(team.clerk, number, "监督审核逾期")
+    services.certificates.suspend(team.clerk, number, "监督审核逾期", code="0199")
     (change,) = services.changes.since(start).changes
     assert (change.certificate, change.case_no) == (number, case_no)
 

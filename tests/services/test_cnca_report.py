@@ -123,9 +123,11 @@ def month(services: Services, team: Team, make_case: CaseMaker, clock: Clock) ->
         team.clerk, code_b, name="沈阳北垦农业装备股份有限公司", reason="营业执照更名"
     )
     at(clock, 3, 20)
-    services.certificates.suspend(team.clerk, number_a, "监督发现严重不符合")
+    services.certificates.suspend(
+        team.clerk, number_a, "监督发现严重不符合", code="0111", until=datetime(2026, 6, 20).date()
+    )
     at(clock, 3, 25)
-    services.certificates.withdraw(team.clerk, number_b, "组织主动放弃")
+    services.certificates.withdraw(team.clerk, number_b, "组织主动放弃", code="0122")
     at(clock, 4, 2)
     return {
         "first": first,
@@ -143,15 +145,10 @@ def test_a_month_of_activity_read_back_row_by_row(
     services: Services, team: Team, month: dict[str, str], tmp_path: Path, db_path: Path | str
 ) -> None:
     out = tmp_path / "cnca-2026-03.xlsx"
-    # the suspension and withdrawal carry no reason code on this branch: refused, nothing written
-    error = refused("cnca_incomplete", db_path, services.cnca.export, team.clerk, "2026-03", out)
-    assert "PAUSE_CAUSE" in error.message_en and "CANCEL_CAUSE" in error.message_en
-    assert not out.exists()
-
-    result = services.cnca.export(team.clerk, "2026-03", out, draft=True)
-    assert result.draft and (result.certificates, result.results, result.plans) == (6, 10, 3)
+    result = services.cnca.export(team.clerk, "2026-03", out)
+    assert not result.draft and (result.certificates, result.results, result.plans) == (6, 10, 3)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["证书信息表", "审核结果信息表", "审核计划信息表", "缺失项"]
+    assert wb.sheetnames == ["证书信息表", "审核结果信息表", "审核计划信息表"]
     for name, code in (("证书信息表", "103010"), ("审核结果信息表", "103011"), ("审核计划信息表", "102010")):
         ws = wb[name]
         assert ws["A1"].value == code and ws["B1"].value == "字段名称" and ws["A5"].value == name
@@ -200,12 +197,13 @@ def test_a_month_of_activity_read_back_row_by_row(
     assert rename["ORG_NAME"] == "沈阳北垦农业装备股份有限公司" and rename["ORG_O_NAME"] == month["old_name"]
     assert (rename["CHG_DATE"], rename["CHG_TYP_CODE"], rename["IS_CHG_CERTI"]) == ("2026-03-15", "0101", "1")
     assert rename["CHK_P_LIST"] == "clerk" and rename["APPR_S_DATE"] == ""
-    assert (suspend["PAUSE_S_DATE"], suspend["PAUSE_CAUSE"], suspend["CHG_TYP_CODE"]) == (
+    assert (suspend["PAUSE_S_DATE"], suspend["PAUSE_E_DATE"], suspend["PAUSE_CAUSE"]) == (
         "2026-03-20",
-        "",
-        "0197",
+        "2026-06-20",
+        "0111",
     )
-    assert (withdraw["CANCEL_DATE"], withdraw["CANCEL_CAUSE"]) == ("2026-03-25", "")
+    assert suspend["CHG_TYP_CODE"] == "0197"
+    assert (withdraw["CANCEL_DATE"], withdraw["CANCEL_CAUSE"]) == ("2026-03-25", "0122")
     assert withdraw["ORG_NAME"] == "沈阳北垦农业装备股份有限公司"
 
     results = sheet_rows(out, "审核结果信息表")
@@ -242,12 +240,9 @@ def test_a_month_of_activity_read_back_row_by_row(
     assert plan["AUDIT_START_DATE"] == "2026-02-26 09:00:00" and plan["ORG_CONTACT_PERSON"] == "李经理"
     assert plan["ORG_CODE"] == code_a[8:17] and plan["AUTH_PROJ_CODE"] == "C02"
 
-    gaps = [(r[1].value, r[2].value) for r in wb["缺失项"].iter_rows(min_row=2)]
-    assert gaps == [(a, "PAUSE_CAUSE"), (a, "PAUSE_E_DATE"), (b, "CANCEL_CAUSE")]
-
-    # a draft marks nothing: the dashboard still counts the six events as unreported
+    # a complete report marks its six events as reported: nothing is pending for March any more
     pending = services.cnca.pending()
-    assert pending is not None and (pending.deadline.isoformat(), pending.count) == ("2026-04-10", 6)
+    assert pending is not None and (pending.deadline.isoformat(), pending.count) == ("2026-04-10", 0)
 
 
 def test_a_complete_month_is_marked_and_a_rerun_gives_the_same_bytes(

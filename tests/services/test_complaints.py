@@ -157,7 +157,7 @@ def test_an_upheld_appeal_against_a_suspension_restores_the_certificate(
 ) -> None:
     case_no = make_case("certified")
     number = services.cases.get(case_no).certificate.number  # type: ignore[union-attr]
-    services.certificates.suspend(team.clerk, number, "监督审核逾期")
+    services.certificates.suspend(team.clerk, number, "监督审核逾期", code="0199")
     a = services.complaints.appeal_new(team.clerk, case_no, "监督审核已按期预约")
     assert (a.subject, a.certificate) == ("suspension", number)
     refused("panel_member_involved", db_path, services.complaints.panel, team.clerk, a.id, ["comm1"])
@@ -222,7 +222,7 @@ def test_a_grade_appeal_on_a_certificate_and_a_partly_upheld_suspension_appeal_c
     # the grade of an issued certificate changes by a re-issue, not here: the letter says so
     assert services.cases.get(case_no).status == "certified"
     assert "等级变更" in services.complaints.letter(team.clerk, "appeal", a.id).follow_up
-    services.certificates.suspend(team.clerk, number, "监督审核逾期")
+    services.certificates.suspend(team.clerk, number, "监督审核逾期", code="0199")
     b = services.complaints.appeal_new(team.clerk, case_no, "已预约监督审核")
     services.complaints.panel(team.clerk, b.id, ["comm2"])
     services.complaints.decide(team.committee2, b.id, "partly_upheld", "部分理由成立")

@@ -111,12 +111,12 @@ def test_certificates_due_and_grades(services, team, make_case, clock) -> None: 
     assert board.certificates_due_total == board.certificates_due_certificates == 1
 
     # A suspended certificate is not in force (it still falls due); a withdrawn one is neither.
-    services.certificates.suspend(team.clerk, cert.number, "监督审核逾期")
+    services.certificates.suspend(team.clerk, cert.number, "监督审核逾期", code="0199")
     board = DashboardService(services).overview(team.clerk)
     assert board.certificates_in_force == 0
     assert board.grade_distribution[0] == ("five_star", 0)
     assert [d.status for d in board.certificates_due] == ["suspended"]
-    services.certificates.withdraw(team.clerk, cert.number, "暂停期满未整改")
+    services.certificates.withdraw(team.clerk, cert.number, "暂停期满未整改", code="0115")
     board = DashboardService(services).overview(team.clerk)
     assert board.certificates_in_force == 0
     assert board.certificates_due == ()

@@ -62,7 +62,8 @@ def reference_due(session, today: date, horizon_days: int, limit: int) -> list[C
             m.Organization.name,
             m.Certificate.grade,
             m.Certificate.status,
-            m.Certificate.issued_on,
+            # the surveillance clock counts from the certification decision or the issue date
+            func.coalesce(m.Certificate.surveillance_from, m.Certificate.issued_on),
             m.Certificate.expires_on,
             func.coalesce(done.c.n, 0),
             follow.c.case_no,
@@ -311,7 +312,7 @@ def test_the_demo_with_follow_ups_shows_the_same_as_before(demo, monkeypatch) ->
     take_follow_up(services, users, first, "surveillance", first_grade)
     assert_column_matches_the_page(services, clock.now.date())
     steps.append(assert_due_as_before(services, days))
-    # A surveillance audit whose grade differs: a new certificate, the old one superseded.
+    # A surveillance audit whose grade differs: the certificate re-issued under its number (a change).
     take_follow_up(services, users, second, "surveillance", None)
     assert_column_matches_the_page(services, clock.now.date())
     # A renewal, and a surveillance audit still open (the follow-up case shown on the dashboard).
@@ -319,7 +320,7 @@ def test_the_demo_with_follow_ups_shows_the_same_as_before(demo, monkeypatch) ->
     services.certificates.open_follow_up(users["zhangwei"], third, "surveillance")
     assert_column_matches_the_page(services, clock.now.date())
     # Suspension and withdrawal change what is in force, not the stored date.
-    services.certificates.suspend(users["zhangwei"], third, "监督审核逾期")
+    services.certificates.suspend(users["zhangwei"], third, "监督审核逾期", code="0199")
     steps.append(assert_due_as_before(services, days))
     services.certificates.restore(users["zhangwei"], third, "已整改")
 

@@ -367,21 +367,18 @@ def test_the_demo_has_complaints_and_an_appeal_its_panel_can_decide(
     assert services.complaints.appeals(clerk)[0].status == "panel"
 
 
-def test_the_latest_month_reports_to_cnca_with_only_the_reason_codes_to_come(
-    demo: tuple[Services, DemoResult], tmp_path: Path
-) -> None:
-    """Last month's CNCA report of the demo lacks nothing but what a status change must record of
-    its own (the reason codes and a suspension's end, recorded with the suspension after issue 12):
-    the settings, every organisation's particulars and every auditor's identity are there."""
+def test_the_latest_month_reports_to_cnca_complete(demo: tuple[Services, DemoResult], tmp_path: Path) -> None:
+    """Last month's CNCA report of the demo lacks nothing: the settings, every organisation's
+    particulars, every auditor's identity, and the reason codes and end of its suspension."""
     services, _ = demo
     clerk = services.users.login("zhangwei", DEMO_PASSWORD)
     today = services.today()
     last = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     report = services.cnca.gather(clerk, last)
     assert report.late == 0  # the demo body reports with this database from last month on
-    assert {g.field for g in report.gaps} <= {"PAUSE_CAUSE", "PAUSE_E_DATE", "CANCEL_CAUSE"}
-    result = services.cnca.export(clerk, last, tmp_path / "cnca.xlsx", draft=True)
-    assert result.month == last and len(result.gaps) == len(report.gaps)
+    assert not report.gaps and report.certificates
+    result = services.cnca.export(clerk, last, tmp_path / "cnca.xlsx")
+    assert result.month == last and not result.draft and not result.gaps
     for cert in services.certificates.list():
         shown = services.cnca.particulars(cert.organization.credit_code)
         assert shown.industry_code and shown.phone and shown.contact and shown.confirmed

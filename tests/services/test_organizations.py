@@ -246,7 +246,7 @@ def test_a_certificate_out_of_force_keeps_what_it_certified(
     case_no = make_case("certified")
     detail = services.cases.get(case_no)
     number, old_name = detail.certificate.number, detail.organization.name  # type: ignore[union-attr]
-    services.certificates.withdraw(team.clerk, number, "暂停期满未整改")
+    services.certificates.withdraw(team.clerk, number, "暂停期满未整改", code="0115")
     payload = services.certificates.get(number).payload
     result = services.organizations.change(
         team.clerk, detail.organization.credit_code, name=NEW_NAME, reason=REASON

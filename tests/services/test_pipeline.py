@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -242,14 +243,39 @@ def test_certificate_numbers_are_sequential_and_issue_needs_approval(
     second = services.cases.get(make_case("certified")).certificate
     assert first is not None and second is not None
     assert (first.number, second.number) == ("AWB-2026-00001", "AWB-2026-00002")
-    refused("wrong_role", db_path, services.certificates.suspend, team.leader, first.number, "x")
-    refused("missing_value", db_path, services.certificates.suspend, team.clerk, first.number, "")
-    assert services.certificates.suspend(team.clerk, first.number, "监督审核逾期").status == "suspended"
     refused(
-        "wrong_certificate_state", db_path, services.certificates.suspend, team.clerk, first.number, "again"
+        "wrong_role",
+        db_path,
+        partial(services.certificates.suspend, code="0199"),
+        team.leader,
+        first.number,
+        "x",
+    )
+    refused(
+        "missing_value",
+        db_path,
+        partial(services.certificates.suspend, code="0199"),
+        team.clerk,
+        first.number,
+        "",
+    )
+    assert (
+        services.certificates.suspend(team.clerk, first.number, "监督审核逾期", code="0199").status
+        == "suspended"
+    )
+    refused(
+        "wrong_certificate_state",
+        db_path,
+        partial(services.certificates.suspend, code="0199"),
+        team.clerk,
+        first.number,
+        "again",
     )
     assert services.certificates.restore(team.clerk, first.number, "已完成监督审核").status == "valid"
-    assert services.certificates.withdraw(team.clerk, first.number, "严重违反服务承诺").status == "withdrawn"
+    assert (
+        services.certificates.withdraw(team.clerk, first.number, "严重违反服务承诺", code="0199").status
+        == "withdrawn"
+    )
     refused("wrong_certificate_state", db_path, services.certificates.restore, team.clerk, first.number, "x")
 
 

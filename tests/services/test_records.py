@@ -6,6 +6,7 @@ disagreement as typed findings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,10 @@ def test_a_register_row_edited_in_sql_is_found_and_refused(
     assert (records.FindingKind.payload_mismatch, "grade") in kinds  # the signed payload says otherwise
     assert (records.FindingKind.history_mismatch, "grade") in kinds  # and so does its log
     assert all(f.certificate == number for f in findings)
-    for action in (services.certificates.suspend, services.certificates.withdraw):
+    for action in (
+        partial(services.certificates.suspend, code="0199"),
+        partial(services.certificates.withdraw, code="0199"),
+    ):
         error = refused("history_mismatch", db_path, action, team.clerk, number, "监督不合格")
         assert number in error.message_en and "qualified" in error.message_en
     refused(
@@ -165,7 +169,7 @@ def test_restore_and_reissue_check_too_and_a_clean_register_has_no_findings(
 ) -> None:
     case_no = make_case("certified")
     number = services.cases.get(case_no).certificate.number  # type: ignore[union-attr]
-    services.certificates.suspend(team.clerk, number, "未按期监督")
+    services.certificates.suspend(team.clerk, number, "未按期监督", code="0199")
     sql(services, "UPDATE certificates SET expires_on = '2099-12-31' WHERE number = :n", n=number)
     error = refused("history_mismatch", db_path, services.certificates.restore, team.clerk, number, "已监督")
     assert "expires_on" in error.message_en

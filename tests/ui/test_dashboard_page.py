@@ -41,7 +41,9 @@ def test_figures_lists_and_charts_for_the_clerk(qtbot, qtmodeltester, ui_context
     assert steps == {"提交申请", "受理"}
     assert page.overdue_model.rowCount() == 1
     assert page.overdue_model.index(0, 0).data() == known["onsite"]
-    assert page.due_model.index(0, 3).data() == "年度监督审核"
+    # the surveillance clock's reminder: due in about 35 days, so under the 90-day one
+    assert page.due_model.index(0, 3).data() == "年度监督审核（90 天提醒）"
+    assert page.card_due.note.text() == "监督提醒：逾期 0 · 7天内 0 · 30天内 0 · 90天内 1"
     assert page.tabs.tabText(0) == "待我处理 (2)"
     assert page.tabs.tabText(1) == "逾期不符合项 (1)"
     bars = page.state_chart.chart().series()[0].barSets()[0]

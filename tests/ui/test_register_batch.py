@@ -63,7 +63,7 @@ def test_without_a_selection_every_valid_certificate_is_printed(
     qtbot, monkeypatch, messages, services, ui_context, team, make_case, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     valid, suspended = (services.cases.get(make_case("certified")).certificate.number for _ in range(2))
-    services.certificates.suspend(team.clerk, suspended, "监督审核逾期")
+    services.certificates.suspend(team.clerk, suspended, "监督审核逾期", code="0199")
     page = RegisterPage(ui_context(team.clerk))
     qtbot.addWidget(page)
     page.view.selectionModel().clearSelection()

@@ -28,8 +28,10 @@ def _answer(monkeypatch, text):  # type: ignore[no-untyped-def]
 
     fake = dialog_answer(text).__func__
 
-    def ask(cls, parent, title, prompt, ok_text="", submit=None):  # type: ignore[no-untyped-def]
-        asked.append((title, prompt))
+    def ask(cls, parent, title, prompt, ok_text="", submit=None, codes=None):  # type: ignore[no-untyped-def]
+        asked.append((title, prompt, codes))
+        if codes and text is not None:  # the first reason code chosen
+            return dialog_answer((codes[0][0], text)).__func__(cls, submit=submit)
         return fake(cls, submit=submit)
 
     monkeypatch.setattr(ReasonDialog, "ask", classmethod(ask))
@@ -83,7 +85,9 @@ def test_refusal_shows_a_warning(qtbot, monkeypatch, messages, services, ui_cont
     page = RegisterPage(ui_context(team.clerk))
     qtbot.addWidget(page)
     page.select(certified.number)
-    services.certificates.withdraw(team.clerk, certified.number, "他人已撤销")  # behind the page's back
+    services.certificates.withdraw(
+        team.clerk, certified.number, "他人已撤销", code="0199"
+    )  # behind the page's back
     _answer(monkeypatch, "暂停")
     page.suspend_button.click()
     # said in the reason dialog, which stays open with the reason typed; in words, not ids

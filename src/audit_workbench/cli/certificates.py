@@ -20,6 +20,7 @@ from .common import (
     check_output,
     doc_lang,
     output_option,
+    parse_date,
     words,
     write_output,
 )
@@ -39,6 +40,10 @@ def _cert_json(c: Any) -> dict[str, Any]:
         "reissued_on": c.reissued_on.isoformat() if c.reissued_on else None,
         "status": c.status,
         "status_reason": c.status_reason,
+        "status_reason_code": c.status_reason_code,
+        "suspended_until": c.suspended_until.isoformat() if c.suspended_until else None,
+        "surveillance_basis": c.surveillance_basis,
+        "surveillance_from": c.surveillance_from.isoformat() if c.surveillance_from else None,
         "next_surveillance": c.next_surveillance.isoformat() if c.next_surveillance else None,
     }
 
@@ -54,11 +59,65 @@ def cmd_certificate_issue(ctx: Context) -> int:
 def _cert_change(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         s = ctx.services()
-        cert = getattr(s.certificates, name)(ctx.actor(), ctx.args.number, ctx.args.reason)
-        ctx.out(_cert_json(cert), f"{cert.number} is now {cert.status}")
+        a = ctx.args
+        kwargs: dict[str, Any] = {}
+        if name in ("suspend", "withdraw"):
+            kwargs["code"] = a.reason_code
+        if name == "suspend" and a.until:
+            kwargs["until"] = parse_date(a.until)
+        cert = getattr(s.certificates, name)(ctx.actor(), a.number, a.reason, **kwargs)
+        until = f" until {cert.suspended_until}" if cert.suspended_until else ""
+        ctx.out(_cert_json(cert), f"{cert.number} is now {cert.status}{until}")
         return EXIT_OK
 
     return run
+
+
+def cmd_register_sweep(ctx: Context) -> int:
+    """What the surveillance clock does on a day: expire, withdraw after a suspension, suspend."""
+    a = ctx.args
+    on = parse_date(a.date) if a.date else None
+    s = ctx.services()
+    result = s.certificates.sweep(ctx.actor(), on, dry_run=a.dry_run)
+    data = {
+        "date": result.on.isoformat(),
+        "dry_run": result.dry_run,
+        "actions": [
+            {
+                "certificate": x.number,
+                "organization": x.organization,
+                "rule": x.rule,
+                "before": x.before,
+                "after": x.after or None,
+                "due_on": x.due_on.isoformat(),
+                "reason_code": x.reason_code,
+                "until": x.until.isoformat() if x.until else None,
+                "skipped": x.skipped or None,
+            }
+            for x in result.actions
+        ],
+    }
+
+    def text() -> str:
+        would = "would be " if result.dry_run else ""
+        head = f"sweep of {result.on}{' (dry run: nothing changed)' if result.dry_run else ''}: "
+        if not result.actions:
+            return head + "nothing to do"
+        lines = [head + f"{len(result.actions)} certificate(s)"]
+        for x in result.actions:
+            if x.skipped:
+                lines.append(f"  {x.number} skipped ({x.rule}): {x.skipped}")
+                continue
+            detail = {
+                "expired": f"expired on {x.due_on}",
+                "suspension_ended": f"suspension ended {x.due_on}, code {x.reason_code}",
+                "surveillance_overdue": f"surveillance due {x.due_on}, code {x.reason_code}, until {x.until}",
+            }.get(x.rule, x.rule)
+            lines.append(f"  {x.number} {would}{x.after} [{x.rule}] {detail}  {x.organization}")
+        return "\n".join(lines)
+
+    ctx.out(data, text)
+    return EXIT_OK
 
 
 def cmd_certificate_list(ctx: Context) -> int:
@@ -278,7 +337,18 @@ def register(add: Add, group: Group) -> None:
     for name in ("suspend", "withdraw", "restore"):
         p = add(name, _cert_change(name), f"{name} a certificate with a reason", g)
         p.add_argument("number")
+        if name != "restore":
+            p.add_argument(
+                "--reason-code",
+                required=True,
+                metavar="CODE",
+                help=f"a {name} reason code (resources/certificate-status-reasons.yaml)",
+            )
         p.add_argument("--reason", required=True)
+        if name == "suspend":
+            p.add_argument(
+                "--until", metavar="DATE", help="the suspension's end (default 3 months, at most 6)"
+            )
     p = add("list", cmd_certificate_list, "the certificate register", g)
     p.add_argument("--status")
     p.add_argument("--search")
@@ -321,3 +391,13 @@ def register(add: Add, group: Group) -> None:
     g = group("register", "the certificate register")
     output_option(add("export", cmd_register_export, "export the register as .xlsx or .csv", g))
     cnca.register_report(add, g)
+    p = add(
+        "sweep",
+        cmd_register_sweep,
+        "the surveillance clock: mark expired, withdraw after an unresolved suspension, suspend overdue (clerk)",
+        g,
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what it would do and change nothing")
+    p.add_argument(
+        "--date", metavar="DATE", help="the day to sweep as (default today; a later one only with --dry-run)"
+    )

@@ -33,6 +33,7 @@ class ChangeKinds:
     reissue_code: str  # 换证原因 of a re-issue after a change
     reissue_zh: str
     reissue_en: str
+    grade_change: str = "0199"  # the kind a new grade at surveillance is recorded under
 
     def get(self, code: str) -> ChangeKind:
         for kind in self.kinds:
@@ -74,4 +75,9 @@ def load_change_kinds(path: Path) -> ChangeKinds:
     if not any(k.fields for k in kinds):
         raise ValueError(f"{path}: no kind may change the organisation's name or address")
     reissue = raw["reissue_reason"]
-    return ChangeKinds(tuple(kinds), str(reissue["code"]), str(reissue["zh"]), str(reissue["en"]))
+    grade_change = str(raw.get("grade_change", "0199"))
+    if grade_change not in seen:
+        raise ValueError(f"{path}: grade_change {grade_change!r} is not one of the kinds")
+    return ChangeKinds(
+        tuple(kinds), str(reissue["code"]), str(reissue["zh"]), str(reissue["en"]), grade_change
+    )

@@ -88,8 +88,6 @@ class CodeTables(_Strict):
     team_role: dict[str, Code]
     qualification: dict[str, Code]
     reissue_reason: dict[str, Code]
-    suspension_reason: dict[str, str]
-    withdrawal_reason: dict[str, str]
     yes_no: dict[str, str]
     country_mainland: str
     currency_cny: str

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .people import PeopleService
     from .settings import SettingsService
     from .users import UserService
+from ..storage.retention import MESSAGE as RETENTION_MESSAGE
 from .checks import stored_roles
 from .rubrics import registry_for
 
@@ -192,6 +193,13 @@ class Services:
         except StaleDataError:
             raise Conflict("the record", "该记录") from None
         except IntegrityError as exc:
+            if RETENTION_MESSAGE in str(exc.orig):
+                raise Refused(
+                    "retained",
+                    "a record of a certification inside its retention period cannot be deleted "
+                    "(setting retention_years after the certificate's expiry); nothing was changed",
+                    "认证记录在保存期限内（证书到期后 retention_years 年）不得删除，未做任何更改",
+                ) from None
             raise Refused(
                 "integrity",
                 f"the change conflicts with stored data ({exc.orig})",

@@ -16,22 +16,32 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
 from ..core import certsig, vocabulary
+from ..core.datafiles import resources_dir
 from ..core.errors import NotFound, Refused
 from ..core.policy import Action, require
+from ..core.statusreasons import StatusReasons, load_status_reasons
 from ..core.text import CODE
 from ..core.workflow import CERTIFICATE_TRANSITIONS, CaseKind, CaseState, CertificateState
 from ..storage import models as m
 from . import keys, records
-from .base import Actor, Services, Tx
+from .base import SYSTEM, Actor, Services, Tx
 from .checks import line
 from .checks import reason as _reason
 from .participation import relation_ever
-from .views import CertificateView, certificate_view, effective_certificate_status, get_case_row
+from .settings import MAX_SUSPENSION_MONTHS
+from .views import (
+    CertificateView,
+    certificate_view,
+    effective_certificate_status,
+    get_case_row,
+    sweep_due,
+)
 
 # The signing key's custody lives in services/keys.py; these names stay importable from here.
 DATABASE_ID_KEY = keys.DATABASE_ID_KEY
@@ -46,12 +56,39 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def surveillance_due(issued_on: date, expires_on: date, completed: int) -> date | None:
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def surveillance_due(counted_from: date, expires_on: date, completed: int) -> date | None:
     """The next annual surveillance of a certificate that has `completed` certified surveillance
-    audits: the next anniversary of its issue, or None when that is not before its expiry (the
+    audits: the next anniversary of the day its clock counts from (its certification decision or
+    its issue, `certificates.surveillance_from`), or None when that is not before its expiry (the
     computation of services.views.next_surveillance, without the status)."""
-    due = add_years(issued_on, completed + 1)
+    due = add_years(counted_from, completed + 1)
     return due if due < expires_on else None
+
+
+def decision_day(session, case: m.Case) -> date | None:  # type: ignore[no-untyped-def]
+    """The day of the case's last certification decision in its log (None: none recorded here,
+    e.g. a case whose decision came in a package)."""
+    at = session.scalar(
+        select(m.Event.at)
+        .where(
+            m.Event.entity == "case", m.Event.entity_id == case.case_no, m.Event.action == "committee.decide"
+        )
+        .order_by(m.Event.seq.desc())
+        .limit(1)
+    )
+    return None if at is None else date.fromisoformat(str(at)[:10])  # ISO-8601 UTC text
 
 
 def refresh_next_surveillance(session, cert: m.Certificate) -> None:  # type: ignore[no-untyped-def]
@@ -68,13 +105,43 @@ def refresh_next_surveillance(session, cert: m.Certificate) -> None:  # type: ig
         )
         or 0
     )
-    due = surveillance_due(cert.issued_on, cert.expires_on, completed)
+    due = surveillance_due(cert.surveillance_from or cert.issued_on, cert.expires_on, completed)
     if cert.next_surveillance_on != due:
         cert.next_surveillance_on = due
 
 
 def payload_sha256(payload: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class SweepRule:
+    """The rules of the surveillance clock, as recorded on the events they write."""
+
+    expired = "expired"  # past its expiry: marked expired
+    suspension_ended = "suspension_ended"  # suspended past its end, unresolved: withdrawn
+    surveillance_overdue = "surveillance_overdue"  # its surveillance is overdue: suspended
+
+
+@dataclass(frozen=True)
+class SweepAction:
+    """What the surveillance clock did (or, in a dry run, would do) to one certificate."""
+
+    number: str
+    organization: str
+    rule: str  # a SweepRule
+    before: str  # the status before
+    after: str  # the status after; "" when skipped
+    due_on: date  # the date the rule looked at: the expiry, the suspension's end, the surveillance due
+    reason_code: str | None = None
+    until: date | None = None  # the end of a suspension it made
+    skipped: str = ""  # why it was not done: the record disagrees with its history
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    on: date
+    dry_run: bool
+    actions: tuple[SweepAction, ...]
 
 
 @dataclass(frozen=True)
@@ -165,6 +232,48 @@ class CertificateService:
                     after={"status": case.status, "certificate": parent.number},
                 )
                 return certificate_view(tx.session, parent, today)
+            if (
+                case.kind == CaseKind.surveillance
+                and parent is not None
+                and effective_certificate_status(parent, today)
+                in (CertificateState.valid, CertificateState.suspended)
+            ):
+                # A new grade at surveillance: the certificate re-issued under its number and cycle,
+                # a recorded certificate change (the committee's decision is the reason).
+                self.reissue(
+                    tx,
+                    parent,
+                    name=parent.organization_name,
+                    address=parent.organization_address,
+                    kind=self.s.change_kinds.grade_change,
+                    reason=f"监督审核 {case_no} 后评审委员会决定等级由 {parent.grade} 变更为 {grade} / "
+                    f"grade changed from {parent.grade} to {grade} by the committee after surveillance {case_no}",
+                    effective_on=today,
+                    grade=grade,
+                    case_no=case_no,
+                )
+                before = case.status
+                case.status = CaseState.certified.value
+                case.updated_at = tx.now
+                tx.session.flush()
+                refresh_next_surveillance(tx.session, parent)
+                tx.session.flush()
+                tx.record(
+                    "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
+                )
+                tx.record(
+                    "case.certify",
+                    "case",
+                    case_no,
+                    before={"status": before},
+                    after={"status": case.status, "certificate": parent.number},
+                )
+                self.s.log.append_checkpoint(tx)
+                return certificate_view(tx.session, parent, today)
+            basis = str(settings["surveillance_basis"])
+            counted_from = decision_day(tx.session, case) if basis == "decision" else None
+            if counted_from is None or counted_from > today:
+                basis, counted_from = "issue", today  # no decision in this log: counted from the issue
             year = today.year
             seq = (
                 tx.session.scalar(select(func.max(m.Certificate.sequence)).where(m.Certificate.year == year))
@@ -198,7 +307,9 @@ class CertificateService:
                 scope=case.scope,
                 issued_on=today,
                 expires_on=expires,
-                next_surveillance_on=surveillance_due(today, expires, 0),
+                next_surveillance_on=surveillance_due(counted_from, expires, 0),
+                surveillance_basis=basis,
+                surveillance_from=counted_from,
                 status=CertificateState.valid.value,
                 payload=payload,
                 organization_name=org.name,
@@ -233,6 +344,8 @@ class CertificateService:
                     "grade": cert.grade,
                     "issued_on": today,
                     "expires_on": expires,
+                    "surveillance_basis": basis,
+                    "surveillance_from": counted_from,
                     "organization": org.name,
                     "address": org.address,
                     "payload_sha256": payload_sha256(payload),
@@ -273,8 +386,49 @@ class CertificateService:
             views = [v for v in views if v.status == status]
         return views
 
-    def _change(self, actor: Actor, number: str, action: str, reason: str) -> CertificateView:
+    @cached_property
+    def status_reasons(self) -> StatusReasons:
+        """The reason codes of suspensions and withdrawals (resources/certificate-status-reasons.yaml)."""
+        return load_status_reasons(resources_dir() / "certificate-status-reasons.yaml")
+
+    def _reason_code(self, action: str, code: str | None) -> str | None:
+        if action == "restore":
+            return None
+        text = (code or "").strip()
+        if self.status_reasons.find(action, text) is None:
+            known = ", ".join(f"{r.code} {r.en}" for r in self.status_reasons.of(action))
+            known_zh = "、".join(f"{r.code} {r.zh}" for r in self.status_reasons.of(action))
+            raise Refused(
+                "unknown_reason_code",
+                f"{text or 'no code'} is not a {action} reason code; the codes are: {known}",
+                f"{text or '（空）'} 不是{CHANGE_ZH[action]}原因代码；可用代码：{known_zh}",
+            )
+        return text
+
+    def _suspension_end(self, session, today: date, until: date | None) -> date:  # type: ignore[no-untyped-def]
+        latest = add_months(today, MAX_SUSPENSION_MONTHS)
+        if until is None:
+            return add_months(today, int(self.s.settings.get("suspension_months", session)))
+        if until <= today or until > latest:
+            raise Refused(
+                "bad_suspension_end",
+                f"a suspension must end after today and within {MAX_SUSPENSION_MONTHS} months "
+                f"(by {latest}); {until} is not",
+                f"暂停截止日期必须晚于今天且不超过 {MAX_SUSPENSION_MONTHS} 个月（{latest} 前），{until} 不符合",
+            )
+        return until
+
+    def _change(
+        self,
+        actor: Actor,
+        number: str,
+        action: str,
+        reason: str,
+        code: str | None = None,
+        until: date | None = None,
+    ) -> CertificateView:
         reason = _reason(reason)
+        code = self._reason_code(action, code)
         allowed_from, target = CERTIFICATE_TRANSITIONS[action]
         with self.s.tx(actor) as tx:
             require(Action.manage_certificate, tx.roles())
@@ -293,19 +447,51 @@ class CertificateService:
                 f"{action} certificate {number}",
                 f"证书 {number} 的{CHANGE_ZH[action]}",
             )
-            before = cert.status
-            cert.status = target.value
-            cert.status_reason = reason
-            tx.session.flush()
-            tx.record(
-                f"certificate.{action}",
-                "certificate",
-                number,
-                before={"status": before},
-                after={"status": cert.status},
-                reason=reason,
-            )
+            end = self._suspension_end(tx.session, tx.now.date(), until) if action == "suspend" else None
+            self._set_status(tx, cert, target.value, reason, code, end)
             return certificate_view(tx.session, cert, tx.now.date())
+
+    @staticmethod
+    def _set_status(
+        tx: Tx,
+        cert: m.Certificate,
+        status: str,
+        reason: str,
+        code: str | None,
+        until: date | None,
+        rule: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        """Change a certificate's status and record it: the reason code and a suspension's end with
+        it, and the sweep's rule and date when the surveillance clock did it."""
+        action = {
+            CertificateState.suspended.value: "suspend",
+            CertificateState.valid.value: "restore",
+            CertificateState.withdrawn.value: "withdraw",
+            CertificateState.expired.value: "expire",
+        }[status]
+        before: dict[str, object] = {"status": cert.status}
+        if cert.status_reason_code:
+            before["reason_code"] = cert.status_reason_code
+        if cert.suspended_until:
+            before["until"] = cert.suspended_until
+        if status != CertificateState.expired.value:
+            cert.status_reason = reason
+            cert.status_reason_code = code
+        cert.status = status
+        cert.suspended_until = until
+        tx.session.flush()
+        after: dict[str, object] = {"status": cert.status}
+        if code:
+            after["reason_code"] = code
+        if until:
+            after["until"] = until
+        if rule:
+            after["rule"] = rule
+            after["on"] = on
+        tx.record(
+            f"certificate.{action}", "certificate", cert.number, before=before, after=after, reason=reason
+        )
 
     # -- certificate changes ----------------------------------------------------------------------
     def _sign(self, session, claims: certsig.CertificateClaims) -> str:  # type: ignore[no-untyped-def]
@@ -335,11 +521,14 @@ class CertificateService:
         kind: str,
         reason: str,
         effective_on: date,
+        grade: str | None = None,
+        case_no: str | None = None,
     ) -> m.CertificateChange:
         """Re-issue a certificate in force after a certificate change of its organisation: the same
         number, cycle and expiry, the new name and address, a new signature; the payload it
         replaces is kept on the change record, so it verifies as superseded. The caller checked
-        the permission; the certificate and its case are checked against their history here."""
+        the permission; the certificate and its case are checked against their history here.
+        `grade`: a new grade the committee decided at the surveillance case `case_no`."""
         records.refuse_on(
             records.check_one(self.s, tx.session, cert, self.public_keys(tx.session)),
             f"re-issuing certificate {cert.number}",
@@ -351,7 +540,7 @@ class CertificateService:
             number=cert.number,
             organization=name,
             credit_code=cert.organization.credit_code,
-            grade=cert.grade,
+            grade=grade or cert.grade,
             issued_on=cert.issued_on,
             expires_on=cert.expires_on,
             rubric_id=cert.rubric_id,
@@ -374,6 +563,9 @@ class CertificateService:
             previous_payload=cert.payload,
             previous_payload_sha256=payload_sha256(cert.payload),
             payload=payload,
+            previous_grade=cert.grade if grade else None,
+            grade=grade,
+            case_no=case_no,
         )
         tx.session.add(change)
         before = {
@@ -383,6 +575,11 @@ class CertificateService:
             "payload_sha256": payload_sha256(cert.payload),
             "body_name": old.body_name,
         }
+        after: dict[str, object] = {}
+        if grade:
+            before["grade"] = cert.grade
+            after = {"grade": grade, "case": case_no}
+            cert.grade = grade
         cert.organization_name = name
         cert.organization_address = address
         cert.reissued_on = today
@@ -401,19 +598,130 @@ class CertificateService:
                 "reissued_on": today,
                 "payload_sha256": payload_sha256(payload),
                 "change": change.id,
+                **after,
             },
             reason=reason,
         )
         return change
 
-    def suspend(self, actor: Actor, number: str, reason: str) -> CertificateView:
-        return self._change(actor, number, "suspend", reason)
+    @staticmethod
+    def grade_given_on(session, cert: m.Certificate) -> date:  # type: ignore[no-untyped-def]
+        """When the certificate's grade was given: its issue, or its last grade change."""
+        at = session.scalar(
+            select(m.CertificateChange.changed_at)
+            .where(m.CertificateChange.certificate_id == cert.id, m.CertificateChange.grade.is_not(None))
+            .order_by(m.CertificateChange.id.desc())
+            .limit(1)
+        )
+        return cert.issued_on if at is None else max(cert.issued_on, at.date())
+
+    def suspend(
+        self, actor: Actor, number: str, reason: str, *, code: str, until: date | None = None
+    ) -> CertificateView:
+        """Suspend a valid certificate under a suspension reason code, until `until` (default the
+        setting `suspension_months` from today, at most 6 months): unresolved after it, the
+        surveillance clock withdraws it."""
+        return self._change(actor, number, "suspend", reason, code, until)
 
     def restore(self, actor: Actor, number: str, reason: str) -> CertificateView:
         return self._change(actor, number, "restore", reason)
 
-    def withdraw(self, actor: Actor, number: str, reason: str) -> CertificateView:
-        return self._change(actor, number, "withdraw", reason)
+    def withdraw(self, actor: Actor, number: str, reason: str, *, code: str) -> CertificateView:
+        return self._change(actor, number, "withdraw", reason, code)
+
+    # -- the surveillance clock -------------------------------------------------------------------
+    def sweep(
+        self, actor: Actor | None = None, on: date | None = None, *, dry_run: bool = False
+    ) -> SweepResult:
+        """What the surveillance clock does on `on` (default today), in this order: certificates past
+        their expiry are marked expired; suspended ones past their suspension's end are withdrawn
+        (code `sweep.withdraw` of the reasons file); valid ones whose surveillance is overdue are
+        suspended (code `sweep.suspend`) for the setting `suspension_months`. Each is an event by
+        the system user naming the rule. A certificate whose record disagrees with its history is
+        skipped and named. `actor`: a user running it by hand (a clerk; anyone for a dry run);
+        None: the window, at its opening. A date after today is refused unless `dry_run`, which
+        runs everything and keeps nothing."""
+        today = self.s.today()
+        on = on or today
+        if on > today and not dry_run:
+            raise Refused(
+                "future_date",
+                f"the sweep cannot run for {on}, after today ({today}); use --dry-run to see what it would do",
+                f"不能按今天（{today}）之后的日期 {on} 执行巡检；可用 --dry-run 查看将会执行的操作",
+            )
+        if actor is not None and not dry_run:
+            with self.s.read_as(actor) as check:
+                require(Action.manage_certificate, check.roles())
+        if dry_run:
+            with self.s.rehearsal():
+                return self._sweep(on, dry_run=True)
+        return self._sweep(on, dry_run=False)
+
+    def _sweep(self, on: date, *, dry_run: bool) -> SweepResult:
+        reasons = self.status_reasons
+        c = m.Certificate
+        actions: builtins.list[SweepAction] = []
+        with self.s.tx(SYSTEM) as tx:
+            months = int(self.s.settings.get("suspension_months", tx.session))
+            due = tx.session.scalars(select(c).where(sweep_due(on)).order_by(c.number)).all()
+            keys = self.public_keys(tx.session) if due else []
+            for cert in due:
+                if cert.expires_on < on:
+                    rule, target, code, until, day = (
+                        SweepRule.expired,
+                        CertificateState.expired.value,
+                        None,
+                        None,
+                        cert.expires_on,
+                    )
+                    text = f"证书已于 {cert.expires_on} 到期 / expired on {cert.expires_on}"
+                elif cert.status == CertificateState.suspended.value:
+                    assert cert.suspended_until is not None
+                    day = cert.suspended_until
+                    rule, target, code, until = (
+                        SweepRule.suspension_ended,
+                        CertificateState.withdrawn.value,
+                        reasons.sweep_withdraw,
+                        None,
+                    )
+                    text = (
+                        f"暂停期已于 {day} 届满仍未解决，撤销证书 / the suspension ended on {day} unresolved"
+                    )
+                else:
+                    assert cert.next_surveillance_on is not None
+                    day = cert.next_surveillance_on
+                    rule, target, code, until = (
+                        SweepRule.surveillance_overdue,
+                        CertificateState.suspended.value,
+                        reasons.sweep_suspend,
+                        add_months(on, months),
+                    )
+                    text = (
+                        f"监督审核应于 {day} 前完成，已逾期，暂停证书至 {until} / "
+                        f"surveillance was due by {day} and is overdue: suspended until {until}"
+                    )
+                findings = records.check_one(self.s, tx.session, cert, keys)
+                if findings:
+                    actions.append(
+                        SweepAction(
+                            cert.number,
+                            cert.organization_name,
+                            rule,
+                            cert.status,
+                            "",
+                            day,
+                            code,
+                            until,
+                            skipped="; ".join(f.message() for f in findings),
+                        )
+                    )
+                    continue
+                before = cert.status
+                self._set_status(tx, cert, target, text, code, until, rule, on)
+                actions.append(
+                    SweepAction(cert.number, cert.organization_name, rule, before, target, day, code, until)
+                )
+        return SweepResult(on, dry_run, tuple(actions))
 
     # -- follow-up audits -------------------------------------------------------------------------
     def open_follow_up(self, actor: Actor, number: str, kind: str, contract_no: str | None = None) -> str:

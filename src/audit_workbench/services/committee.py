@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from ..core import audit_rules
 from ..core.audit_rules import tally
 from ..core.errors import Refused
 from ..core.policy import Action, require
-from ..core.workflow import CaseState, VoteDecision
+from ..core.rubric import grade_rank
+from ..core.workflow import CaseKind, CaseState, VoteDecision
 from ..storage import models as m
 from .base import Actor, Services
 from .checks import text as _text
@@ -27,6 +30,29 @@ OUTCOME = {
 class CommitteeService:
     def __init__(self, services: Services) -> None:
         self.s = services
+
+    def _refuse_early_raise(self, session, case: m.Case, grade: str | None, today: date) -> None:  # type: ignore[no-untyped-def]
+        """At a surveillance case the committee keeps, lowers or raises the certificate's grade; it
+        may raise it only `grade_raise_after_months` (a setting) after the grade was given. Keeping
+        it when the audit scored higher is a vote to lower to the certificate's grade."""
+        if case.kind != CaseKind.surveillance or case.parent_certificate_id is None or not grade:
+            return
+        cert = session.get(m.Certificate, case.parent_certificate_id)
+        if cert is None or grade_rank(grade) <= grade_rank(cert.grade):
+            return
+        from .certificates import add_months
+
+        months = int(self.s.settings.get("grade_raise_after_months", session))
+        given = self.s.certificates.grade_given_on(session, cert)
+        earliest = add_months(given, months)
+        if today < earliest:
+            raise Refused(
+                "raise_too_soon",
+                f"certificate {cert.number}'s grade {cert.grade} was given on {given}: it may be raised "
+                f"from {earliest} ({months} months later); vote lower --grade {cert.grade} to keep it",
+                f"证书 {cert.number} 的等级（{cert.grade}）于 {given} 评定，{earliest}（{months} 个月后）起方可提高；"
+                f"如保持原等级，请表决降级批准并指定等级 {cert.grade}",
+            )
 
     def vote(
         self, actor: Actor, case_no: str, decision: str, comment: str, grade: str | None = None
@@ -61,6 +87,7 @@ class CommitteeService:
                 raise Refused("already_voted", "you have already voted on this case", "您已对本案表决")
             recommended = case.recommended_grade
             vote_grade = audit_rules.vote_grade(choice, grade, recommended, case.recommended_total, case_no)
+            self._refuse_early_raise(tx.session, case, vote_grade, tx.now.date())
             tx.session.add(
                 m.CommitteeVote(
                     case_id=case.id,

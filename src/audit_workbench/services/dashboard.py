@@ -29,6 +29,9 @@ from .oversight import one_hand_findings
 from .records import Finding
 
 HORIZON_DAYS = 90
+# The surveillance clock's reminders: a certificate in force whose surveillance falls due within 90,
+# 30 or 7 days (or is overdue: 0) is counted under the nearest of these.
+REMINDER_DAYS = (90, 30, 7)
 QUEUE_LIMIT = 200
 LIST_LIMIT = 200
 
@@ -85,6 +88,25 @@ class CertificateDue:
     follow_up_case: str | None  # an open surveillance or renewal case of this certificate
     also_due: tuple[str, date] | None = None  # the other reason and its date, when both fall due
 
+    @property
+    def reminder(self) -> int | None:
+        """The surveillance reminder this certificate is under: 7, 30 or 90 (days or fewer left), 0
+        when its surveillance is overdue; None when its surveillance does not fall due."""
+        if self.reason == "surveillance":
+            day = self.due_on
+        elif self.also_due is not None and self.also_due[0] == "surveillance":
+            day = self.also_due[1]
+        else:
+            return None
+        return reminder_for((day - (self.due_on - timedelta(days=self.days_left))).days)
+
+
+def reminder_for(days_left: int) -> int | None:
+    """0 when overdue, else the smallest reminder (7, 30, 90) at or above `days_left`."""
+    if days_left < 0:
+        return 0
+    return next((d for d in sorted(REMINDER_DAYS) if days_left <= d), None)
+
 
 @dataclass(frozen=True)
 class OverdueHandling:
@@ -121,6 +143,9 @@ class Dashboard:
     overdue_appeals: tuple[OverdueHandling, ...] = ()
     # From the 1st to the 10th: the deadline of last month's CNCA report and the events not yet reported
     cnca_pending: Pending | None = None
+    # certificates in force under each surveillance reminder: ((0, overdue), (7, n), (30, n), (90, n));
+    # each counted once, under the nearest
+    surveillance_reminders: tuple[tuple[int, int], ...] = ()
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
@@ -180,6 +205,7 @@ class DashboardService:
                 if explain(Action.view_complaints, roles) is None
                 else ([], [])
             )
+            reminders = self._reminders(session, today)
             grades = dict(
                 session.execute(
                     select(m.Certificate.grade, func.count())
@@ -205,6 +231,7 @@ class DashboardService:
             overdue_complaints=tuple(complaints),
             overdue_appeals=tuple(appeals),
             cnca_pending=self.s.cnca.pending(today),
+            surveillance_reminders=reminders,
         )
 
     @staticmethod
@@ -237,6 +264,28 @@ class DashboardService:
         complaints.sort(key=lambda o: o.due_on)
         appeals.sort(key=lambda o: o.due_on)
         return complaints, appeals
+
+    @staticmethod
+    def _reminders(session, today: date) -> tuple[tuple[int, int], ...]:  # type: ignore[no-untyped-def]
+        """How many valid certificates fall under each surveillance reminder, in one aggregate."""
+        c = m.Certificate
+        bands = sorted(REMINDER_DAYS)
+        limits = [(0, c.next_surveillance_on < today)]
+        earlier: date | None = today
+        for d in bands:
+            upto = today + timedelta(days=d)
+            limits.append((d, and_(c.next_surveillance_on >= earlier, c.next_surveillance_on <= upto)))
+            earlier = upto + timedelta(days=1)
+        row = session.execute(
+            select(*(func.sum(case((cond, 1), else_=0)) for _, cond in limits)).where(
+                c.status == CertificateState.valid.value,
+                c.expires_on >= today,
+                c.next_surveillance_on.is_not(None),
+                c.next_surveillance_on <= today + timedelta(days=max(bands)),
+            )
+        ).one()
+        counts = {d: int(n or 0) for (d, _), n in zip(limits, row, strict=True)}
+        return tuple((d, int(counts.get(d, 0))) for d in (0, *bands))
 
     # -- the work queue ---------------------------------------------------------------------------
     @staticmethod

@@ -535,8 +535,8 @@ class _Plan:
     override: tuple[str, str] | None = None  # (on-site days, reason)
     partial: bool = False  # on site: only the first day's scoring is done
     open_nc: bool = False  # on site: a nonconformity is still open (awaiting rectification)
-    suspend: tuple[int, str] | None = None  # certificate: (day, reason)
-    withdraw_certificate: tuple[int, str] | None = None
+    suspend: tuple[int, str, str] | None = None  # certificate: (day, reason code, reason)
+    withdraw_certificate: tuple[int, str, str] | None = None  # (day, reason code, reason)
     witness: tuple[str, str] | None = None  # on site: (the person observed, by whom) — a witnessed audit
     # after certification, a recorded change of the organisation that re-issues its certificate:
     # (day, new name, new address or "", reason, days before `day` it took effect)
@@ -585,8 +585,8 @@ PLANS: tuple[_Plan, ...] = (
                  "天津市滨海新区津塘公路九号桥工业园8号", DOC_STATIONS),
         S.certified, -700, clerk="lina", team=("chenjing", "liuyang"), target="92.5", expect="four_star",
         votes=(("zhouqiang", "approve", "同意四星级", None),),
-        suspend=(-150, "监督审核发现售后服务网点由42家缩减至15家，服务能力已不满足认证要求，暂停证书并限期三个月整改"),
-        withdraw_certificate=(-55, "暂停期满未完成整改，依据认证合同撤销证书"),
+        suspend=(-150, "0111", "监督审核发现售后服务网点由42家缩减至15家，服务能力已不满足认证要求，暂停证书并限期三个月整改"),
+        withdraw_certificate=(-55, "0115", "暂停期满未完成整改，依据认证合同撤销证书"),
     ),
     _Plan(
         _Company("杭州栖木家居有限公司", "91330110MA2CX5GK6", "production", 420, 2015,
@@ -596,7 +596,7 @@ PLANS: tuple[_Plan, ...] = (
         S.certified, -620, clerk="zhangwei", team=("wangfang", "zhouqiang"), target="75", expect="qualified",
         deduction="近一年内发生经市场监管部门查实的服务承诺未兑现事件（承诺48小时上门安装，实际延误7天）",
         votes=(("sunli", "approve", "特别扣分项已整改关闭，同意达标级", None),),
-        suspend=(-25, "获证组织未在规定期限内接受第一次年度监督审核，经书面催告仍未安排，暂停证书"),
+        suspend=(-25, "0199", "获证组织未在规定期限内接受第一次年度监督审核，经书面催告仍未安排，暂停证书"),
     ),
     _Plan(
         _Company("宁波甬佳小家电有限公司", "91330282MA2H6B8U5", "production", 180, 2016,
@@ -1238,10 +1238,10 @@ class _Builder:
         number = s.certificates.issue(clerk, case_no).number
         if p.suspend:
             yield self.at(p.suspend[0], 11, 0)
-            s.certificates.suspend(clerk, number, p.suspend[1])
+            s.certificates.suspend(clerk, number, p.suspend[2], code=p.suspend[1])
         if p.withdraw_certificate:
             yield self.at(p.withdraw_certificate[0], 11, 0)
-            s.certificates.withdraw(clerk, number, p.withdraw_certificate[1])
+            s.certificates.withdraw(clerk, number, p.withdraw_certificate[2], code=p.withdraw_certificate[1])
         if p.change:
             day, name, address, reason, earlier = p.change
             yield self.at(day, 15, 20)

@@ -595,6 +595,8 @@ def check_certificate_record(
                     logged[column] = after[name]
             payload_sha = after.get("payload_sha256", payload_sha)
         elif event.action == "certificate.change":
+            if "grade" in after:
+                logged["grade"] = after["grade"]
             logged["organization_name"] = after.get("name", logged.get("organization_name"))
             logged["organization_address"] = after.get("address", logged.get("organization_address"))
             if "reissued_on" in after:
@@ -626,6 +628,14 @@ def certificate_case_findings(services: Services, session: Session, cert: m.Cert
     """The certificate's case checked against its log, and the certificate's grade against the
     grade that case's committee decided."""
     case = session.get(m.Case, cert.case_id)
+    graded = session.scalar(
+        select(m.CertificateChange.case_no)
+        .where(m.CertificateChange.certificate_id == cert.id, m.CertificateChange.case_no.is_not(None))
+        .order_by(m.CertificateChange.id.desc())
+        .limit(1)
+    )
+    if graded is not None:  # a surveillance case gave the certificate its grade since
+        case = session.scalar(select(m.Case).where(m.Case.case_no == graded))
     if case is None:
         return []
     found = [

@@ -55,6 +55,18 @@ DEFAULTS: dict[str, Any] = {
     # The first month this database reports (YYYY-MM); earlier events were reported by other means.
     # Empty: every event ever recorded is reported, those of past months as late.
     "cnca_reporting_from": "",
+    # The surveillance clock: the first surveillance is due within 12 months of the certification
+    # decision ("decision", ISO/IEC 17021-1 §9.1.3) or of the issue date ("issue", CNCA's 2025 rule);
+    # a certificate records the basis it was issued under. A suspension lasts `suspension_months`
+    # unless its end is given (at most 6 months).
+    "surveillance_basis": "decision",
+    "suspension_months": 3,
+    # Grade at surveillance: the committee may raise a certificate's grade only this many months
+    # after the grade was given (its issue, or the last grade change); keep or lower at any time.
+    "grade_raise_after_months": 12,
+    # Retention: years after a certificate's expiry during which no record of it may be deleted (the
+    # database refuses; storage.retention). At least 6: the current cycle and one more.
+    "retention_years": 6,
 }
 
 _DAY_COUNTS = {
@@ -71,6 +83,9 @@ _CNCA_CODES = {
     "cnca_service_area": (r"[A-Z0-9]{3}", "3 letters or digits", "3 个字母或数字"),
     "cnca_plan_prefix": (r"[A-Z0-9\-]{1,20}", "1 to 20 letters, digits or -", "1 到 20 个字母、数字或 -"),
 }
+
+SURVEILLANCE_BASES = ("decision", "issue")
+MAX_SUSPENSION_MONTHS = 6
 
 
 # The organisation a certificate must still have room for in its QR code: a 50-character name and
@@ -250,6 +265,46 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                     f"{key}：{item!r} 不是日期（YYYY-MM-DD）",
                 ) from None
         return sorted(set(days))
+    if key == "retention_years":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 6 or number > 50:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be between 6 (a cycle and one more) and 50",
+                f"{key} 必须在 6（当前周期加一个完整周期）到 50 之间",
+            )
+        return number
+    if key == "grade_raise_after_months":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 0 or number > 36:
+            raise Refused("bad_setting", f"{key} must be between 0 and 36", f"{key} 必须在 0 到 36 之间")
+        return number
+    if key == "suspension_months":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        if number < 1 or number > MAX_SUSPENSION_MONTHS:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be between 1 and {MAX_SUSPENSION_MONTHS}",
+                f"{key} 必须在 1 到 {MAX_SUSPENSION_MONTHS} 之间",
+            )
+        return number
+    if key == "surveillance_basis":
+        if value not in SURVEILLANCE_BASES:
+            raise Refused(
+                "bad_setting",
+                f"{key} must be decision (the certification decision) or issue (the issue date)",
+                f"{key} 必须为 decision（认证决定日期）或 issue（颁证日期）",
+            )
+        return value
     current = current or DEFAULTS
     if key == "certificate_number_pattern":
         text = _number_pattern(line(str(value), key, key, limit=LINE))

@@ -120,6 +120,10 @@ class CertificateView:
     next_surveillance: date | None
     version: int
     reissued_on: date | None = None  # the last certificate change that re-issued it
+    status_reason_code: str | None = None  # of the suspension or withdrawal in force
+    suspended_until: date | None = None  # the end of the suspension in force
+    surveillance_basis: str | None = None  # "decision" or "issue": what its surveillances count from
+    surveillance_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,23 @@ def effective_certificate_status(cert: m.Certificate, today: date) -> str:
     return cert.status
 
 
+def sweep_due(on: date):  # type: ignore[no-untyped-def]
+    """The certificates the surveillance clock acts on at `on`: in force (valid or suspended) and past
+    their expiry, suspended past their suspension's end, or valid with their surveillance overdue."""
+    c = m.Certificate
+    return c.status.in_((CertificateState.valid.value, CertificateState.suspended.value)) & (
+        (c.expires_on < on)
+        | ((c.status == CertificateState.suspended.value) & (c.suspended_until < on))
+        | ((c.status == CertificateState.valid.value) & (c.next_surveillance_on < on))
+    )
+
+
+def sweep_pending(session: Session, on: date) -> bool:
+    """Whether the surveillance clock has anything to do at `on` (one indexed query: the window asks
+    it at its opening without loading the signing machinery when there is nothing to do)."""
+    return session.scalar(select(m.Certificate.id).where(sweep_due(on)).limit(1)) is not None
+
+
 def next_surveillance(session: Session, cert: m.Certificate, today: date) -> date | None:
     """The next annual surveillance date: the first anniversary not yet covered by a certified
     surveillance, while the certificate is in force. The date is kept on the certificate
@@ -286,6 +307,10 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
         next_surveillance=next_surveillance(session, cert, today),
         version=cert.version,
         reissued_on=cert.reissued_on,
+        status_reason_code=cert.status_reason_code,
+        suspended_until=cert.suspended_until if cert.status == CertificateState.suspended else None,
+        surveillance_basis=cert.surveillance_basis,
+        surveillance_from=cert.surveillance_from,
     )
 
 

@@ -395,6 +395,14 @@ class Certificate(Versioned, Base):
     organization_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     organization_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
     reissued_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last certificate change
+    # The surveillance clock: what its annual surveillances count from ("decision": the committee's
+    # certification decision, "issue": the issue date; a setting when it was issued) and that date.
+    surveillance_basis: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    surveillance_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The reason code (resources/certificate-status-reasons.yaml) of the suspension or withdrawal in
+    # force, and the day a suspension ends (unresolved after it, the sweep withdraws the certificate).
+    status_reason_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    suspended_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
         # The dashboard's certificates in force (due for expiry or surveillance, per grade), read
@@ -516,6 +524,10 @@ class CertificateChange(Base):
     previous_payload: Mapped[str] = mapped_column(Text)
     previous_payload_sha256: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)
+    # A new grade after a surveillance audit (NULL: the grade did not change), and the case that gave it.
+    previous_grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    grade: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    case_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 # -- complaints and appeals (ISO/IEC 17065 §7.13) -----------------------------------------------------
@@ -781,6 +793,13 @@ def install_case_search(connection: Connection) -> bool:
 @event.listens_for(Base.metadata, "after_create")
 def _create_case_search(_metadata: MetaData, connection: Connection, **_kw: object) -> None:
     install_case_search(connection)
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_retention(_metadata: MetaData, connection: Connection, **_kw: object) -> None:
+    from .retention import install_retention
+
+    install_retention(connection)
 
 
 # -- an organisation's pinyin follows its name ------------------------------------------------------

@@ -14,6 +14,7 @@ output guard: an existing file only with `--force`), and the process exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import faulthandler
 import os
 import sys
@@ -130,6 +131,8 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     if actor is None:
         services.close()
         return 0
+    if not screenshot:
+        _sweep(services)
     context = UiContext(services, actor, lang)
     try:
         # Only the start page is built (and its data read) before the first paint.
@@ -245,6 +248,20 @@ def _laptop_from_package(db: str | None, package: Path) -> None:
         loop.exec()
     if failure:
         raise failure[0]
+
+
+def _sweep(services: Services) -> None:
+    """The surveillance clock at the window's opening (as `register sweep`, by the system user):
+    expired certificates marked, unresolved suspensions past their end withdrawn, overdue
+    surveillances suspended — before the dashboard counts them. What it cannot do now (another
+    program holds the database) waits for the next opening or `register sweep`."""
+    from ..services.views import sweep_pending
+
+    with services.read() as session:
+        if not sweep_pending(session, services.today()):
+            return  # nothing to do: the certificate machinery stays unloaded until it is needed
+    with contextlib.suppress(Refused):
+        services.certificates.sweep()
 
 
 def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:

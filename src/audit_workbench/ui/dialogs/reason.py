@@ -1,11 +1,14 @@
 """Asking for a reason (suspend, withdraw, restore…): a required, multi-line text, handed to the
-action it is for; a refusal is shown in the dialog, which stays open (ui.dialogs.form)."""
+action it is for; a refusal is shown in the dialog, which stays open (ui.dialogs.form). With `codes`
+(a suspension's or withdrawal's reason codes) the reason code is chosen too, and the value is
+(code, reason)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
 
 from .form import FormDialog, Submit
 
@@ -20,8 +23,10 @@ class ReasonDialog(FormDialog):
         ok_text: str = "",
         parent: QWidget | None = None,
         submit: Submit | None = None,
+        codes: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(title, parent, submit)
+        self.code_combo: QComboBox | None = None
         label = QLabel(prompt)
         label.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
@@ -34,12 +39,20 @@ class ReasonDialog(FormDialog):
         self.outer.setSpacing(10)
         self.outer.insertWidget(0, label)
         self.outer.insertWidget(1, self.text_edit)
-        self.finish(self.text_edit)
+        if codes:
+            self.code_combo = QComboBox()
+            self.code_combo.setAccessibleName(self.tr("原因代码"))
+            for code, text in codes:
+                self.code_combo.addItem(f"{code} {text}", code)
+            self.outer.insertWidget(1, self.code_combo)
+        self.finish(self.code_combo or self.text_edit)
 
     def reason(self) -> str:
         return self.text_edit.toPlainText().strip()
 
-    def value(self) -> str:
+    def value(self) -> Any:
+        if self.code_combo is not None:
+            return (self.code_combo.currentData(), self.reason())
         return self.reason()
 
     def problem(self) -> tuple[str, QWidget | None] | None:
@@ -49,7 +62,13 @@ class ReasonDialog(FormDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, title: str, prompt: str, ok_text: str = "", submit: Submit | None = None
+        cls,
+        parent: QWidget | None,
+        title: str,
+        prompt: str,
+        ok_text: str = "",
+        submit: Submit | None = None,
+        codes: Sequence[tuple[str, str]] | None = None,
     ) -> Any:
         """What `submit` returned (the reason itself without one), or None when cancelled."""
-        return cls(title, prompt, ok_text, parent, submit).run()
+        return cls(title, prompt, ok_text, parent, submit, codes).run()

@@ -254,6 +254,9 @@ class DashboardPage(QWidget):
         """What falls due ("年度监督审核"), and what else does ("；证书到期 2027-03-01")."""
         c = self.context
         text = c.label("due_reason", due.reason)
+        reminder = due.reminder
+        if reminder is not None and due.status == "valid":
+            text += self.tr("（已逾期）") if reminder == 0 else self.tr("（{n} 天提醒）").format(n=reminder)
         if due.also_due is not None:
             reason, day = due.also_due
             text += self.tr("；另{what} {date}").format(
@@ -311,6 +314,18 @@ class DashboardPage(QWidget):
         self.handling_model.set_rows(handling)
         if self.tabs.count() > 3:
             self.tabs.setTabText(3, self.tr("逾期投诉与申诉 ({n})").format(n=len(handling)))
+        reminders = dict(board.surveillance_reminders)
+        self.card_due.set_note(
+            self.tr("监督提醒：逾期 {overdue} · 7天内 {d7} · 30天内 {d30} · 90天内 {d90}").format(
+                overdue=reminders.get(0, 0),
+                d7=reminders.get(7, 0),
+                d30=reminders.get(30, 0),
+                d90=reminders.get(90, 0),
+            )
+            if any(reminders.values())
+            else "",
+            BAD if reminders.get(0) or reminders.get(7) else WARN,
+        )
 
         self.state_chart.set_data([(c.state_label(s), n) for s, n in board.cases_by_state], ACCENT)
         self.grade_chart.set_data(

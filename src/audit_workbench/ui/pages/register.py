@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -359,12 +359,23 @@ class RegisterPage(QWidget):
         service = self.context.services.certificates
         call: Callable[..., CertificateView] = getattr(service, action)
         actor = self.context.actor
+        codes = None
+
+        def submit(answer: Any) -> CertificateView:
+            if isinstance(answer, tuple):  # (reason code, reason)
+                return call(actor, cert.number, answer[1], code=answer[0])
+            return call(actor, cert.number, answer)
+
+        if action in ("suspend", "withdraw"):
+            lang = self.context.lang
+            codes = [(r.code, r.label(lang)) for r in service.status_reasons.of(action)]
         updated = ReasonDialog.ask(
             self,
             title,
             prompt.format(number=cert.number, org=cert.organization.name),
             ok,
-            submit=lambda reason: call(actor, cert.number, reason),
+            submit=submit,
+            codes=codes,
         )
         if updated is None:
             return

@@ -77,9 +77,21 @@ class FigureCard(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.label)
 
+        self.note = QLabel()
+        self.note.setObjectName("cardLabel")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
+
     def set_value(self, value: int | str, colour: str | None = None) -> None:
         self.value.setText(f"{value:,}" if isinstance(value, int) else value)
         self.value.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def set_note(self, text: str, colour: str | None = None) -> None:
+        """A line under the label (e.g. the surveillance reminders); hidden when empty."""
+        self.note.setText(text)
+        self.note.setStyleSheet(f"color: {colour};" if colour else "")
+        self.note.setVisible(bool(text))
 
 
 class ElidedTextDelegate(QStyledItemDelegate):
