@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 BUILD_VERSION = 5
-DEMO_PASSWORD = "demo1234"  # services.demo.DEMO_PASSWORD
+DEMO_PASSWORD = "demo-pass-2026"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
 

@@ -1183,8 +1183,8 @@ Set it up now?</translation>
 Create it now?</translation>
     </message>
     <message>
-        <source>创建并填入示例数据（示例用户的密码均为 demo1234）</source>
-        <translation>Create it with demo data (every demo user&apos;s password is demo1234)</translation>
+        <source>创建并填入示例数据（示例用户的密码均为 demo-pass-2026）</source>
+        <translation>Create it with demo data (every demo user&apos;s password is demo-pass-2026)</translation>
     </message>
     <message>
         <source>创建空数据库，并设置第一位系统管理员</source>

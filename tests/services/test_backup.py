@@ -24,7 +24,7 @@ from audit_workbench.core.errors import Refused
 from audit_workbench.services import Services
 from audit_workbench.services.backup import backup, last_backup, restore, verify_backup
 
-from ..conftest import PASSWORD, CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
 
 pytestmark = pytest.mark.sqlite_only  # the online backup API is SQLite's
 
@@ -71,7 +71,7 @@ def test_backup_during_writes_restores_a_consistent_database(
 
     def keep_scoring() -> None:
         # a second connection keeps committing score edits while the backup runs
-        other = Services.open(services.db.url)
+        other = Services.open(services.db.url, hasher=FAST_HASHER)
         try:
             n = 0
             while not stop.is_set():
@@ -99,7 +99,7 @@ def test_backup_during_writes_restores_a_consistent_database(
         assert manifest["signing_key"]["fingerprint"] == services.keys.current().fingerprint
         restored = restore(summary.path, tmp_path / f"restored{n}.sqlite3", trusted_keys=_trusted(services))
         assert restored.events == summary.events and restored.trusted_by == "--public-key"
-        copy = Services.open(restored.db)
+        copy = Services.open(restored.db, hasher=FAST_HASHER)
         try:
             assert copy.log.verify().ok
             detail = copy.cases.get(case_no)
@@ -408,7 +408,7 @@ def _hold(db: Path, case_no: str, mode: str) -> subprocess.Popen[str]:
 
 
 def _points(db: Path, case_no: str) -> dict[str, str]:
-    s = Services.open(db)
+    s = Services.open(db, hasher=FAST_HASHER)
     try:
         entries = s.cases.get(case_no).entries
         return {c: str(entries[c].points) for c in ("1.1", "1.2", "1.3") if c in entries}
@@ -459,7 +459,7 @@ def test_a_restore_keeps_writes_left_in_the_wal_by_a_dead_process(
         or Path(str(result.replaced) + "-wal").stat().st_size == 0
     )
     assert _points(result.replaced, case_no) == {"1.1": "1", "1.2": "1.5", "1.3": "2"}
-    old = Services.open(result.replaced)
+    old = Services.open(result.replaced, hasher=FAST_HASHER)
     try:
         assert old.log.verify().ok
         sha = old.cases.get(case_no).materials[0].files[0].sha256

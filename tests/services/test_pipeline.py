@@ -11,7 +11,7 @@ import pytest
 from audit_workbench.core.errors import Conflict, Refused
 from audit_workbench.services import Services
 
-from ..conftest import CREDIT_CODES, CaseMaker, Clock, Team, dump, sign_this_year
+from ..conftest import CREDIT_CODES, FAST_HASHER, PASSWORD, CaseMaker, Clock, Team, dump, sign_this_year
 
 
 def refused(code: str, db_path: Path, call, *args, **kwargs) -> Refused:  # type: ignore[no-untyped-def]
@@ -354,11 +354,11 @@ def test_login_locks_after_five_failures(services: Services, team: Team, clock: 
     with pytest.raises(Refused):
         services.users.login("clerk", "wrong-password")
     with pytest.raises(Refused) as info:
-        services.users.login("clerk", "password123")
+        services.users.login("clerk", PASSWORD)
     assert info.value.code == "account_locked"
     assert [e.action for e in services.log.events("clerk", limit=1)] == ["user.locked"]
     clock.now = clock.now + timedelta(minutes=16)
-    assert services.users.login("clerk", "password123").name == "clerk"
+    assert services.users.login("clerk", PASSWORD).name == "clerk"
 
 
 def test_withdraw_any_time_before_certification(
@@ -384,8 +384,8 @@ def test_two_users_saving_the_same_score_the_second_is_refused(
 ) -> None:  # type: ignore[no-untyped-def]
     """Two workstations (two service instances, two connections) edit one score from the same version."""
     case_no = make_case("onsite_audit")
-    first = Services.open(db_path, clock=clock)
-    second = Services.open(db_path, clock=clock)
+    first = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
+    second = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
     try:
         seen = first.cases.get(case_no).entry_versions.get("2.1", 0)
         assert second.cases.get(case_no).entry_versions.get("2.1", 0) == seen
