@@ -131,5 +131,7 @@ def test_report_and_register_exports(
     assert run(db_path, capsys, "--user", "clerk", "register", "export", "-o", str(csv))[0] == 0
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "测试电器有限公司" in raw.decode("utf-8-sig")
-    code, _, err = run(db_path, capsys, "--user", "clerk", "register", "export", "-o", str(tmp_path / "register.txt"))
+    code, _, err = run(
+        db_path, capsys, "--user", "clerk", "register", "export", "-o", str(tmp_path / "register.txt")
+    )
     assert code == 2 and ".xlsx or .csv" in json.loads(err)["error"]
