@@ -34,6 +34,7 @@ def cmd_gui(ctx: Context) -> int:
         from ..ui.app import run_gui
     except ImportError as exc:
         raise CliError(f"the desktop window is not available in this build ({exc})", "no_gui") from None
+    ctx.args.hasher = ctx.hasher
     return run_gui(ctx.args)
 
 

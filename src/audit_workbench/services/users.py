@@ -397,7 +397,8 @@ class UserService:
                 return actor_of(row)
             row.failed_logins += 1
             failures = row.failed_logins
-            wait = timedelta(0) if _is_last_active_admin(tx.session, row) else delay_after(failures)
+            exempt = _is_last_active_admin(tx.session, row)
+            wait = timedelta(0) if exempt else delay_after(failures)
             row.locked_until = tx.now + wait if wait else None
             tx.record(
                 "user.login_failed",
@@ -406,7 +407,7 @@ class UserService:
                 after={"failed_logins": failures, "not_before": row.locked_until},
             )
         left = FREE_TRIES - failures
-        if left > 0:
+        if left > 0 and not exempt:
             raise Refused(
                 "login_failed",
                 f"wrong user name or password; {left} tries left before a delay",
