@@ -133,7 +133,14 @@ def test_restore_never_overwrites_without_force_nor_a_non_database(
         restore(summary.path, target, trusted_keys=_trusted(services))
     assert info.value.code == "exists" and target.read_bytes() == b"precious"
     with pytest.raises(Refused) as info:
-        restore(summary.path, target, force=True, login=ADMIN_LOGIN, trusted_keys=_trusted(services))
+        restore(
+            summary.path,
+            target,
+            force=True,
+            login=ADMIN_LOGIN,
+            hasher=FAST_HASHER,
+            trusted_keys=_trusted(services),
+        )
     assert info.value.code == "not_a_database" and target.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("live")) == ["live.sqlite3"]
 
@@ -428,7 +435,7 @@ def test_restore_refuses_while_another_process_has_the_database_open_and_loses_n
         wal = Path(str(db) + "-wal")
         assert wal.exists() and wal.stat().st_size > 0  # the acknowledged writes are in the WAL
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+            restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
         assert info.value.code == "database_in_use" and str(db) in str(info.value)
         assert not list(tmp_path.glob("*.replaced-*"))
         assert _points(db, case_no) == {"1.1": "1", "1.2": "1.5", "1.3": "2"}
@@ -449,7 +456,7 @@ def test_a_restore_keeps_writes_left_in_the_wal_by_a_dead_process(
     _hold(db, case_no, "die")
     wal = Path(str(db) + "-wal")
     assert wal.exists() and wal.stat().st_size > 0
-    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
     assert result.trusted_by == "the keys of the database being replaced"
     assert result.replaced is not None
     # the replaced database is whole: one file with every acknowledged write, its log intact,
@@ -484,11 +491,11 @@ def test_replacing_needs_an_administrator_of_the_database_being_replaced(
         (("nobody", PASSWORD), None),
     ):
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=login)
+            restore(summary.path, db, force=True, login=login, hasher=FAST_HASHER)
         assert code is None or info.value.code == code
     assert not list(tmp_path.glob("*.replaced-*"))
     assert dump(db) == before
-    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
     assert result.replaced is not None and result.replaced.exists()
     assert os.path.exists(db)
 
@@ -504,7 +511,7 @@ def test_an_idle_reader_elsewhere_also_blocks_a_restore(
     holder = _hold(db, case_no, "read")
     try:
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+            restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
         assert info.value.code == "database_in_use"
     finally:
         assert holder.stdin is not None

@@ -378,13 +378,15 @@ class UserService:
                 f"账户 {name} 登录失败次数过多：请等待 {seconds} 秒后再试",
             )
         if _verifies(self.s.hasher, stored_hash, password):
-            if not failures and not not_before and not upward(self.s.hasher, stored_hash):
+            # hashed before the transaction: the write lock is held for the update only
+            stronger = self.s.hasher.hash(password) if upward(self.s.hasher, stored_hash) else None
+            if not failures and not not_before and stronger is None:
                 return actor  # nothing to write: no write lock taken
             with self.s.tx(SYSTEM) as tx:
                 row = tx.session.get(User, user_id)
                 assert row is not None
-                if row.password_hash == stored_hash and upward(self.s.hasher, stored_hash):
-                    row.password_hash = self.s.hasher.hash(password)
+                if stronger is not None and row.password_hash == stored_hash:
+                    row.password_hash = stronger
                 row.failed_logins = 0
                 row.locked_until = None
                 return actor_of(row)
