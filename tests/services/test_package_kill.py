@@ -35,6 +35,8 @@ import os, signal, sys
 from pathlib import Path
 from audit_workbench.services import Services
 from audit_workbench.services.packages import import_package
+from argon2 import PasswordHasher, profiles
+FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 target, package, members, user, password = sys.argv[1:6]
 actor = None
 if user:

@@ -17,8 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
-from ..conftest import FAST_HASHER
+# tests/conftest.py's cheap hasher, made here: this file also runs as a script (the killed process)
+FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")]
 
