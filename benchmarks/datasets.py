@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 BUILD_VERSION = 5
-DEMO_PASSWORD = "demo1234"  # services.demo.DEMO_PASSWORD
+DEMO_PASSWORD = "demo-pass-2026"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
 
@@ -80,8 +80,7 @@ def cache_key() -> str:
     from audit_workbench.storage import models
 
     models_sha = hashlib.sha256(Path(models.__file__).read_bytes()).hexdigest()[:10]
-    fast = "fast" if os.environ.get("AUDIT_WORKBENCH_FAST_HASH") == "1" else "argon2"
-    return f"v{BUILD_VERSION}-{storage_db.head_revision()[:12]}-{models_sha}-{fast}"
+    return f"v{BUILD_VERSION}-{storage_db.head_revision()[:12]}-{models_sha}-argon2"
 
 
 def cache_dir() -> Path:

@@ -17,13 +17,25 @@ import pytest
 os.environ.setdefault(
     "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).resolve().parent / 'laptop-screen.json'}"
 )
-os.environ.setdefault("AUDIT_WORKBENCH_FAST_HASH", "1")
+
+from argon2 import PasswordHasher, profiles
 
 from audit_workbench.core.creditcode import complete
 from audit_workbench.services import Actor, Services
 from audit_workbench.services.grants import record_as_setup
 
-PASSWORD = "password123"
+PASSWORD = "demo-pass-2026"
+# The suite creates hundreds of accounts: it gives the services argon2's cheapest parameters,
+# explicitly (the program itself always uses the recommended ones).
+FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+@pytest.fixture(autouse=True)
+def _fast_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line run in-process (`cli.main`) hashes with the cheap hasher too."""
+    from audit_workbench.cli.common import Context
+
+    monkeypatch.setattr(Context, "hasher", FAST_HASHER)
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +119,7 @@ def db_path(tmp_path: Path) -> Iterator[Path | str]:
 
 @pytest.fixture
 def services(db_path: Path, clock: Clock) -> Iterator[Services]:
-    s = Services.open(db_path, clock=clock)
+    s = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
     yield s
     s.close()
 

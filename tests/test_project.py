@@ -29,6 +29,7 @@ def test_wheel_contains_rubrics_resources_and_migrations(tmp_path: Path) -> None
         assert f"audit_workbench/_data/rubrics/{rubric}.yaml" in names
     assert "audit_workbench/_data/resources/materials.yaml" in names
     assert "audit_workbench/_data/resources/audit-time.yaml" in names
+    assert "audit_workbench/_data/resources/common-passwords.txt.gz" in names  # refused as new passwords
     assert "audit_workbench/storage/migrations/env.py" in names
     assert "audit_workbench/storage/migrations/script.py.mako" in names
     assert any(n.startswith("audit_workbench/storage/migrations/versions/0001") for n in names)

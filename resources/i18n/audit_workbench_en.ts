@@ -1492,8 +1492,8 @@ Set it up now?</translation>
 Create it now?</translation>
     </message>
     <message>
-        <source>创建并填入示例数据（示例用户的密码均为 demo1234）</source>
-        <translation>Create it with demo data (every demo user&apos;s password is demo1234)</translation>
+        <source>创建并填入示例数据（示例用户的密码均为 demo-pass-2026）</source>
+        <translation>Create it with demo data (every demo user&apos;s password is demo-pass-2026)</translation>
     </message>
     <message>
         <source>创建空数据库，并设置第一位系统管理员</source>
@@ -4392,6 +4392,10 @@ The audit&apos;s conclusion:</translation>
         <translation>Reset password…</translation>
     </message>
     <message>
+        <source>解除登录等待</source>
+        <translation>Clear login wait</translation>
+    </message>
+    <message>
         <source>用户与角色</source>
         <translation>Users and roles</translation>
     </message>
@@ -4420,8 +4424,12 @@ The audit&apos;s conclusion:</translation>
         <translation>Inactive</translation>
     </message>
     <message>
-        <source>（已锁定）</source>
-        <translation> (locked)</translation>
+        <source>（登录需等待）</source>
+        <translation> (must wait to log in)</translation>
+    </message>
+    <message>
+        <source>已停用（登录需等待）</source>
+        <translation>Inactive (must wait to log in)</translation>
     </message>
     <message>
         <source>格式无效：请使用 {year} 和 {seq}</source>
@@ -4442,10 +4450,6 @@ The audit&apos;s conclusion:</translation>
     <message>
         <source>系统设置的修改</source>
         <translation>Changes to the settings</translation>
-    </message>
-    <message>
-        <source>已停用（已锁定）</source>
-        <translation>Inactive (locked)</translation>
     </message>
     <message>
         <source>请先选择一位用户</source>
@@ -4474,6 +4478,14 @@ The audit&apos;s conclusion:</translation>
     <message>
         <source>停用或重新启用所选用户</source>
         <translation>Deactivate or reactivate the selected user</translation>
+    </message>
+    <message>
+        <source>所选用户无需等待即可登录</source>
+        <translation>The selected user can log in without waiting</translation>
+    </message>
+    <message>
+        <source>清除所选用户的登录失败次数与等待时间</source>
+        <translation>Clear the selected user&apos;s failed logins and login wait</translation>
     </message>
     <message>
         <source>停用用户</source>

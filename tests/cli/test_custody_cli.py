@@ -14,7 +14,7 @@ import pytest
 from audit_workbench.cli import main
 from audit_workbench.services import Services
 
-from ..conftest import PASSWORD, CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -25,7 +25,8 @@ class Run:
     def __init__(self, db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
         self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
 
-    def __call__(self, *args: str, user: str | None = None, lang: str = "en") -> tuple[int, str, str]:
+    # every command but the public ones logs in: the clerk reads unless a test says who acts
+    def __call__(self, *args: str, user: str | None = "clerk", lang: str = "en") -> tuple[int, str, str]:
         self.capsys.readouterr()
         self.monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
         argv = ["--db", str(self.db), "--lang", lang, *(["--user", user] if user else []), *args]
@@ -33,7 +34,7 @@ class Run:
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def refused(self, *args: str, user: str | None = None, lang: str = "en") -> str:
+    def refused(self, *args: str, user: str | None = "clerk", lang: str = "en") -> str:
         before = dump(self.db) if self.db.exists() else None
         raw = self.db.read_bytes() if self.db.exists() else None
         code, out, err = self(*args, user=user, lang=lang)
@@ -121,10 +122,12 @@ def test_init_fills_a_database_left_empty_by_an_earlier_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "left.sqlite3"
-    Services.open(db).close()  # tables, no user, no event: what a refused init used to leave
+    Services.open(
+        db, hasher=FAST_HASHER
+    ).close()  # tables, no user, no event: what a refused init used to leave
     monkeypatch.setenv("AUDIT_WORKBENCH_NEW_PASSWORD", PASSWORD)
     assert main(["--db", str(db), "init", "--admin", "admin"]) == 0
-    s = Services.open(db)
+    s = Services.open(db, hasher=FAST_HASHER)
     try:
         assert s.users.login("admin", PASSWORD).name == "admin" and len(s.keys.list()) == 1
     finally:
@@ -142,10 +145,10 @@ def test_no_output_option_ever_writes_over_the_database(run: Run, tmp_path: Path
         links[suffix] = tmp_path / f"link{suffix}"
         links[suffix].symlink_to(db)
     commands = [
-        (None, "certificate", "pdf", run.number, "-o", "{pdf}"),  # type: ignore[attr-defined]
-        (None, "report", run.case_no, "-o", "{pdf}"),  # type: ignore[attr-defined]
+        ("clerk", "certificate", "pdf", run.number, "-o", "{pdf}"),  # type: ignore[attr-defined]
+        ("clerk", "report", run.case_no, "-o", "{pdf}"),  # type: ignore[attr-defined]
         ("leader", "sheet", "export", run.case_no, "-o", "{xlsx}"),  # type: ignore[attr-defined]
-        (None, "register", "export", "-o", "{csv}"),
+        ("clerk", "register", "export", "-o", "{csv}"),
         (None, "keys", "export-public", "-o", "{pem}"),
         ("admin", "keys", "backup", "-o", "{pem}"),
         ("admin", "backup", "-o", "{awb}"),
@@ -249,7 +252,7 @@ def test_backup_and_restore_by_command(run: Run, tmp_path: Path) -> None:
     assert code == 0 and "verified" in text, err
     # replacing the live database: only with --force and an administrator's login of it
     assert "--force" in run.refused("restore", str(out))
-    assert "--user" in run.refused("restore", str(out), "--force")
+    assert "--user" in run.refused("restore", str(out), "--force", user=None)
     assert "only" in run.refused("restore", str(out), "--force", user="clerk")
     code, text, err = run("restore", str(out), "--force", user="admin")
     assert code == 0 and "kept whole" in text, err

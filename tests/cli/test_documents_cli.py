@@ -89,11 +89,12 @@ def test_certificate_pdf_verifies_offline_and_follows_the_register(
     db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    auditor_env: None,
 ) -> None:
     case_no = make_case("certified")
     number = services.cases.get(case_no).certificate.number  # type: ignore[union-attr]
     pdf = tmp_path / "cert.pdf"
-    code, _, err = run(db_path, capsys, "certificate", "pdf", number, "-o", str(pdf))
+    code, _, err = run(db_path, capsys, "--user", "clerk", "certificate", "pdf", number, "-o", str(pdf))
     assert code == 0, err
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert number in text and "测试电器有限公司" in text
@@ -118,16 +119,19 @@ def test_report_and_register_exports(
     db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    auditor_env: None,
 ) -> None:
     case_no = make_case("certified")
     report = tmp_path / "report.pdf"
-    code, _, err = run(db_path, capsys, "report", case_no, "-o", str(report))
+    code, _, err = run(db_path, capsys, "--user", "clerk", "report", case_no, "-o", str(report))
     assert code == 0, err
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.read_bytes())).pages)
     assert case_no in text and "测试电器有限公司" in text
     csv = tmp_path / "register.csv"
-    assert run(db_path, capsys, "register", "export", "-o", str(csv))[0] == 0
+    assert run(db_path, capsys, "--user", "clerk", "register", "export", "-o", str(csv))[0] == 0
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "测试电器有限公司" in raw.decode("utf-8-sig")
-    code, _, err = run(db_path, capsys, "register", "export", "-o", str(tmp_path / "register.txt"))
+    code, _, err = run(
+        db_path, capsys, "--user", "clerk", "register", "export", "-o", str(tmp_path / "register.txt")
+    )
     assert code == 2 and ".xlsx or .csv" in json.loads(err)["error"]

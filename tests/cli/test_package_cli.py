@@ -14,7 +14,7 @@ import pytest
 from audit_workbench.cli import main
 from audit_workbench.services import Services
 
-from ..conftest import PASSWORD, dump
+from ..conftest import FAST_HASHER, PASSWORD, dump
 from ..services.package_helpers import build_office_case, read_members
 
 pytestmark = pytest.mark.sqlite_only
@@ -49,7 +49,7 @@ def test_the_round_trip_on_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = tmp_path / "office.sqlite3"
-    services = Services.open(office)
+    services = Services.open(office, hasher=FAST_HASHER)
     try:
         case_no, _ = build_office_case(services, tmp_path)
         services.users.add(services.users.login("admin", PASSWORD), "comm1", PASSWORD, ["committee"])
@@ -142,7 +142,7 @@ def test_the_round_trip_on_the_command_line(
     assert code == 0 and [c["key"] for c in data["changes"]] == ["1.3", "1.4"]
     code, data, _ = run(capsys, monkeypatch, office, "member", "package", "import", str(back))
     assert code == 0 and data["changes"] == 2
-    services = Services.open(office)
+    services = Services.open(office, hasher=FAST_HASHER)
     try:
         event = next(
             e

@@ -66,6 +66,10 @@ EXPECTED: dict[str, tuple[set[str], list[str] | None, str]] = {
     # admin: "signing key, … backups": keeping, restoring and rotating the key, replacing the database
     "manage_keys": ({ADMIN}, ANY, "any"),
     "restore_database": ({ADMIN}, ANY, "any"),
+    # reads (issue 10): any role reads the records; the users and settings are the admin's
+    "view_records": ({ADMIN, CLERK, AUDITOR, COMMITTEE}, ANY, "any"),
+    "view_users": ({ADMIN}, ANY, "any"),
+    "view_settings": ({ADMIN}, ANY, "any"),
     # whoever signs with the body's key — the clerk issuing certificates, the admin keeping it — may
     # sign a checkpoint of the log
     "sign_log": ({ADMIN, CLERK}, ANY, "any"),
@@ -179,6 +183,9 @@ BODY_ACTIONS = (
     Action.manage_keys,
     Action.sign_log,
     Action.restore_database,
+    Action.view_records,
+    Action.view_users,
+    Action.view_settings,
     Action.manage_people,
     Action.view_people,
     Action.declare_interest,

@@ -16,7 +16,7 @@ from audit_workbench.core.creditcode import complete
 from audit_workbench.services import Actor, Services
 from audit_workbench.storage.db import sqlite_path, to_url
 
-from ..conftest import PASSWORD, dump, qualify
+from ..conftest import FAST_HASHER, PASSWORD, dump, qualify
 
 Members = dict[str, bytes]
 
@@ -183,7 +183,7 @@ def resign(members: Members, signer: str, key: Any, public: str, checkout: str) 
 
 def login(db: Path, name: str, clock: Any = None) -> Actor:
     """An actor logged in to the database at `db` (office password)."""
-    services = Services.open(db, clock=clock)
+    services = Services.open(db, clock=clock, hasher=FAST_HASHER)
     try:
         return services.users.login(name, PASSWORD)
     finally:

@@ -24,7 +24,7 @@ from audit_workbench.core.errors import Refused
 from audit_workbench.services import Services
 from audit_workbench.services.backup import backup, last_backup, restore, verify_backup
 
-from ..conftest import PASSWORD, CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
 
 pytestmark = pytest.mark.sqlite_only  # the online backup API is SQLite's
 
@@ -71,7 +71,7 @@ def test_backup_during_writes_restores_a_consistent_database(
 
     def keep_scoring() -> None:
         # a second connection keeps committing score edits while the backup runs
-        other = Services.open(services.db.url)
+        other = Services.open(services.db.url, hasher=FAST_HASHER)
         try:
             n = 0
             while not stop.is_set():
@@ -99,7 +99,7 @@ def test_backup_during_writes_restores_a_consistent_database(
         assert manifest["signing_key"]["fingerprint"] == services.keys.current().fingerprint
         restored = restore(summary.path, tmp_path / f"restored{n}.sqlite3", trusted_keys=_trusted(services))
         assert restored.events == summary.events and restored.trusted_by == "--public-key"
-        copy = Services.open(restored.db)
+        copy = Services.open(restored.db, hasher=FAST_HASHER)
         try:
             assert copy.log.verify().ok
             detail = copy.cases.get(case_no)
@@ -133,7 +133,14 @@ def test_restore_never_overwrites_without_force_nor_a_non_database(
         restore(summary.path, target, trusted_keys=_trusted(services))
     assert info.value.code == "exists" and target.read_bytes() == b"precious"
     with pytest.raises(Refused) as info:
-        restore(summary.path, target, force=True, login=ADMIN_LOGIN, trusted_keys=_trusted(services))
+        restore(
+            summary.path,
+            target,
+            force=True,
+            login=ADMIN_LOGIN,
+            hasher=FAST_HASHER,
+            trusted_keys=_trusted(services),
+        )
     assert info.value.code == "not_a_database" and target.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("live")) == ["live.sqlite3"]
 
@@ -408,7 +415,7 @@ def _hold(db: Path, case_no: str, mode: str) -> subprocess.Popen[str]:
 
 
 def _points(db: Path, case_no: str) -> dict[str, str]:
-    s = Services.open(db)
+    s = Services.open(db, hasher=FAST_HASHER)
     try:
         entries = s.cases.get(case_no).entries
         return {c: str(entries[c].points) for c in ("1.1", "1.2", "1.3") if c in entries}
@@ -428,7 +435,7 @@ def test_restore_refuses_while_another_process_has_the_database_open_and_loses_n
         wal = Path(str(db) + "-wal")
         assert wal.exists() and wal.stat().st_size > 0  # the acknowledged writes are in the WAL
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+            restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
         assert info.value.code == "database_in_use" and str(db) in str(info.value)
         assert not list(tmp_path.glob("*.replaced-*"))
         assert _points(db, case_no) == {"1.1": "1", "1.2": "1.5", "1.3": "2"}
@@ -449,7 +456,7 @@ def test_a_restore_keeps_writes_left_in_the_wal_by_a_dead_process(
     _hold(db, case_no, "die")
     wal = Path(str(db) + "-wal")
     assert wal.exists() and wal.stat().st_size > 0
-    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
     assert result.trusted_by == "the keys of the database being replaced"
     assert result.replaced is not None
     # the replaced database is whole: one file with every acknowledged write, its log intact,
@@ -459,7 +466,7 @@ def test_a_restore_keeps_writes_left_in_the_wal_by_a_dead_process(
         or Path(str(result.replaced) + "-wal").stat().st_size == 0
     )
     assert _points(result.replaced, case_no) == {"1.1": "1", "1.2": "1.5", "1.3": "2"}
-    old = Services.open(result.replaced)
+    old = Services.open(result.replaced, hasher=FAST_HASHER)
     try:
         assert old.log.verify().ok
         sha = old.cases.get(case_no).materials[0].files[0].sha256
@@ -484,11 +491,11 @@ def test_replacing_needs_an_administrator_of_the_database_being_replaced(
         (("nobody", PASSWORD), None),
     ):
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=login)
+            restore(summary.path, db, force=True, login=login, hasher=FAST_HASHER)
         assert code is None or info.value.code == code
     assert not list(tmp_path.glob("*.replaced-*"))
     assert dump(db) == before
-    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+    result = restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
     assert result.replaced is not None and result.replaced.exists()
     assert os.path.exists(db)
 
@@ -504,7 +511,7 @@ def test_an_idle_reader_elsewhere_also_blocks_a_restore(
     holder = _hold(db, case_no, "read")
     try:
         with pytest.raises(Refused) as info:
-            restore(summary.path, db, force=True, login=ADMIN_LOGIN)
+            restore(summary.path, db, force=True, login=ADMIN_LOGIN, hasher=FAST_HASHER)
         assert info.value.code == "database_in_use"
     finally:
         assert holder.stdin is not None

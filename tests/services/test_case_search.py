@@ -22,6 +22,8 @@ from audit_workbench.services import cases as case_service
 from audit_workbench.services.cases import CaseQuery, CaseService
 from audit_workbench.storage import models as m
 
+from ..conftest import FAST_HASHER
+
 # Names chosen for what the search must get right: Chinese, ASCII in mixed case, a double quote,
 # LIKE's wildcards, spaces, letters whose upper case is not ASCII.
 NAMES = (
@@ -440,7 +442,7 @@ def test_without_the_index_the_search_scans(services: Services, db_path: Path) -
             session.execute(text(f"DROP TRIGGER {trigger}"))
         session.execute(text("DROP TABLE case_search"))
     assert _uses_index(services)  # looked up once, cached: this Services still thinks it is there
-    again = Services.open(db_path)
+    again = Services.open(db_path, hasher=FAST_HASHER)
     try:
         assert not _uses_index(again)
         for term in SEARCH_TERMS:

@@ -29,6 +29,8 @@ from audit_workbench.services.demo import DEMO_PASSWORD, build_demo
 from audit_workbench.services.views import next_surveillance
 from audit_workbench.storage import models as m
 
+from ..conftest import FAST_HASHER
+
 TODAY = date(2026, 3, 2)
 _IN_FORCE = ("valid", "suspended")
 _OPEN_CASE = [s.value for s in CaseState if s not in CLOSED_STATES]
@@ -276,7 +278,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, C
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(folder / "keys"))  # the first test signs with it too
         clock = Clock(datetime.combine(TODAY, time(9), tzinfo=UTC))
-        services = Services.open(folder / "demo.sqlite3", clock=clock)
+        services = Services.open(folder / "demo.sqlite3", clock=clock, hasher=FAST_HASHER)
         build_demo(services, today=TODAY)
         with services.read() as session:
             names = list(session.scalars(select(m.User.name).where(m.User.active)))

@@ -17,13 +17,15 @@ from audit_workbench.services import Services
 from audit_workbench.services.demo import DEMO_PASSWORD, DemoResult, build_demo
 from audit_workbench.services.views import CaseDetail
 
+from ..conftest import FAST_HASHER
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, DemoResult]]:
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(folder / "keys"))
-        services = Services.open(folder / "demo.sqlite3")
+        services = Services.open(folder / "demo.sqlite3", hasher=FAST_HASHER)
         result = build_demo(services)
         yield services, result
         services.close()
@@ -231,7 +233,7 @@ def _copy(services: Services, target: Path) -> Services:
         source.backup(copy)
     source.close()
     copy.close()
-    return Services.open(target)
+    return Services.open(target, hasher=FAST_HASHER)
 
 
 @pytest.mark.sqlite_only

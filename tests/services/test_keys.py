@@ -17,7 +17,7 @@ from audit_workbench.services import Services
 from audit_workbench.services.backup import backup, restore
 from audit_workbench.services.keys import secret_file
 
-from ..conftest import PASSWORD, CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
 
 pytestmark = pytest.mark.sqlite_only  # databases are copied and restored as files
 
@@ -96,7 +96,7 @@ def test_a_key_restored_from_its_backup_signs_on_another_machine(
     trusted = list(services.keys.public_keys().values())
     backup_file = backup(services, team.admin, tmp_path / "db.awb").path
     # another body's key backup, to be refused
-    other = Services.open(tmp_path / "other.sqlite3")
+    other = Services.open(tmp_path / "other.sqlite3", hasher=FAST_HASHER)
     other.users.create_first_admin("admin", PASSWORD)
     other.certificates.ensure_keys()
     foreign = other.keys.backup(
@@ -108,7 +108,7 @@ def test_a_key_restored_from_its_backup_signs_on_another_machine(
     summary = restore(backup_file, tmp_path / "restored.sqlite3", trusted_keys=trusted)
     assert not summary.can_sign  # said after the restore: the key is not in the backup
     restored = summary.db
-    s = Services.open(restored)
+    s = Services.open(restored, hasher=FAST_HASHER)
     try:
         clerk, admin = s.users.login("clerk", PASSWORD), s.users.login("admin", PASSWORD)
         with pytest.raises(Refused) as info:
@@ -220,7 +220,7 @@ def test_a_retired_key_is_refused_and_a_recovery_needs_saying_so(
     # the machine is lost; the only database backup is from before the rotation
     monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(tmp_path / "replacement-machine"))
     db = restore(backup_file, tmp_path / "restored.sqlite3", trusted_keys=trusted).db
-    s = Services.open(db)
+    s = Services.open(db, hasher=FAST_HASHER)
     try:
         admin = s.users.login("admin", PASSWORD)
         before = dump(db)

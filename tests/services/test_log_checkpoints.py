@@ -17,7 +17,7 @@ from audit_workbench.core.errors import Refused
 from audit_workbench.services import Services
 from audit_workbench.storage.events import GENESIS, HEAD_KEY, event_hash
 
-from ..conftest import CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
 
 pytestmark = pytest.mark.sqlite_only  # the attacks are SQL on the file
 
@@ -103,11 +103,11 @@ def test_a_copy_without_its_key_file_cannot_add_a_checkpoint(
     dst.close()
     src.close()
     monkeypatch.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(tmp_path / "no-keys-here"))
-    s = Services.open(copy)
+    s = Services.open(copy, hasher=FAST_HASHER)
     try:
         before = dump(copy)
         with pytest.raises(Refused) as info:
-            s.log.checkpoint(s.users.login("admin", "password123"))
+            s.log.checkpoint(s.users.login("admin", PASSWORD))
         assert info.value.code == "key_file_missing"
         assert dump(copy) == before
         assert s.log.verify().ok  # verifying needs only the public keys
@@ -145,7 +145,7 @@ def test_an_event_removed_or_inserted_before_a_checkpoint_is_named(
     services.close()
     _copy(pristine, db)
     _rechain(db, lambda rows: [*rows[:target], rows[target - 1], *rows[target:]])  # a copy inserted
-    reopened = Services.open(db)
+    reopened = Services.open(db, hasher=FAST_HASHER)
     try:
         report = reopened.log.verify()
         assert not report.ok and report.first_bad_seq == target + 1
@@ -214,7 +214,7 @@ def test_an_emptied_or_cut_log_is_never_intact(
     checkpoint = _seq(db, "action = 'log.checkpoint'")
     _sql(db, f"DELETE FROM events WHERE seq >= {checkpoint - 5}")
     _rechain(db)
-    reopened = Services.open(db)
+    reopened = Services.open(db, hasher=FAST_HASHER)
     try:
         report = reopened.log.verify()
         assert not report.ok and "events were removed" in report.problem

@@ -17,7 +17,7 @@ from audit_workbench.services import Services
 from audit_workbench.services.packages import export_package, import_package
 from audit_workbench.storage.staging import staging_root
 
-from ..conftest import PASSWORD, Clock
+from ..conftest import FAST_HASHER, PASSWORD, Clock
 from .package_helpers import (
     LAPTOP_PASSWORD,
     build_office_case,
@@ -35,10 +35,12 @@ import os, signal, sys
 from pathlib import Path
 from audit_workbench.services import Services
 from audit_workbench.services.packages import import_package
+from argon2 import PasswordHasher, profiles
+FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 target, package, members, user, password = sys.argv[1:6]
 actor = None
 if user:
-    services = Services.open(target)
+    services = Services.open(target, hasher=FAST_HASHER)
     actor = services.users.login(user, password)
     services.close()
 def progress(done, total):
@@ -64,7 +66,7 @@ def _killed_import(target: Path, package: Path, user: str = "", password: str = 
 def test_a_killed_import_leaves_no_trace_after_the_next_start(tmp_path: Path) -> None:
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     office_path = tmp_path / "office" / "workbench.sqlite3"
-    office = Services.open(office_path, clock=clock)
+    office = Services.open(office_path, clock=clock, hasher=FAST_HASHER)
     try:
         case_no, leader = build_office_case(office, tmp_path)
         checkout = tmp_path / "checkout.awp"
@@ -78,11 +80,11 @@ def test_a_killed_import_leaves_no_trace_after_the_next_start(tmp_path: Path) ->
     staged = files_under(staging_root(laptop_path))
     assert any(name.endswith(".lock") for name in staged) and len(staged) > 2, staged
     # ... until the next start; the empty database it made takes the checkout as a new one would
-    Services.open(laptop_path).close()
+    Services.open(laptop_path, hasher=FAST_HASHER).close()
     assert not staging_root(laptop_path).exists()
     assert import_package(laptop_path, checkout, clock=clock).cases == (case_no,)
 
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         me = first_login(laptop, "leader", codes)
         photo = tmp_path / "photo.jpg"
@@ -104,7 +106,7 @@ def test_a_killed_import_leaves_no_trace_after_the_next_start(tmp_path: Path) ->
     _killed_import(copy, back, "leader", PASSWORD)
     assert state(copy) == before
     assert files_under(staging_root(copy)) != []
-    office = Services.open(copy, clock=clock)  # the next start
+    office = Services.open(copy, clock=clock, hasher=FAST_HASHER)  # the next start
     try:
         assert not staging_root(copy).exists()
         leader = office.users.login("leader", PASSWORD)

@@ -40,7 +40,7 @@ from audit_workbench.services.packages import archive as pk_archive
 from audit_workbench.services.packages import store as pk_store
 from audit_workbench.storage.staging import staging_root
 
-from ..conftest import PASSWORD, CaseMaker, Clock, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Clock, Team, dump
 from .package_helpers import (
     LAPTOP_PASSWORD,
     Members,
@@ -128,7 +128,7 @@ def take_out(
     laptop = tmp_path / "laptop" / "workbench.sqlite3"
     result = import_package(laptop, out, clock=clock)
     assert result.database_created
-    return out, Services.open(laptop, clock=clock), summary.laptop_codes
+    return out, Services.open(laptop, clock=clock, hasher=FAST_HASHER), summary.laptop_codes
 
 
 # == the round trip ==================================================================================
@@ -160,7 +160,7 @@ def test_office_to_laptop_to_office_round_trip(
     laptop_path = tmp_path / "laptop" / "workbench.sqlite3"
     result = import_package(laptop_path, out, clock=clock)
     assert result.database_created and result.cases == (case_no,)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         accounts = {u.name: u for u in laptop.users.list()}
         assert {n for n, u in accounts.items() if u.active} == {"leader", "member"}
@@ -524,7 +524,7 @@ def test_a_laptop_without_the_rubric_scores_against_the_packaged_file(
             shutil.copy(path, older / path.name)
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out, rubrics=RubricRegistry(older), clock=clock)
-    database = Services.open(laptop_path).db
+    database = Services.open(laptop_path, hasher=FAST_HASHER).db
     registry = rubric_registry_for(database, RubricRegistry(older))
     laptop = Services(database, rubrics=registry, clock=clock)
     try:
@@ -556,7 +556,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Shared:
     """Built once for the hostile-package tests, which only read it (each gets its own copies)."""
     folder = tmp_path_factory.mktemp("packages")
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    office = Services.open(folder / "office.sqlite3", clock=clock)
+    office = Services.open(folder / "office.sqlite3", clock=clock, hasher=FAST_HASHER)
     try:
         case_no, leader = build_office_case(office, folder)
         out = folder / "baseline.awp"
@@ -988,7 +988,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> Returned:
     folder = tmp_path_factory.mktemp("returns")
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     office_path = folder / "office" / "workbench.sqlite3"
-    office = Services.open(office_path, clock=clock)
+    office = Services.open(office_path, clock=clock, hasher=FAST_HASHER)
     try:
         case_no, leader = build_office_case(office, folder)
         other, _ = build_office_case(office, folder)
@@ -1003,7 +1003,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> Returned:
         office.close()
     laptop_path = folder / "laptop.sqlite3"
     import_package(laptop_path, out, clock=clock)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         me = first_login(laptop, "leader", codes)
         laptop.audits.set_points(me, case_no, "1.3", "1.5")
@@ -1373,7 +1373,7 @@ def test_several_cases_travel_in_one_package(
     laptop_path = tmp_path / "laptop.sqlite3"
     result = import_package(laptop_path, out, clock=clock)
     assert result.cases == (first, second)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         assert laptop.cases.get(second).team_leader == "dual"
         codes = summary.laptop_codes
@@ -1441,7 +1441,7 @@ def test_people_named_in_the_records_travel_as_names_only(
     assert [a["name"] for a in team_doc["members"]] == ["leader", "member"]
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out, clock=clock)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         voter = laptop.users.get("comm1")
         assert not voter.active
@@ -1475,7 +1475,7 @@ def test_an_account_closed_in_the_office_stays_closed_on_the_laptop(
     assert set(codes) == {"leader"}  # no code, no key for a closed account
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out, clock=clock)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         assert not laptop.users.get("member").active
         with pytest.raises(Refused):
@@ -1496,7 +1496,7 @@ def test_a_second_checkout_refreshes_the_laptop_and_one_return_signs_for_both(
     codes2 = export_package(services, team.leader, [second], out2).laptop_codes
     laptop_path = tmp_path / "laptop.sqlite3"
     import_package(laptop_path, out1, clock=clock)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         leader = first_login(laptop, "leader", codes1)
         refused(  # into an existing laptop database: only a logged-in member of the team

@@ -22,7 +22,7 @@ from audit_workbench.services.base import SYSTEM
 from audit_workbench.services.views import get_case_row
 from audit_workbench.storage import models as m
 
-from ..conftest import CaseMaker, Clock, Team, dump
+from ..conftest import FAST_HASHER, CaseMaker, Clock, Team, dump
 
 
 @dataclass(frozen=True)
@@ -253,8 +253,8 @@ def test_an_edit_that_waited_for_the_lock_sees_what_was_committed_meanwhile(
 ) -> None:
     """What the edit checks is read after it holds the lock, not from before it waited for it."""
     case_no = make_case("onsite_audit")
-    writer = Services.open(db_path, clock=clock)
-    editor = Services.open(db_path, clock=clock)
+    writer = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
+    editor = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
     try:
         seen = editor.audits.set_points(team.member, case_no, "2.1", "1").version
         assert editor.cases.get(case_no).entry_versions["2.1"] == seen

@@ -21,7 +21,7 @@ from audit_workbench.core.rubric import RubricRegistry
 from audit_workbench.services import Actor, Services
 from audit_workbench.services.packages import export_package, import_package
 
-from ..conftest import CaseMaker, Clock, Team
+from ..conftest import FAST_HASHER, CaseMaker, Clock, Team
 from .package_helpers import LAPTOP_PASSWORD, attachments_folder, first_login, state
 
 pytestmark = pytest.mark.sqlite_only  # the laptop is a SQLite file its owner edits
@@ -70,7 +70,7 @@ class Doors:
         copy.parent.mkdir()
         shutil.copy(self.laptop_path, copy)
         shutil.copytree(attachments_folder(self.laptop_path), attachments_folder(copy))
-        laptop = Services.open(copy, clock=self.clock)
+        laptop = Services.open(copy, clock=self.clock, hasher=FAST_HASHER)
         try:
             prepare(laptop, self.leader_on_laptop, self.case_no)
         finally:
@@ -79,7 +79,9 @@ class Doors:
         with con:
             con.executescript(sql)
         con.close()
-        laptop = Services.open(copy, clock=self.clock, **({"rubrics": rubrics} if rubrics else {}))
+        laptop = Services.open(
+            copy, clock=self.clock, **({"rubrics": rubrics} if rubrics else {}), hasher=FAST_HASHER
+        )
         back = copy.parent / "results.awp"
         try:
             export_package(
@@ -103,7 +105,7 @@ def doors(
     codes = export_package(services, team.leader, [case_no], out).laptop_codes
     laptop_path = tmp_path / "laptop" / "workbench.sqlite3"
     import_package(laptop_path, out, clock=clock)
-    laptop = Services.open(laptop_path, clock=clock)
+    laptop = Services.open(laptop_path, clock=clock, hasher=FAST_HASHER)
     try:
         leader = first_login(laptop, "leader", codes)
     finally:
@@ -229,7 +231,7 @@ def test_the_untouched_laptop_brings_its_results_back(doors: Doors) -> None:
     copy.parent.mkdir()
     shutil.copy(doors.laptop_path, copy)
     shutil.copytree(attachments_folder(doors.laptop_path), attachments_folder(copy))
-    laptop = Services.open(copy, clock=doors.clock)
+    laptop = Services.open(copy, clock=doors.clock, hasher=FAST_HASHER)
     try:
         _all_points(laptop, doors.leader_on_laptop, doors.case_no)
         laptop.audits.conclude(doors.leader_on_laptop, doors.case_no, "建议通过")
@@ -249,7 +251,7 @@ def test_the_untouched_laptop_brings_its_results_back(doors: Doors) -> None:
 def test_only_a_logged_in_member_of_the_team_brings_results_back(
     doors: Doors, make_case: CaseMaker, services: Services, team: Team
 ) -> None:
-    laptop = Services.open(doors.laptop_path, clock=doors.clock)
+    laptop = Services.open(doors.laptop_path, clock=doors.clock, hasher=FAST_HASHER)
     back = doors.tmp_path / "results.awp"
     try:
         laptop.audits.set_points(doors.leader_on_laptop, doors.case_no, "1.3", "1")
@@ -290,7 +292,7 @@ def test_a_checkout_never_goes_into_an_office_database(
     export_package(services, team.leader, [case_no], out)
     # another office (a database made with `init`): its accounts and cases are not a package's to touch
     elsewhere = tmp_path / "elsewhere" / "workbench.sqlite3"
-    other = Services.open(elsewhere, clock=doors.clock)
+    other = Services.open(elsewhere, clock=doors.clock, hasher=FAST_HASHER)
     try:
         other.users.create_first_admin("admin", "another office 1")
         boss = other.users.login("admin", "another office 1")

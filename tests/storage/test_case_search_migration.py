@@ -19,6 +19,8 @@ from audit_workbench.services.certificates import surveillance_due
 from audit_workbench.storage import models as m
 from audit_workbench.storage.db import _alembic_config, open_database
 
+from ..conftest import FAST_HASHER
+
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 RUBRIC = "sbt10401-2006-production"
 
@@ -169,7 +171,7 @@ def test_upgrade_fills_next_surveillance_and_the_search_index(engine: Engine, db
     # The same as the certificate page computes it, for the certificates in force on a day.
     from audit_workbench.services.views import next_surveillance
 
-    services = Services.open(db_path)
+    services = Services.open(db_path, hasher=FAST_HASHER)
     try:
         with services.read() as session:
             for cert in session.query(m.Certificate):
@@ -260,7 +262,7 @@ def test_without_the_trigram_tokenizer_no_index_is_made(
     new = tmp_path / "new.sqlite3"
     open_database(new).dispose()
     assert _search_objects(new) == []
-    services = Services.open(old)
+    services = Services.open(old, hasher=FAST_HASHER)
     try:
         assert [c.organization.name for c in services.cases.list(CaseQuery(search="华康电器"))] == [
             "佛山华康电器"

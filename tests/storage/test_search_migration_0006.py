@@ -18,6 +18,8 @@ from audit_workbench.services import Services
 from audit_workbench.storage import models as m
 from audit_workbench.storage.db import _alembic_config, open_database
 
+from ..conftest import FAST_HASHER
+
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 NAMES = ("杭州西湖电器有限公司", "重庆长安汽车销售服务有限公司", "ABC 电器", "苏州工业园区维修中心")
 
@@ -101,7 +103,7 @@ def _downgrade(engine: Engine, revision: str) -> None:
 
 
 def _names_found(db_path: Path | str, term: str) -> set[str]:
-    services = Services.open(db_path)
+    services = Services.open(db_path, hasher=FAST_HASHER)
     try:
         return {c.organization.name for c in services.cases.list(search=term)}
     finally:

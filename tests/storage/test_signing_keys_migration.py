@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from audit_workbench.services import Services
 from audit_workbench.storage.db import _alembic_config
 
-from ..conftest import PASSWORD, CaseMaker, Clock, Team
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Clock, Team
 
 
 def _url(db_path: Path | str) -> str:
@@ -52,7 +52,7 @@ def test_the_key_moves_into_its_table_and_back(
     finally:
         engine.dispose()
 
-    again = Services.open(db_path, clock=clock)
+    again = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
     try:
         (migrated,) = again.keys.list()
         assert migrated.created_at == key.created_at  # dated by its keys.generate event

@@ -17,6 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
+
+# tests/conftest.py's cheap hasher, made here: this file also runs as a script (the killed process)
+FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")]
 
@@ -44,7 +48,7 @@ def score_by_keyboard(db: str, case_no: str, user: str, password: str) -> None:
     from audit_workbench.ui.pages.case_page import CasePage
 
     _app = QApplication([])  # kept alive for the whole run
-    services = Services.open(db)
+    services = Services.open(db, hasher=FAST_HASHER)
     page = CasePage(UiContext(services, services.users.login(user, password), "zh"))
     page.resize(1200, 800)
     page.show()
@@ -124,7 +128,7 @@ def test_killing_the_process_loses_no_score_shown_as_saved(
     # A fresh connection, as after a restart: every score the window showed as saved is stored.
     from audit_workbench.services import Services
 
-    reopened = Services.open(db_path)
+    reopened = Services.open(db_path, hasher=FAST_HASHER)
     try:
         entries = reopened.cases.get(case_no).entries
         rubric = reopened.rubrics.get(reopened.cases.get(case_no).rubric_id).rubric

@@ -16,7 +16,7 @@ from audit_workbench.services import Services
 from audit_workbench.ui.context import UiContext
 from audit_workbench.ui.main_window import MainWindow
 
-from ..conftest import PASSWORD, CaseMaker, Team
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team
 
 pytestmark = pytest.mark.gui
 
@@ -26,7 +26,7 @@ SEEN_WITHIN_MS = 5000
 @pytest.fixture
 def second_services(db_path, clock) -> Iterator[Services]:  # type: ignore[no-untyped-def]
     """The other computer: the same database, opened again."""
-    other = Services.open(db_path, clock=clock)
+    other = Services.open(db_path, clock=clock, hasher=FAST_HASHER)
     yield other
     other.close()
 

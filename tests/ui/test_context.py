@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QPushButton
 
 from audit_workbench.core.policy import Action
 
+from ..conftest import PASSWORD
+
 pytestmark = pytest.mark.gui
 
 
@@ -23,7 +25,7 @@ def test_explain_with_and_without_a_case(ui_context, team, make_case, services) 
     assert committee.explain(Action.vote, detail) is None
     assert committee.can(Action.vote, detail)
     services.users.set_roles(team.admin, "leader", ["auditor", "committee"])
-    conflicted = ui_context(services.users.login("leader", "password123"))
+    conflicted = ui_context(services.users.login("leader", PASSWORD))
     assert conflicted.explain(Action.vote, detail) == "您参与了本案评审，不能参与表决"
 
 

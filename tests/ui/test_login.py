@@ -24,7 +24,7 @@ def test_wrong_password_is_refused_in_the_dialog(qtbot, services, team) -> None:
     assert dialog.actor is None
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert not dialog.error_label.isHidden()
-    assert dialog.error_label.text() == "用户名或密码错误"
+    assert dialog.error_label.text() == "用户名或密码错误；再错 2 次后需等待才能重试"
     assert dialog.password_edit.text() == ""  # cleared for the next try
 
 
@@ -33,7 +33,7 @@ def test_wrong_password_in_english(qtbot, services, team) -> None:  # type: igno
     qtbot.addWidget(dialog)
     dialog.password_edit.setText("nope-nope")
     _ok(dialog)
-    assert dialog.error_label.text() == "wrong user name or password"
+    assert dialog.error_label.text() == "wrong user name or password; 2 tries left before a delay"
 
 
 def test_right_password_logs_in(qtbot, services, team) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from audit_workbench.ui.dialogs.database import CreateDatabaseDialog, NewDatabas
 from audit_workbench.ui.dialogs.login import LoginDialog
 from audit_workbench.ui.main_window import MainWindow, UnknownPage
 
-from ..conftest import PASSWORD
+from ..conftest import FAST_HASHER, PASSWORD
 
 pytestmark = pytest.mark.gui
 
@@ -195,7 +195,7 @@ def test_a_database_without_users_is_offered_for_setting_up(qtbot, monkeypatch, 
     """What a refused `init` of an earlier version left: tables, no user. No login for nobody: the
     window offers to set it up, and a refused choice is explained and asked again."""
     target = tmp_path / "left-empty.sqlite3"
-    Services.open(target).close()
+    Services.open(target, hasher=FAST_HASHER).close()
     offered: list[tuple[str, bool]] = []
     answers = iter(
         [

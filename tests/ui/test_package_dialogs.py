@@ -30,7 +30,7 @@ from audit_workbench.ui.dialogs.packages import (
 from audit_workbench.ui.dialogs.packages.laptop import LaptopCodesDialog, LaptopPasswordDialog
 from audit_workbench.ui.main_window import MainWindow
 
-from ..conftest import CaseMaker, Clock, Team, dump
+from ..conftest import FAST_HASHER, CaseMaker, Clock, Team, dump
 from ..services.package_helpers import LAPTOP_PASSWORD
 
 pytestmark = [pytest.mark.gui, pytest.mark.sqlite_only]
@@ -97,7 +97,7 @@ def _laptop(path: Path, tmp_path: Path, clock: Clock) -> Services:
     laptop_db = tmp_path / "laptop" / "workbench.sqlite3"
     result = import_package(laptop_db, path, clock=clock)  # a new laptop database: no one to ask yet
     assert result.database_created
-    return Services.open(laptop_db, clock=clock)
+    return Services.open(laptop_db, clock=clock, hasher=FAST_HASHER)
 
 
 @pytest.fixture(autouse=True)
@@ -440,7 +440,7 @@ def test_on_the_laptop_the_checkout_comes_in_and_the_results_go_back(  # type: i
 
     laptop_db = tmp_path / "laptop.sqlite3"
     _create_database(str(laptop_db), NewDatabase(False, package=checkout))  # the first start's choice
-    laptop = Services.open(laptop_db, clock=clock)
+    laptop = Services.open(laptop_db, clock=clock, hasher=FAST_HASHER)
     try:
         assert laptop.cases.get(case_no).status == "onsite_audit"
 

@@ -16,6 +16,8 @@ from PySide6.QtGui import QImage
 from audit_workbench.services import Services
 from audit_workbench.services.demo import DEMO_PASSWORD, build_demo
 
+from ..conftest import FAST_HASHER
+
 pytestmark = pytest.mark.gui
 
 RUN = "import sys; from audit_workbench.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -30,7 +32,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     keys = folder / "keys"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(keys))
-        services = Services.open(folder / "demo.sqlite3")
+        services = Services.open(folder / "demo.sqlite3", hasher=FAST_HASHER)
         try:
             result = build_demo(services)
             for case in result.cases:

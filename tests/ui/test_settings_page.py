@@ -82,3 +82,22 @@ def test_an_administrator_cannot_deactivate_themselves(page) -> None:  # type: i
     _select(page, "admin")
     assert not page.active_button.isEnabled()
     assert page.active_button.toolTip() == "不能停用自己"
+
+
+def test_an_administrator_clears_a_login_delay(page, services) -> None:  # type: ignore[no-untyped-def]
+    from audit_workbench.core.errors import Refused
+
+    _select(page, "clerk")
+    assert not page.unlock_button.isEnabled()
+    assert page.unlock_button.toolTip() == "所选用户无需等待即可登录"
+    for _ in range(4):
+        with pytest.raises(Refused):
+            services.users.login("clerk", "wrong-password")
+    page.load_users()
+    _select(page, "clerk")
+    row = page.users_model.find(lambda u: u.name == "clerk")
+    assert "登录需等待" in page.users_model.index(row, 3).data()
+    assert page.unlock_button.isEnabled()
+    page.unlock_button.click()
+    assert services.users.get("clerk").locked_until is None
+    assert services.users.login("clerk", "demo-pass-2026").name == "clerk"

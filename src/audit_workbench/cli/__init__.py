@@ -3,6 +3,13 @@
 The CLI is a thin layer over the services, like the GUI. It must not import Qt, so headless commands
 start fast. Refusals print one line on stderr (a JSON object under --json) and exit 2; internal
 errors exit 1. Each area's commands live in their own module and register themselves here.
+
+Every command logs in before its function runs (`--user`, the password from
+$AUDIT_WORKBENCH_PASSWORD or a prompt) and is asked against the policy table for what it reads
+(`reads=`, `view_records` unless said): one place, `_log_in`, decides, from what each command was
+registered with. Only a command registered `public=` (True, or a test of its arguments) runs
+without a user: making a new database, reading the installed rubrics, the public key and a
+certificate, the policy table itself, and the window (which has its own login).
 """
 
 from __future__ import annotations
@@ -14,8 +21,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.errors import Refused, set_language
+from ..core.policy import Action
 from . import admin, audits, cases, certificates, complaints, custody, orgs, packages, people, rubrics
-from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context, json_text, one_line
+from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context, Public, json_text, one_line
 
 __all__ = ["build_parser", "main"]
 
@@ -25,6 +33,7 @@ def cmd_gui(ctx: Context) -> int:
         from ..ui.app import run_gui
     except ImportError as exc:
         raise CliError(f"the desktop window is not available in this build ({exc})", "no_gui") from None
+    ctx.args.hasher = ctx.hasher
     return run_gui(ctx.args)
 
 
@@ -91,10 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     _globals(common, suppress=True)
 
     def add(
-        name: str, func: Callable[[Context], int], help: str, parent: Any = sub
+        name: str,
+        func: Callable[[Context], int],
+        help: str,
+        parent: Any = sub,
+        *,
+        public: Public = False,
+        reads: Action = Action.view_records,
     ) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help, parents=[common], description=help)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, public=public, reads=reads)
         return p
 
     def group(name: str, help: str) -> Any:
@@ -102,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
     admin.register_setup(add, group)
-    p = add("gui", cmd_gui, "open the desktop window")
+    p = add("gui", cmd_gui, "open the desktop window", public=True)  # the window asks who acts
     p.add_argument(
         "--page",
         default="dashboard",
@@ -126,19 +141,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _log_in(ctx: Context) -> None:
+    """Before any command that is not public: log in, and ask the policy table whether this user
+    may read what the command reads (what it writes, its service asks)."""
+    public = getattr(ctx.args, "public", True)
+    if public is True or (callable(public) and public(ctx)):
+        return
+    services = ctx.services()  # a database that is not there is named first
+    services.users.allow(ctx.actor(), ctx.args.reads)
+
+
+def main(argv: Sequence[str] | None = None, *, hasher: Any = None) -> int:
+    """Run the command line. `hasher`: the password hasher (argon2's recommended parameters unless
+    the caller gives another)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or os.environ.get("AUDIT_WORKBENCH_LANG")
     if lang:
         set_language(lang)
     as_json = bool(getattr(args, "json", False))
-    ctx = Context(args)
+    ctx = Context(args, hasher=hasher)
     if getattr(args, "command", None) is None:
         args.func = _no_command(parser)
+        args.public = True
         args.page = "dashboard"
         args.screenshot = None
     try:
+        _log_in(ctx)
         return args.func(ctx)
     except (Refused, CliError) as exc:
         message = str(exc)
@@ -154,6 +183,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
     except Exception as exc:  # an internal error: say so plainly, with the type, and exit 1
+        from ..services.base import busy_refusal, is_busy
+
+        if is_busy(exc):  # a write outside a use case's transaction met another program's lock
+            busy = busy_refusal()
+            print(
+                json_text({"error": str(busy), "code": busy.code}) if as_json else f"audit-workbench: {busy}",
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
         if as_json:
             print(
                 json_text({"error": f"internal error: {exc.__class__.__name__}: {exc}", "code": "internal"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from ..core.policy import Action
 from .common import (
     EXIT_OK,
     Add,
@@ -18,8 +19,8 @@ from .grants import pending_note, register_user_grants
 def cmd_init(ctx: Context) -> int:
     from ..services.setup import create_with_admin, location
 
-    password = new_password(f"password for {ctx.args.admin}: ")  # before anything is made
-    user, _ = create_with_admin(ctx.db, ctx.args.admin, password)
+    password = new_password(f"password for {ctx.args.admin}: ", own=True)  # before anything is made
+    user, _ = create_with_admin(ctx.db, ctx.args.admin, password, hasher=ctx.hasher)
     ctx.out(
         {"admin": user.name, "db": location(ctx.db)},
         f"created {location(ctx.db)} with administrator {user.name}",
@@ -30,7 +31,7 @@ def cmd_init(ctx: Context) -> int:
 def cmd_demo(ctx: Context) -> int:
     from ..services.setup import create_demo, location
 
-    result, _ = create_demo(ctx.db)
+    result, _ = create_demo(ctx.db, hasher=ctx.hasher)
     users, cases = result.users, result.cases
     ctx.out(
         {"users": [asdict(u) for u in users], "cases": [asdict(c) for c in cases]},
@@ -55,6 +56,12 @@ def cmd_user_add(ctx: Context) -> int:
     user = s.users.add(actor, ctx.args.name, password, ctx.args.role, ctx.args.display_name or "")
     held = ", ".join(user.roles) or "no role yet"
     ctx.out(asdict(user), f"added {user.name} ({held}){pending_note(ctx, user.name)}")
+    return EXIT_OK
+
+
+def cmd_user_unlock(ctx: Context) -> int:
+    user = ctx.services().users.unlock(ctx.actor(), ctx.args.name)
+    ctx.out(asdict(user), f"{user.name}: failed logins cleared, no delay")
     return EXIT_OK
 
 
@@ -107,9 +114,10 @@ def register_setup(add: Add, group: Group) -> None:
         "init",
         cmd_init,
         "create a new database with its administrator (password from $AUDIT_WORKBENCH_PASSWORD)",
+        public=True,
     )
     p.add_argument("--admin", required=True, metavar="NAME")
-    add("demo", cmd_demo, "create a new database filled with demo users and cases")
+    add("demo", cmd_demo, "create a new database filled with demo users and cases", public=True)
 
 
 def register_users(add: Add, group: Group) -> None:
@@ -121,16 +129,17 @@ def register_users(add: Add, group: Group) -> None:
         "--role", action="append", required=True, choices=["admin", "clerk", "auditor", "committee"]
     )
     p.add_argument("--display-name")
-    add("list", cmd_user_list, "list users", g)
+    add("list", cmd_user_list, "list users", g, reads=Action.view_users)
+    add("unlock", cmd_user_unlock, "clear a user's failed logins and login delay", g).add_argument("name")
     register_user_grants(add, g)
 
 
 def register(add: Add, group: Group) -> None:
     """Settings and the policy table."""
     g = group("setting", "settings of the certification body (admin)")
-    add("list", cmd_setting_list, "show settings", g)
+    add("list", cmd_setting_list, "show settings", g, reads=Action.view_settings)
     p = add("set", cmd_setting_set, "change a setting", g)
     p.add_argument("key")
     p.add_argument("value")
 
-    add("policy", cmd_policy, "print the role × action × state policy table")
+    add("policy", cmd_policy, "print the role × action × state policy table", public=True)

@@ -353,7 +353,11 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--status")
     p.add_argument("--search")
     p = add(
-        "verify", cmd_certificate_verify, "verify a certificate PDF or QR payload (exit 0 valid, 2 not)", g
+        "verify",
+        cmd_certificate_verify,
+        "verify a certificate PDF or QR payload (exit 0 valid, 2 not)",
+        g,
+        public=True,  # anyone holding a certificate may check it
     )
     p.add_argument("target", help="a QR payload (AWB1.…) or a certificate PDF")
     p = add(

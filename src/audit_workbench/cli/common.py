@@ -15,7 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..core.policy import Action
+
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
     from ..services import Actor, Services
 
 from ..core.text import terminal
@@ -27,11 +31,25 @@ PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
 NEW_PASSWORD_ENV = "AUDIT_WORKBENCH_NEW_PASSWORD"
 
 
+# Whether a command runs without a user: True, or a test of its context (a laptop's first
+# `package import`, which makes the database, has no one to log in as).
+Public = bool | Callable[["Context"], bool]
+
+
 class Add(Protocol):
-    """Registers a command: `add(name, func, help, group)` returns its argument parser."""
+    """Registers a command: `add(name, func, help, group)` returns its argument parser. Every command
+    logs in before it runs unless registered `public`; `reads` is the policy action what it reads
+    needs (`view_records` unless said)."""
 
     def __call__(
-        self, name: str, func: Callable[[Context], int], help: str, parent: Any = ...
+        self,
+        name: str,
+        func: Callable[[Context], int],
+        help: str,
+        parent: Any = ...,
+        *,
+        public: Public = ...,
+        reads: Action = ...,
     ) -> argparse.ArgumentParser: ...
 
 
@@ -98,10 +116,17 @@ def jsonable(value: Any) -> Any:
 
 
 class Context:
-    def __init__(self, args: argparse.Namespace) -> None:
+    # The password hasher the program's services use; None: argon2's recommended parameters. The
+    # composition root (`main`) chooses; tests give a cheap one.
+    hasher: PasswordHasher | None = None
+
+    def __init__(self, args: argparse.Namespace, *, hasher: PasswordHasher | None = None) -> None:
         self.args = args
         self.json = bool(getattr(args, "json", False))
         self._services: Services | None = None
+        self._actor: Actor | None = None
+        if hasher is not None:
+            self.hasher = hasher
         self.password: str | None = None  # the acting user's password, once logged in (to sign with)
 
     @property
@@ -116,14 +141,21 @@ class Context:
             from ..services.setup import require_database
 
             require_database(self.db)
-            self._services = Services.open(self.db)
+            self._services = Services.open(self.db, hasher=self.hasher)
         return self._services
 
     def actor(self) -> Actor:
+        """The logged-in user (logging in on the first call)."""
+        if self._actor is None:
+            self._actor = self._log_in()
+        return self._actor
+
+    def _log_in(self) -> Actor:
         name = getattr(self.args, "user", None)
         if not name:
             raise CliError(
-                "this command needs --user NAME (password from $AUDIT_WORKBENCH_PASSWORD or a prompt)"
+                "this command needs --user NAME (password from $AUDIT_WORKBENCH_PASSWORD or a prompt)",
+                "login_required",
             )
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
@@ -157,11 +189,18 @@ class Context:
             self._services.close()
 
 
-def new_password(prompt: str) -> str:
-    password = os.environ.get(NEW_PASSWORD_ENV) or os.environ.get(PASSWORD_ENV)
+def new_password(prompt: str, *, own: bool = False) -> str:
+    """A new account's password: $AUDIT_WORKBENCH_NEW_PASSWORD or a prompt, never the acting user's
+    own ($AUDIT_WORKBENCH_PASSWORD) — except for `init` (`own`), whose account is the one acting."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None and own:
+        password = os.environ.get(PASSWORD_ENV)
     if password is None:
         if not sys.stdin.isatty():
-            raise CliError(f"no password: set ${NEW_PASSWORD_ENV} or run in a terminal")
+            raise CliError(
+                f"no password for the new account: set ${NEW_PASSWORD_ENV} or run in a terminal",
+                "new_password_required",
+            )
         password = getpass.getpass(prompt)
         if getpass.getpass("again: ") != password:
             raise CliError("the passwords differ")

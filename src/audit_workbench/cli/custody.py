@@ -261,6 +261,7 @@ def cmd_restore(ctx: Context) -> int:
         trusted_keys=_trusted_keys(ctx.args.public_key),
         trust_signer=ctx.args.trust_signer,
         accept_unsigned=ctx.args.accept_unsigned,
+        hasher=ctx.hasher,
     )
     ctx.out(
         {
@@ -289,7 +290,13 @@ def register(add: Add, group: Group) -> None:
     """Keys, the log, backups and restores."""
     g = group("keys", "the certification body's signing key")
     add("list", cmd_keys_list, "every key the body signed with (* the current one)", g)
-    p = add("export-public", cmd_keys_export, "write the public key (PEM) for third parties and openssl", g)
+    p = add(
+        "export-public",
+        cmd_keys_export,
+        "write the public key (PEM) for third parties and openssl",
+        g,
+        public=True,
+    )
     output_option(p)
     p.add_argument("--all", action="store_true", help="every key the body ever signed with, current first")
     p = add(
@@ -329,6 +336,7 @@ def register(add: Add, group: Group) -> None:
         "restore",
         cmd_restore,
         "restore a backup into --db (a new file; --force with an administrator's --user replaces one)",
+        public=True,  # into a new file; replacing one, the restore logs in to the database it replaces
     )
     p.add_argument("file")
     p.add_argument(

@@ -61,6 +61,12 @@ def _package_target(ctx: Context) -> str:
     return str(default_database_path())
 
 
+def _makes_database(ctx: Context) -> bool:
+    from ..storage.db import exists
+
+    return not exists(_package_target(ctx))
+
+
 def _resolutions(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
@@ -116,7 +122,7 @@ def cmd_package_import(ctx: Context) -> int:
     target = _package_target(ctx)
     # Only the import that makes a new laptop database has no one to log in as (the service refuses
     # an import into any other database without a logged-in user).
-    actor = ctx.actor() if exists(target) and getattr(ctx.args, "user", None) else None
+    actor = ctx.actor() if exists(target) else None
     try:
         result = import_package(
             target, Path(ctx.args.file), actor=actor, resolve=_resolutions(ctx.args.resolve)
@@ -165,7 +171,8 @@ def register(add: Add, group: Group) -> None:
             "import a package (all or nothing; creates --db if it does not exist)",
         ),
     ):
-        p = add(name, func, text, g)
+        # a laptop's first import makes its database: nobody to log in as yet
+        p = add(name, func, text, g, public=_makes_database if name == "import" else False)
         p.add_argument("file")
         p.add_argument(
             "--resolve", action="append", metavar="ID=office|package", help="settle a listed conflict"

@@ -132,6 +132,9 @@ def cmd_rubric_check(ctx: Context) -> int:
 def register(add: Add, group: Group) -> None:
     """The `rubric` commands."""
     g = group("rubric", "scoring rubrics")
-    add("list", cmd_rubric_list, "list installed rubrics", g)
-    add("show", cmd_rubric_show, "show a rubric's categories and indicators", g).add_argument("id")
-    add("check", cmd_rubric_check, "validate a rubric file", g).add_argument("file")
+    # the installed rubrics are the program's, not the body's records
+    add("list", cmd_rubric_list, "list installed rubrics", g, public=True)
+    add("show", cmd_rubric_show, "show a rubric's categories and indicators", g, public=True).add_argument(
+        "id"
+    )
+    add("check", cmd_rubric_check, "validate a rubric file", g, public=True).add_argument("file")

@@ -6,9 +6,10 @@ where written, Simplified Chinese. The services guarantee that a refused call ch
 
 from __future__ import annotations
 
-import os
-
-_LANG = os.environ.get("AUDIT_WORKBENCH_LANG", "en")
+# The language of refusal messages: English until the program's entry point (the command line's
+# `main`, the window's start-up) sets it from --lang or $AUDIT_WORKBENCH_LANG; nothing below reads
+# the environment.
+_LANG = "en"
 
 
 def set_language(lang: str) -> None:

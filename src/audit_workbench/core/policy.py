@@ -69,6 +69,10 @@ class Action(StrEnum):
     manage_keys = "manage_keys"  # back up, restore and rotate the body's signing key
     sign_log = "sign_log"  # append a signed checkpoint of the event log
     restore_database = "restore_database"  # replace the database with a backup
+    # Reads: what a logged-in person may see (the window's pages, the command line's read commands)
+    view_records = "view_records"  # cases, organisations, certificates, the register, reports, the log
+    view_users = "view_users"  # the list of users and their roles
+    view_settings = "view_settings"  # the body's settings
     # People and impartiality (ISO/IEC 17065 §4.2, §6.1; CNAS-CC02)
     # qualifications, registration, identity, areas, training, witnessed audits
     manage_people = "manage_people"
@@ -178,6 +182,9 @@ POLICY: dict[Action, Rule] = {
     Action.manage_keys: _r([Role.admin], None),
     Action.sign_log: _r([Role.admin, Role.clerk], None),
     Action.restore_database: _r([Role.admin], None),
+    Action.view_records: _r(EVERY_ROLE, None),
+    Action.view_users: _r([Role.admin], None),
+    Action.view_settings: _r([Role.admin], None),
     Action.manage_people: _r([Role.admin], None),
     Action.view_people: _r([Role.admin, Role.clerk], None),
     Action.declare_interest: _r(EVERY_ROLE, None),
@@ -668,6 +675,11 @@ def policy_markdown() -> str:
         "- `approve_mitigation`: never by the person who declared the interest, nor by whoever recorded it.",
         "- `sign_declaration`: one's own annual declaration, for this year or the next.",
         "- `view_people`: other people's records and declared interests; everyone sees their own.",
+        "- Reading needs a login too: every command-line command that reads the body's records logs in",
+        "  and needs `view_records` (any role); `user list` needs `view_users`, `setting list`",
+        "  `view_settings`. Only `init`, `demo`, `restore` into a new file, `rubric list|show|check`,",
+        "  `keys export-public`, `certificate verify`, `policy`, `gui` (the window logs in itself) and",
+        "  a laptop's first `package import` run without a user.",
         "- Identity numbers are shown masked everywhere; `disclose_identity` reads them whole, for the",
         "  regulator's report only, and every such read is a recorded event.",
         "",

@@ -37,6 +37,7 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
+from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..core import certsig
@@ -496,7 +497,9 @@ def _authenticate(
 # -- restoring -----------------------------------------------------------------------------------------
 
 
-def _replaced_keys(dest: Path, login: tuple[str, str] | None) -> dict[str, Ed25519PublicKey]:
+def _replaced_keys(
+    dest: Path, login: tuple[str, str] | None, hasher: PasswordHasher | None = None
+) -> dict[str, Ed25519PublicKey]:
     """Log in to the database about to be replaced as one of its administrators; its public keys."""
     if login is None:
         raise Refused(
@@ -507,7 +510,7 @@ def _replaced_keys(dest: Path, login: tuple[str, str] | None) -> dict[str, Ed255
     from sqlalchemy.exc import DBAPIError
 
     try:
-        old = Services.open(dest)
+        old = Services.open(dest, hasher=hasher)
     except (DBAPIError, RuntimeError, sqlite3.DatabaseError):
         raise Refused(
             "not_a_database",
@@ -542,6 +545,7 @@ def restore(
     trust_signer: str | None = None,
     accept_unsigned: bool = False,
     progress: Progress | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> RestoreSummary:
     """Restore a backup into the SQLite file `target` (see the module's docstring for the checks).
 
@@ -571,7 +575,7 @@ def restore(
                 f"{dest} is missing but its -wal or -journal file is there: move them away first",
                 f"{dest} 不存在，但其 -wal 或 -journal 文件还在：请先移走",
             )
-        replaced_keys = _replaced_keys(dest, login)
+        replaced_keys = _replaced_keys(dest, login, hasher)
     contents = read_backup(Path(backup_file), members=False)
     if trusted_keys is not None:
         trusted: dict[str, Ed25519PublicKey] | None = {

@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
+from argon2 import PasswordHasher
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -67,6 +68,35 @@ class Actor:
 
 SYSTEM = Actor(id=0, name="system", display_name="system", roles=frozenset())
 
+# How long a use case waits for another program's write to end before it says the database is busy.
+BUSY_SECONDS = 5.0
+
+
+def strong_hasher() -> PasswordHasher:
+    """The password hasher of the program: argon2id with its library's recommended parameters. The
+    caller may inject another (tests pass a cheap one); stored hashes are only ever re-hashed upward."""
+    return PasswordHasher()
+
+
+def busy_refusal() -> Refused:
+    return Refused(
+        "database_busy",
+        "the database is busy: another program is writing to it; nothing was changed, try again shortly",
+        "数据库正忙：另一程序正在写入；未做任何更改，请稍后重试",
+    )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means another connection holds the lock we waited for (SQLite's
+    "database is locked", PostgreSQL's lock_timeout)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "55P03":  # PostgreSQL lock_not_available
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+
 
 class Tx:
     """One use case's transaction: the session, the acting user and the event recorder."""
@@ -120,10 +150,13 @@ class Services:
         *,
         rubrics: RubricRegistry | None = None,
         clock: Callable[[], datetime] | None = None,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         self.db = database
         self._rubrics = rubrics
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Password-hash cost is the caller's choice (the composition root's); never an environment switch.
+        self.hasher = hasher if hasher is not None else strong_hasher()
         self._rehearsing = threading.local()
 
     @property
@@ -139,13 +172,16 @@ class Services:
         self._rubrics = registry
 
     @classmethod
-    def open(cls, db: str | Path | None = None, **kwargs: Any) -> Services:
+    def open(
+        cls, db: str | Path | None = None, *, busy_seconds: float = BUSY_SECONDS, **kwargs: Any
+    ) -> Services:
         """The services over the database at `db` (opened, migrated), at the start of the program:
-        staging folders that killed imports left beside it are removed first."""
+        staging folders that killed imports left beside it are removed first. A write waits at most
+        `busy_seconds` for another program's write to end, then is refused as busy."""
         from ..storage.staging import staging_root, sweep
 
         sweep(staging_root(db))
-        return cls(open_database(db), **kwargs)
+        return cls(open_database(db, busy_seconds=busy_seconds), **kwargs)
 
     def close(self) -> None:
         self.db.dispose()
@@ -205,6 +241,10 @@ class Services:
                 f"the change conflicts with stored data ({exc.orig})",
                 "该修改与已存数据冲突（可能已有相同编号或名称），未做任何更改",
             ) from None
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise busy_refusal() from None
+            raise
 
     @contextmanager
     def rehearsal(self) -> Iterator[None]:

@@ -32,7 +32,7 @@ from .grants import record_as_setup
 from .users import UserView
 from .views import CaseDetail
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo-pass-2026"
 HALF = Decimal("0.5")
 BEIJING = timedelta(hours=8)  # office hours are Beijing time; the store keeps UTC
 
@@ -776,7 +776,7 @@ class _Builder:
     def __init__(self, services: Services, today: date, files: Path) -> None:
         self.anchor = datetime.combine(today, time(0), tzinfo=UTC)
         self.clock = _Clock(self.at(-1130, 9, 0))
-        self.s = Services(services.db, rubrics=services.rubrics, clock=self.clock)
+        self.s = Services(services.db, rubrics=services.rubrics, clock=self.clock, hasher=services.hasher)
         self.actors: dict[str, Actor] = {}
         self.contracts = 0
         self.demo_dir = resources_dir() / "demo"
@@ -1269,7 +1269,7 @@ class _Builder:
 def build_demo(services: Services, *, today: date | None = None) -> DemoResult:
     """Fill an empty database with the demo body, its users and cases in every state.
 
-    All demo users share the password `DEMO_PASSWORD` ("demo1234"). Refused when the database already
+    All demo users share the password `DEMO_PASSWORD` ("demo-pass-2026"). Refused when the database already
     has a user, so it can never mix demo records into real ones.
     """
     if services.users.count():

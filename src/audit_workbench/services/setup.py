@@ -26,6 +26,8 @@ from ..storage.db import display_url, exists, sqlite_path, to_url
 from .base import Services
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
     from .demo import DemoResult
     from .users import UserView
 
@@ -110,7 +112,9 @@ def _key_file_of(services: Services) -> Path | None:
     return secret_file(str(db_id)) if db_id else None
 
 
-def create(db: str | Path | None, fill: Callable[[Services], T]) -> tuple[T, Created]:
+def create(
+    db: str | Path | None, fill: Callable[[Services], T], *, hasher: PasswordHasher | None = None
+) -> tuple[T, Created]:
     """Make a new database at `db` and `fill` it, or leave nothing behind.
 
     Refused when a database is already there (naming it), unless that one is empty (no user, no
@@ -130,7 +134,7 @@ def create(db: str | Path | None, fill: Callable[[Services], T]) -> tuple[T, Cre
             )
         replaced_empty = True
     if path is None:  # a server: create the tables in place (nothing to link)
-        services = Services.open(url)
+        services = Services.open(url, hasher=hasher)
         try:
             return fill(services), Created(url, replaced_empty)
         finally:
@@ -145,7 +149,7 @@ def create(db: str | Path | None, fill: Callable[[Services], T]) -> tuple[T, Cre
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:12]}")
-    services = Services.open(building)
+    services = Services.open(building, hasher=hasher)
     key_file: Path | None = None
     try:
         result = fill(services)
@@ -205,7 +209,9 @@ def _merge_folder(source: Path, target: Path) -> None:
         shutil.rmtree(source)
 
 
-def create_with_admin(db: str | Path | None, admin: str, password: str) -> tuple[UserView, Created]:
+def create_with_admin(
+    db: str | Path | None, admin: str, password: str, *, hasher: PasswordHasher | None = None
+) -> tuple[UserView, Created]:
     """`init`: a new database with its first administrator and the body's signing key."""
 
     def fill(services: Services) -> UserView:
@@ -213,11 +219,11 @@ def create_with_admin(db: str | Path | None, admin: str, password: str) -> tuple
         services.certificates.ensure_keys()
         return user
 
-    return create(db, fill)
+    return create(db, fill, hasher=hasher)
 
 
-def create_demo(db: str | Path | None) -> tuple[DemoResult, Created]:
+def create_demo(db: str | Path | None, *, hasher: PasswordHasher | None = None) -> tuple[DemoResult, Created]:
     """`demo`: a new database filled with the demo body, users and cases."""
     from .demo import build_demo
 
-    return create(db, build_demo)
+    return create(db, build_demo, hasher=hasher)

@@ -107,7 +107,7 @@ def head_revision() -> str:
     return head
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_seconds: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -115,7 +115,9 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")  # a score shown as saved survives a power cut
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # A bounded wait for another program's write: then "database is locked", which the services
+        # turn into a clear "busy" refusal (nothing was written).
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -170,8 +172,23 @@ def _attachments_root(url: str) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "attachments" / name
 
 
+def _install_server_lock_timeout(engine: Engine, busy_seconds: float) -> None:
+    """PostgreSQL: a statement waits at most `busy_seconds` for a lock another session holds."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute(f"SET lock_timeout = {int(busy_seconds * 1000)}")
+        cursor.close()
+        dbapi_connection.commit()  # type: ignore[attr-defined]
+
+
 def open_database(
-    db: str | Path | None = None, *, create: bool = True, attachments_root: Path | None = None
+    db: str | Path | None = None,
+    *,
+    create: bool = True,
+    attachments_root: Path | None = None,
+    busy_seconds: float = 10.0,
 ) -> Database:
     """Open (and if needed create or upgrade) the store at a path or SQLAlchemy URL."""
     url = to_url(db)
@@ -182,7 +199,9 @@ def open_database(
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
-        _install_sqlite_pragmas(engine)
+        _install_sqlite_pragmas(engine, busy_seconds)
+    elif engine.dialect.name == "postgresql":
+        _install_server_lock_timeout(engine, busy_seconds)
     backup = _migrate(engine, path)
     sessions = sessionmaker(engine, expire_on_commit=False)
     reader = engine.execution_options(sqlite_begin="DEFERRED") if engine.dialect.name == "sqlite" else engine

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # The services (SQLAlchemy, pydantic, PyYAML) are imported before PySide6 on purpose: once PySide6 is
 # loaded, its `__feature__` import hook reads the source of every module imported after it
@@ -108,7 +108,8 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     if lang_arg:
         i18n.install(lang_arg, app)
 
-    services = _open_services(db, unattended=bool(screenshot))
+    # the password hasher: the command line's choice when it started the window (tests: a cheap one)
+    services = _open_services(db, unattended=bool(screenshot), hasher=getattr(args, "hasher", None))
     if services is None:
         return 0
     if screenshot:
@@ -163,14 +164,14 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
 # -- start-up steps ----------------------------------------------------------------------------------
 
 
-def _open_services(db: str | None, unattended: bool) -> Services | None:
+def _open_services(db: str | None, unattended: bool, hasher: Any = None) -> Services | None:
     """The services over `db`; a database that is missing, or empty (no user: a first start that
     stopped half-way), is created only when the user says so in the dialog."""
     from ..services.setup import is_empty, missing_database
 
     exists = database_exists(db)
     if exists and not is_empty(db):
-        return Services.open(db)
+        return Services.open(db, hasher=hasher)
     location = database_location(db)
     if unattended:
         raise missing_database(db)
@@ -187,7 +188,7 @@ def _open_services(db: str | None, unattended: bool) -> Services | None:
         except Refused as exc:  # a name or password the rules refuse: say why, ask again
             Messages.warning(None, QCoreApplication.translate("App", "无法创建数据库"), exc.message())
             continue
-        return Services.open(db)
+        return Services.open(db, hasher=hasher)
 
 
 def _create_database(db: str | None, choice: NewDatabase) -> None:

@@ -43,7 +43,7 @@ class CreateDatabaseDialog(QDialog):
         )
         intro = QLabel(text.format(location=location))
         intro.setWordWrap(True)
-        self.demo_radio = QRadioButton(self.tr("创建并填入示例数据（示例用户的密码均为 demo1234）"))
+        self.demo_radio = QRadioButton(self.tr("创建并填入示例数据（示例用户的密码均为 demo-pass-2026）"))
         self.empty_radio = QRadioButton(self.tr("创建空数据库，并设置第一位系统管理员"))
         self.package_radio = QRadioButton(self.tr("用办公室导出的审核包创建现场笔记本数据库"))
         self.package_button = QPushButton(self.tr("选择审核包…"))

@@ -196,7 +196,7 @@ class ChangeOwnPasswordDialog(FormDialog):
 
     FIELDS_BY_CODE = {  # noqa: RUF012
         "login_failed": "current_edit",
-        "account_locked": "current_edit",
+        "login_delayed": "current_edit",
         "weak_password": "password_edit",
     }
 

@@ -146,6 +146,8 @@ class SettingsPage(QWidget):
         self.roles_button = QPushButton(self.tr("设置角色…"))
         self.active_button = QPushButton(self.tr("停用"))
         self.password_button = QPushButton(self.tr("重置密码…"))
+        self.unlock_button = QPushButton(self.tr("解除登录等待"))
+        self.unlock_button.clicked.connect(self._on_unlock_button_clicked)
         self.add_user_button.clicked.connect(self._on_add_user_button_clicked)
         self.roles_button.clicked.connect(self._on_roles_button_clicked)
         self.active_button.clicked.connect(self._on_active_button_clicked)
@@ -153,7 +155,13 @@ class SettingsPage(QWidget):
         users_box = QGroupBox(self.tr("用户与角色"))
         users_layout = QVBoxLayout(users_box)
         user_buttons = QHBoxLayout()
-        for button in (self.add_user_button, self.roles_button, self.active_button, self.password_button):
+        for button in (
+            self.add_user_button,
+            self.roles_button,
+            self.active_button,
+            self.password_button,
+            self.unlock_button,
+        ):
             user_buttons.addWidget(button)
         user_buttons.addStretch(1)
         users_layout.addLayout(user_buttons)
@@ -185,10 +193,10 @@ class SettingsPage(QWidget):
                 self.tr("状态"),
                 lambda u: (
                     (self.tr("在用") if u.active else self.tr("已停用"))
-                    + (self.tr("（已锁定）") if u.locked_until else "")
+                    + (self.tr("（登录需等待）") if self._waiting(u) else "")
                 ),
                 colour=lambda u: (
-                    None if u.active and not u.locked_until else (TEXT_MUTED if not u.active else BAD)
+                    None if u.active and not self._waiting(u) else (TEXT_MUTED if not u.active else BAD)
                 ),
             ),
         ]
@@ -273,7 +281,9 @@ class SettingsPage(QWidget):
     def load_users(self) -> None:
         current = self.selected_user()
         self.users_model.set_rows(self.context.services.users.list())
-        fit_columns(self.users_view, {0: "zhouqiang____", 1: "王建国____", 3: self.tr("已停用（已锁定）")})
+        fit_columns(
+            self.users_view, {0: "zhouqiang____", 1: "王建国____", 3: self.tr("已停用（登录需等待）")}
+        )
         if current is not None:
             position = self.users_model.find(lambda u: u.name == current.name)
             if position >= 0:
@@ -306,6 +316,21 @@ class SettingsPage(QWidget):
             self.tr("启用") if user is not None and not user.active else self.tr("停用")
         )
         self._set(self.active_button, reason, self.tr("停用或重新启用所选用户"))
+        waiting = role_reason or (no_user if user is None else None)
+        if waiting is None and user is not None and not self._waiting(user):
+            waiting = self.tr("所选用户无需等待即可登录")
+        self._set(self.unlock_button, waiting, self.tr("清除所选用户的登录失败次数与等待时间"))
+
+    def _waiting(self, user: UserView) -> bool:
+        """Whether the user must wait before the next login try (after repeated failures)."""
+        return user.locked_until is not None and user.locked_until > self.context.services.now()
+
+    def _on_unlock_button_clicked(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        if self.context.run_service(self.context.services.users.unlock, self.context.actor, user.name):
+            self.load_users()
 
     @staticmethod
     def _set(button: QPushButton, reason: str | None, tip: str) -> None:
