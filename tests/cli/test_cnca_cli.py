@@ -136,16 +136,18 @@ def test_the_public_register_for_the_body_s_website(
     numbers = [services.cases.get(c).certificate.number for c in (first, second)]  # type: ignore[union-attr]
     services.certificates.suspend(team.clerk, numbers[1], "未按期监督", code="0199")
     page = tmp_path / "certificates.html"
-    status, out, err = run(db_path, capsys, "register", "public", "-o", str(page))
+    status, out, err = run(db_path, capsys, "--user", "clerk", "register", "public", "-o", str(page))
     assert status == 0 and out["certificates"] == 2, err  # type: ignore[index]
     text = page.read_text(encoding="utf-8")
     assert numbers[0] in text and numbers[1] in text and "暂停" in text and "<script" not in text
     table = tmp_path / "certificates.csv"
-    assert run(db_path, capsys, "register", "public", "-o", str(table))[0] == 0
+    assert run(db_path, capsys, "--user", "clerk", "register", "public", "-o", str(table))[0] == 0
     lines = table.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0] == "证书编号,获证组织,证书状态,颁证日期,有效期至,认证范围,认证等级" and len(lines) == 3
     before = dump(db_path)
-    status, _, err = run(db_path, capsys, "register", "public", "-o", str(tmp_path / "x.pdf"))
+    status, _, err = run(
+        db_path, capsys, "--user", "clerk", "register", "public", "-o", str(tmp_path / "x.pdf")
+    )
     assert status == 2 and json.loads(err)["code"] == "bad_format" and dump(db_path) == before
 
 

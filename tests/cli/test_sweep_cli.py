@@ -15,7 +15,7 @@ from audit_workbench.cli import main
 from audit_workbench.services import Services
 from audit_workbench.services.demo import DEMO_PASSWORD, build_demo
 
-from ..conftest import dump
+from ..conftest import FAST_HASHER, dump
 
 
 def TODAY() -> date:
@@ -28,7 +28,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(folder / "keys"))
         path = folder / "demo.sqlite3"
-        services = Services.open(path)
+        services = Services.open(path, hasher=FAST_HASHER)
         build_demo(services)
         services.close()
         yield path
@@ -44,7 +44,7 @@ def run(
     db: Path, capsys: pytest.CaptureFixture[str], *args: str, as_json: bool = True
 ) -> tuple[int, object, str]:
     capsys.readouterr()
-    code = main(["--db", str(db), *(["--json"] if as_json else []), *args])
+    code = main(["--db", str(db), "--user", "zhangwei", *(["--json"] if as_json else []), *args])
     out, err = capsys.readouterr()
     return code, (json.loads(out) if as_json and out.strip() else out), err
 

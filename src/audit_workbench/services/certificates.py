@@ -157,6 +157,25 @@ class Verification:
 CHANGE_ZH = {"suspend": "暂停", "restore": "恢复", "withdraw": "撤销"}
 
 
+def _surveillance_passed(tx: Tx, case: m.Case, cert: m.Certificate) -> None:
+    """A surveillance case certified under its certificate: the case closes as certified and the
+    certificate's next surveillance moves on a year (this audit covers it), both recorded."""
+    before = case.status
+    case.status = CaseState.certified.value
+    case.updated_at = tx.now
+    tx.session.flush()
+    refresh_next_surveillance(tx.session, cert)
+    tx.session.flush()
+    tx.record("certificate.surveillance_passed", "certificate", cert.number, after={"case": case.case_no})
+    tx.record(
+        "case.certify",
+        "case",
+        case.case_no,
+        before={"status": before},
+        after={"status": case.status, "certificate": cert.number},
+    )
+
+
 class CertificateService:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -215,22 +234,7 @@ class CertificateService:
             today = tx.now.date()
             if case.kind == CaseKind.surveillance and parent is not None and parent.grade == grade:
                 # A surveillance audit that confirms the grade keeps the certificate: no new number.
-                before = case.status
-                case.status = CaseState.certified.value
-                case.updated_at = tx.now
-                tx.session.flush()
-                refresh_next_surveillance(tx.session, parent)  # this audit covers one more year
-                tx.session.flush()
-                tx.record(
-                    "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
-                )
-                tx.record(
-                    "case.certify",
-                    "case",
-                    case_no,
-                    before={"status": before},
-                    after={"status": case.status, "certificate": parent.number},
-                )
+                _surveillance_passed(tx, case, parent)
                 return certificate_view(tx.session, parent, today)
             if (
                 case.kind == CaseKind.surveillance
@@ -252,22 +256,7 @@ class CertificateService:
                     grade=grade,
                     case_no=case_no,
                 )
-                before = case.status
-                case.status = CaseState.certified.value
-                case.updated_at = tx.now
-                tx.session.flush()
-                refresh_next_surveillance(tx.session, parent)
-                tx.session.flush()
-                tx.record(
-                    "certificate.surveillance_passed", "certificate", parent.number, after={"case": case_no}
-                )
-                tx.record(
-                    "case.certify",
-                    "case",
-                    case_no,
-                    before={"status": before},
-                    after={"status": case.status, "certificate": parent.number},
-                )
+                _surveillance_passed(tx, case, parent)
                 self.s.log.append_checkpoint(tx)
                 return certificate_view(tx.session, parent, today)
             basis = str(settings["surveillance_basis"])

@@ -216,24 +216,25 @@ def _printable(key: str, **texts: str) -> None:
         raise _refused(key, "; ".join(problems), "过长，无法在证书上清晰打印")
 
 
+def _whole_number(key: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+
+
 def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
     if key not in DEFAULTS:
         raise Refused(
             "bad_setting", f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}", f"未知设置 {key!r}"
         )
     if key == "committee_quorum" or key == "validity_years" or key == "nonconformity_days":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 1 or number > 99:
             raise Refused("bad_setting", f"{key} must be between 1 and 99", f"{key} 必须在 1 到 99 之间")
         return number
     if key == "consultancy_cooling_years":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 2 or number > 10:
             raise Refused(
                 "bad_setting",
@@ -242,10 +243,7 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
             )
         return number
     if key in _DAY_COUNTS:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 1 or number > _DAY_COUNTS[key]:
             top = _DAY_COUNTS[key]
             raise Refused(
@@ -266,10 +264,7 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
                 ) from None
         return sorted(set(days))
     if key == "retention_years":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 6 or number > 50:
             raise Refused(
                 "bad_setting",
@@ -278,18 +273,12 @@ def _check(key: str, value: Any, current: dict[str, Any] | None = None) -> Any:
             )
         return number
     if key == "grade_raise_after_months":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 0 or number > 36:
             raise Refused("bad_setting", f"{key} must be between 0 and 36", f"{key} 必须在 0 到 36 之间")
         return number
     if key == "suspension_months":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise Refused("bad_setting", f"{key} must be a whole number", f"{key} 必须是整数") from None
+        number = _whole_number(key, value)
         if number < 1 or number > MAX_SUSPENSION_MONTHS:
             raise Refused(
                 "bad_setting",
