@@ -40,9 +40,14 @@ def test_sigkill_during_scoring_loses_no_acknowledged_score(
             text=True,
             env=os.environ.copy(),
         )
-        time.sleep(rng.uniform(0.8, 2.0))  # start-up takes ~0.6 s; then it writes until killed
+        # Start-up (imports, login) takes ~0.6 s on a quiet machine and several seconds under load:
+        # wait for the first acknowledged score, then kill at a random moment of the writing.
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        time.sleep(rng.uniform(0.0, 1.2))
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
+        out = first + out
         assert proc.returncode == -signal.SIGKILL, err
         for line in out.splitlines():
             parts = line.split()
