@@ -161,3 +161,16 @@ def test_org_show_shows_the_codes_for_confirmation(
     assert main(["--db", str(db_path), "--user", "clerk", "org", "show", code]) == 0
     text = capsys.readouterr().out
     assert f"组织机构代码 organisation code: {code[8:17]}" in text and "not confirmed" in text
+
+
+def test_settings_show_is_setting_list_and_only_for_the_admin(
+    services: Services, team: Team, db_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The issue's spelling (`settings show`) and the group's own (`setting list`) read the same."""
+    assert run(db_path, capsys, "--user", "admin", "settings", "set", "cnca_project_code", "C02")[0] == 0
+    code, shown, _ = run(db_path, capsys, "--user", "admin", "settings", "show")
+    assert code == 0 and shown == run(db_path, capsys, "--user", "admin", "setting", "list")[1]
+    assert isinstance(shown, dict | list) and "C02" in json.dumps(shown)
+    before = dump(db_path)
+    code, _, err = run(db_path, capsys, "--user", "clerk", "settings", "show")
+    assert code == 2 and json.loads(err)["code"] and dump(db_path) == before

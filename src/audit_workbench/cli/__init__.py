@@ -107,13 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
         *,
         public: Public = False,
         reads: Action = Action.view_records,
+        aliases: Sequence[str] = (),
     ) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help, parents=[common], description=help)
+        p = parent.add_parser(name, help=help, parents=[common], description=help, aliases=aliases)
         p.set_defaults(func=func, public=public, reads=reads)
         return p
 
-    def group(name: str, help: str) -> Any:
-        p = sub.add_parser(name, help=help, description=help)
+    def group(name: str, help: str, aliases: Sequence[str] = ()) -> Any:
+        p = sub.add_parser(name, help=help, description=help, aliases=aliases)
         return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
     admin.register_setup(add, group)

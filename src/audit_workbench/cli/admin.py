@@ -136,8 +136,8 @@ def register_users(add: Add, group: Group) -> None:
 
 def register(add: Add, group: Group) -> None:
     """Settings and the policy table."""
-    g = group("setting", "settings of the certification body (admin)")
-    add("list", cmd_setting_list, "show settings", g, reads=Action.view_settings)
+    g = group("setting", "settings of the certification body (admin)", aliases=["settings"])
+    add("list", cmd_setting_list, "show settings", g, reads=Action.view_settings, aliases=["show"])
     p = add("set", cmd_setting_set, "change a setting", g)
     p.add_argument("key")
     p.add_argument("value")

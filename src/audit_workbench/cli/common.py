@@ -8,7 +8,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,13 +50,14 @@ class Add(Protocol):
         *,
         public: Public = ...,
         reads: Action = ...,
+        aliases: Sequence[str] = ...,
     ) -> argparse.ArgumentParser: ...
 
 
 class Group(Protocol):
     """Registers a command group (`case`, `score`, …) and returns where its actions are added."""
 
-    def __call__(self, name: str, help: str) -> Any: ...
+    def __call__(self, name: str, help: str, aliases: Sequence[str] = ...) -> Any: ...
 
 
 class CliError(Exception):

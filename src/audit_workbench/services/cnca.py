@@ -661,17 +661,18 @@ class _Gatherer:
             "FETCH_E_DATE": cnca.day(self.month_end),
         }
         where_org = f"audit-workbench org set {org.credit_code}"
-        where_settings = "audit-workbench setting set KEY VALUE（管理员；窗口：设置）"
+        # Commands, in no language: the gap line around them is in the user's
+        where_settings = "audit-workbench setting set {} VALUE"
         wanted: dict[str, str] = {
-            "RZJG_KEY_ID": f"{where_settings}: cnca_branch",
+            "RZJG_KEY_ID": where_settings.format("cnca_branch"),
             "ORG_NAME": f"audit-workbench org change {org.credit_code} --name NAME --reason TEXT",
             "ORG_CODE": f"{where_org} --org-code",
             "BEL_INDUSTRY": f"{where_org} --industry CODE (GB/T 4754)",
             "ORG_DISTRICT": f"{where_org} --district CODE",
             "ORG_ADDRESS": f"audit-workbench org change {org.credit_code} --address ADDRESS --reason TEXT",
             "ORG_PHONE": f"{where_org} --phone NO",
-            "AUTH_PROJ_CODE": f"{where_settings}: cnca_project_code",
-            "Service_area_code": f"{where_settings}: cnca_service_area",
+            "AUTH_PROJ_CODE": where_settings.format("cnca_project_code"),
+            "Service_area_code": where_settings.format("cnca_service_area"),
             "BUSI_COVER_SCOP": f"case {case.case_no}",
         }
         if audited:
