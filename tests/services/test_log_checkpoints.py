@@ -209,7 +209,11 @@ def test_without_dropping_the_retention_triggers_no_event_can_be_deleted(
     make_case("certified")
     db = _db(services)
     before = dump(db)
-    for statement in ("DELETE FROM events", "DELETE FROM events WHERE seq = 1", "DELETE FROM events WHERE seq > 3"):
+    for statement in (
+        "DELETE FROM events",
+        "DELETE FROM events WHERE seq = 1",
+        "DELETE FROM events WHERE seq > 3",
+    ):
         con = sqlite3.connect(db)
         with pytest.raises(sqlite3.IntegrityError, match="retention"):
             con.execute(statement)

@@ -94,7 +94,12 @@ def certified(services: Services, team: Team, make_case: CaseMaker) -> tuple[str
         clerk, leader = _user_id(session, "clerk"), _user_id(session, "leader")
         review = session.scalar(select(m.DocumentReview.id).where(m.DocumentReview.case_id == case_id))
         nc = m.Nonconformity(
-            case_id=case_id, text="服务承诺未公示", deadline=today, status="closed", raised_by=leader, raised_at=now
+            case_id=case_id,
+            text="服务承诺未公示",
+            deadline=today,
+            status="closed",
+            raised_by=leader,
+            raised_at=now,
         )
         session.add(nc)
         session.flush()
@@ -127,7 +132,12 @@ def certified(services: Services, team: Team, make_case: CaseMaker) -> tuple[str
                     created_at=now,
                 ),
                 m.AuditPlan(
-                    case_id=case_id, starts_on=today, ends_on=today, mode="onsite", updated_at=now, updated_by="clerk"
+                    case_id=case_id,
+                    starts_on=today,
+                    ends_on=today,
+                    mode="onsite",
+                    updated_at=now,
+                    updated_by="clerk",
                 ),
                 m.WitnessedAudit(
                     user_id=leader,
@@ -261,7 +271,10 @@ def test_a_decided_case_without_a_certificate_is_kept_from_its_decision(
     services.cases.withdraw(team.clerk, withdrawn, "申请方撤回")
     of_case = "case_id = (SELECT id FROM cases WHERE case_no = :c)"
     records = {
-        rejected: [("material_files", f"material_id IN (SELECT id FROM materials WHERE {of_case})"), ("materials", of_case)],
+        rejected: [
+            ("material_files", f"material_id IN (SELECT id FROM materials WHERE {of_case})"),
+            ("materials", of_case),
+        ],
         withdrawn: [("indicator_scores", of_case), ("audit_team", of_case), ("document_reviews", of_case)],
     }
     before = dump(db_path)
@@ -288,7 +301,9 @@ def test_a_case_in_progress_keeps_changing_through_the_services(
     number, _ = certified
     with services.read() as session:
         follow_up = session.scalar(
-            select(m.Case.case_no).where(m.Case.parent_certificate_id.is_not(None), m.Case.status == "accepted")
+            select(m.Case.case_no).where(
+                m.Case.parent_certificate_id.is_not(None), m.Case.status == "accepted"
+            )
         )
     assert follow_up is not None
     services.cases.assign_team(team.clerk, follow_up, "leader", ["member"])

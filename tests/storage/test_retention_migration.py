@@ -59,7 +59,9 @@ def test_0012_guards_every_record_and_its_downgrade_restores_the_0008_set(
         with engine.begin() as conn:
             command.downgrade(_alembic_config(conn), "0011")
         with engine.connect() as conn:
-            assert set(_triggers(conn)) == {name for name, _ in retention.triggers(engine.dialect.name, "0008")}
+            assert set(_triggers(conn)) == {
+                name for name, _ in retention.triggers(engine.dialect.name, "0008")
+            }
         _refused(engine, db_path, "DELETE FROM certificates")  # the 0008 set still guards
         _refused(engine, db_path, "DELETE FROM committee_votes")
 
@@ -67,7 +69,14 @@ def test_0012_guards_every_record_and_its_downgrade_restores_the_0008_set(
             command.upgrade(_alembic_config(conn), "head")
         with engine.connect() as conn:
             assert _triggers(conn) == new
-        for table in ("materials", "material_files", "indicator_scores", "audit_team", "events", "organizations"):
+        for table in (
+            "materials",
+            "material_files",
+            "indicator_scores",
+            "audit_team",
+            "events",
+            "organizations",
+        ):
             _refused(engine, db_path, f"DELETE FROM {table}")
         if engine.dialect.name == "postgresql":  # TRUNCATE fires no delete trigger: its own refuses it
             _refused(engine, db_path, "TRUNCATE audit_team")

@@ -64,9 +64,7 @@ class _Dialect:
     within: Callable[[str], str]
 
 
-_SQLITE_YEARS = (
-    f"COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{RETENTION_SETTING}'), {DEFAULT_YEARS})"
-)
+_SQLITE_YEARS = f"COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{RETENTION_SETTING}'), {DEFAULT_YEARS})"
 _SQLITE = _Dialect("old", lambda col: f"date({col}, '+' || {_SQLITE_YEARS} || ' years') >= date('now')")
 # `years` is the PL/pgSQL function's variable, read once per delete
 _PG = _Dialect("OLD", lambda col: f"CAST({col} AS date) + make_interval(years => years) >= current_date")
@@ -86,7 +84,9 @@ def _conditions_0008(d: _Dialect) -> dict[str, str]:
             f"ON c2.case_id = k.id OR c2.id = k.parent_certificate_id WHERE k.id = {o}.case_id)"
         ),
     }
-    return {table: f"EXISTS (SELECT 1 FROM certificates c WHERE ({w}) AND {held})" for table, w in where.items()}
+    return {
+        table: f"EXISTS (SELECT 1 FROM certificates c WHERE ({w}) AND {held})" for table, w in where.items()
+    }
 
 
 # Tables whose rows belong to one case by their case_id (with the case they are retained).
@@ -219,7 +219,8 @@ def drop_ddl(dialect: str, revision: str = CURRENT) -> tuple[str, ...]:
     """The statements that remove a revision's triggers (and on PostgreSQL their function)."""
     on = dialect == "postgresql"
     statements = [
-        f"DROP TRIGGER IF EXISTS {name}{f' ON {table}' if on else ''}" for name, table in triggers(dialect, revision)
+        f"DROP TRIGGER IF EXISTS {name}{f' ON {table}' if on else ''}"
+        for name, table in triggers(dialect, revision)
     ]
     if on:
         statements.append(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
@@ -229,7 +230,9 @@ def drop_ddl(dialect: str, revision: str = CURRENT) -> tuple[str, ...]:
 def install_retention(connection: Connection, revision: str = CURRENT) -> None:
     """Create the retention triggers (SQLite, PostgreSQL; elsewhere nothing)."""
     name = connection.dialect.name
-    for statement in sqlite_ddl(revision) if name == "sqlite" else pg_ddl(revision) if name == "postgresql" else ():
+    for statement in (
+        sqlite_ddl(revision) if name == "sqlite" else pg_ddl(revision) if name == "postgresql" else ()
+    ):
         connection.exec_driver_sql(statement)
 
 
