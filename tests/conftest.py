@@ -299,3 +299,19 @@ def dump(db: Path | str) -> list[str]:
         return sorted(rows)
     finally:
         engine.dispose()
+
+
+def drop_retention(target: sqlite3.Connection | Services) -> None:
+    """What an attacker with the database does before deleting rows: drop the retention triggers
+    (storage.retention), which refuse every delete of an event and of a retained record. The
+    tamper tests do so, so that they prove the log and the records detect what the triggers no
+    longer stop."""
+    from audit_workbench.storage import retention
+
+    if isinstance(target, sqlite3.Connection):
+        for statement in retention.drop_ddl("sqlite"):
+            target.execute(statement)
+        target.commit()
+        return
+    with target.db.transaction() as session:
+        retention.drop_retention(session.connection())

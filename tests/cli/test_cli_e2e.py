@@ -14,7 +14,7 @@ import pytest
 
 from audit_workbench.cli import main
 
-from ..conftest import CREDIT_CODES, dump
+from ..conftest import CREDIT_CODES, drop_retention, dump
 
 PASSWORDS = {
     "admin": "admin-pass-1",
@@ -280,6 +280,7 @@ def test_log_verify_names_an_event_edited_with_sqlite(cli: Cli) -> None:
 def test_log_verify_detects_deleted_and_reordered_events(cli: Cli) -> None:
     con = sqlite3.connect(cli.db)
     total = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    drop_retention(con)  # as an attacker with the file would: the log must detect the deletes by itself
     con.execute("DELETE FROM events WHERE seq = 3")
     con.commit()
     code, out, _ = cli.run("clerk", "log", "verify")

@@ -17,7 +17,7 @@ from audit_workbench.core.errors import Refused
 from audit_workbench.services import Services
 from audit_workbench.storage.events import GENESIS, HEAD_KEY, event_hash
 
-from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, dump
+from ..conftest import FAST_HASHER, PASSWORD, CaseMaker, Team, drop_retention, dump
 
 pytestmark = pytest.mark.sqlite_only  # the attacks are SQL on the file
 
@@ -28,8 +28,10 @@ def _db(services: Services) -> Path:
 
 def _rechain(db: Path, edit: Callable[[list[Any]], list[Any]] | None = None) -> None:
     """What an attacker with the file does after editing events: recompute every hash and the head
-    (`edit` may first change the list of rows: remove, insert, reorder)."""
+    (`edit` may first change the list of rows: remove, insert, reorder). Having the file, they
+    drop the retention triggers first: what the log proves must not rest on them."""
     con = sqlite3.connect(db)
+    drop_retention(con)
     rows = con.execute(
         "SELECT seq, at, user_name, action, entity, entity_id, before, after, reason FROM events ORDER BY seq"
     ).fetchall()
@@ -62,7 +64,9 @@ def _copy(src: Path, dst: Path) -> None:
 
 
 def _sql(db: Path, *statements: str) -> None:
+    """SQL on the file, as an attacker with it runs it: the retention triggers dropped first."""
     con = sqlite3.connect(db)
+    drop_retention(con)
     for statement in statements:
         con.execute(statement)
     con.commit()
@@ -195,6 +199,28 @@ def test_a_key_changed_in_the_table_is_noticed(services: Services, team: Team) -
     _sql(_db(services), f"UPDATE signing_keys SET public_key = '{intruder}'")
     report = services.log.verify()
     assert not report.ok and "has no event in the log that made it" in report.problem
+
+
+def test_without_dropping_the_retention_triggers_no_event_can_be_deleted(
+    services: Services, team: Team, make_case: CaseMaker
+) -> None:
+    """The attacks above drop the retention triggers first; left in place, they refuse deleting any
+    event (the whole log, one event, its tail) and the file is unchanged."""
+    make_case("certified")
+    db = _db(services)
+    before = dump(db)
+    for statement in (
+        "DELETE FROM events",
+        "DELETE FROM events WHERE seq = 1",
+        "DELETE FROM events WHERE seq > 3",
+    ):
+        con = sqlite3.connect(db)
+        with pytest.raises(sqlite3.IntegrityError, match="retention"):
+            con.execute(statement)
+        con.rollback()
+        con.close()
+    assert dump(db) == before
+    assert services.log.verify().ok
 
 
 def test_an_emptied_or_cut_log_is_never_intact(

@@ -17,6 +17,8 @@ from audit_workbench.storage import events
 from audit_workbench.storage.db import _alembic_config, head_revision, open_database
 from audit_workbench.storage.models import Base, is_case_search_index, is_case_search_table
 
+from ..conftest import drop_retention
+
 
 def _not_the_search_index(name: str | None, type_: str, _parents: object) -> bool:
     """The case search index (SQLite: FTS5 tables; PostgreSQL: expression indexes) is not a model."""
@@ -120,6 +122,7 @@ def test_chain_verifies_and_each_tampering_is_named(tmp_path: Path) -> None:
 def test_chain_detects_events_cut_off_the_end(tmp_path: Path) -> None:
     db = _chain(tmp_path)
     con = sqlite3.connect(tmp_path / "log.sqlite3")
+    drop_retention(con)  # as an attacker with the file would: the log must detect the cut by itself
     con.execute("DELETE FROM events WHERE seq = 5")
     con.commit()
     con.close()

@@ -233,8 +233,8 @@ class Services:
                 raise Refused(
                     "retained",
                     "a record of a certification inside its retention period cannot be deleted "
-                    "(setting retention_years after the certificate's expiry); nothing was changed",
-                    "认证记录在保存期限内（证书到期后 retention_years 年）不得删除，未做任何更改",
+                    "(setting retention_years after the certificate's expiry or the decision); nothing was changed",
+                    "认证记录在保存期限内（证书到期或作出决定后 retention_years 年）不得删除，未做任何更改",
                 ) from None
             raise Refused(
                 "integrity",

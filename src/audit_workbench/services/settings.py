@@ -64,8 +64,9 @@ DEFAULTS: dict[str, Any] = {
     # Grade at surveillance: the committee may raise a certificate's grade only this many months
     # after the grade was given (its issue, or the last grade change); keep or lower at any time.
     "grade_raise_after_months": 12,
-    # Retention: years after a certificate's expiry during which no record of it may be deleted (the
-    # database refuses; storage.retention). At least 6: the current cycle and one more.
+    # Retention: years after a certificate's expiry (or a case's decision, without one) during which no
+    # record of it may be deleted (the database refuses; storage.retention). At least 6: the current
+    # cycle and one more.
     "retention_years": 6,
 }
 

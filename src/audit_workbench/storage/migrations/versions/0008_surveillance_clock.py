@@ -52,11 +52,11 @@ def upgrade() -> None:
         "UPDATE certificates SET surveillance_basis = 'issue', surveillance_from = issued_on "
         "WHERE surveillance_basis IS NULL"
     )
-    install_retention(op.get_bind())
+    install_retention(op.get_bind(), "0008")  # the set as it was then (0012 extends it)
 
 
 def downgrade() -> None:
-    drop_retention(op.get_bind())
+    drop_retention(op.get_bind(), "0008")
     with op.batch_alter_table("certificate_changes") as batch:
         for name, _ in reversed(CHANGE_COLUMNS):
             batch.drop_column(name)
