@@ -475,6 +475,21 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
     </message>
 </context>
 <context>
+    <name>BusyWait</name>
+    <message>
+        <source>数据库正忙：另一个程序正在写入，正在等待…</source>
+        <translation>The database is busy: another program is writing to it; waiting…</translation>
+    </message>
+    <message>
+        <source>数据库正忙</source>
+        <translation>Database busy</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CaseChoiceModel</name>
     <message>
         <source>案件编号</source>

@@ -226,7 +226,7 @@ def assert_queues_as_before(services: Services, actors: list[Actor]) -> int:
     with services.read() as session:
         for actor in actors:
             roles = dashboard._roles(session, actor)
-            ids = dashboard._queue(actor, roles)
+            ids = dashboard._queue(session, actor, roles, services.today())
             if ids is None:
                 continue
             for limit in (2, 200):

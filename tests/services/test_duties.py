@@ -131,3 +131,26 @@ def test_an_approval_with_a_grade_is_refused(
     assert "lower" in error.message_en and "降级" in error.message_zh
     detail = services.committee.vote(team.committee, case_no, "lower", "网点不足", "three_star")
     assert detail.decided_grade == "three_star"
+
+
+def test_the_vote_queue_leaves_out_an_auditor_taken_off_the_team_after_he_scored(
+    services: Services, team: Team, make_case: CaseMaker
+) -> None:
+    """The dashboard's "waiting for me" asks the vote's own rule (the history, not today's team): it
+    never lists a vote the service would refuse."""
+    case_no = _on_site(services, team, make_case, ["dual"])
+    first = next(iter(services.rubrics.get(RUBRIC).rubric.indicators()))[1]
+    services.audits.set_points(team.auditor_committee, case_no, first.code, first.max_points)
+    services.cases.assign_team(team.clerk, case_no, "leader", ["member"])
+    _finish(services, team, case_no)
+    assert services.cases.get(case_no).status == "committee_review"
+
+    def votes_waiting(actor) -> set[str]:  # type: ignore[no-untyped-def]
+        board = services.dashboard.overview(actor)
+        return {w.case_no for w in board.work_queue if w.next_step == "vote"}
+
+    assert case_no not in votes_waiting(team.auditor_committee)  # he scored it: the vote is refused
+    assert case_no in votes_waiting(team.committee)  # an independent member is asked
+    services.committee.vote(team.committee, case_no, "approve", "同意")
+    assert services.cases.get(case_no).status == "approved"
+    assert case_no not in votes_waiting(team.committee)

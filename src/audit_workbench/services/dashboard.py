@@ -20,12 +20,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
+from ..core.people import Standing
 from ..core.policy import Action, Role, explain
 from ..core.workflow import CLOSED_STATES, CaseState, CertificateState
 from ..storage import models as m
 from .base import Actor, Services
 from .cnca import Pending
 from .oversight import one_hand_findings
+from .participation import relation_ever
 from .records import Finding
 
 HORIZON_DAYS = 90
@@ -190,7 +192,7 @@ class DashboardService:
                 session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all()
             )
             roles = self._roles(session, actor)
-            queue_stmt = self._queue(actor, roles)
+            queue_stmt = self._queue(session, actor, roles, today)
             if queue_stmt is None:
                 queue: list[WorkItem] = []
                 queue_total = 0
@@ -297,14 +299,8 @@ class DashboardService:
         return frozenset(Role(r) for r in row.roles.split(",") if r)
 
     @staticmethod
-    def _queue(actor: Actor, roles: frozenset[Role]) -> Select[int] | None:
+    def _queue(session, actor: Actor, roles: frozenset[Role], today: date) -> Select[int] | None:  # type: ignore[no-untyped-def]
         on_team = select(m.TeamMember.case_id).where(m.TeamMember.user_id == actor.id)
-        reviewed = select(m.DocumentReview.case_id).where(m.DocumentReview.reviewer_id == actor.id)
-        voted = exists().where(
-            m.CommitteeVote.case_id == m.Case.id,
-            m.CommitteeVote.round == m.Case.committee_round,
-            m.CommitteeVote.user_id == actor.id,
-        )
         conditions: list[ColumnElement[bool]] = []
         if Role.clerk in roles:
             conditions.append(m.Case.status.in_([s.value for s in CLERK_STEPS]))
@@ -313,17 +309,36 @@ class DashboardService:
                 and_(m.Case.status.in_([s.value for s in AUDITOR_STEPS]), m.Case.id.in_(on_team))
             )
         if Role.committee in roles:
-            conditions.append(
-                and_(
-                    m.Case.status == CaseState.committee_review.value,
-                    m.Case.id.not_in(on_team),
-                    m.Case.id.not_in(reviewed),
-                    ~voted,
-                )
-            )
+            votes = DashboardService._votes_for(session, actor, roles, today)
+            conditions.append(and_(m.Case.status == CaseState.committee_review.value, m.Case.id.in_(votes)))
         if not conditions:
             return None
         return select(m.Case.id).where(or_(*conditions))
+
+    @staticmethod
+    def _votes_for(session, actor: Actor, roles: frozenset[Role], today: date) -> list[int]:  # type: ignore[no-untyped-def]
+        """The cases in committee review on which `actor` has not voted this round and which the
+        policy lets him vote on, asked as the vote itself asks it (core.policy with his relation to
+        the case ever, services.participation): someone taken off the team after he scored is not
+        asked for a vote the service would refuse. Cases in committee review are few; each is
+        checked in Python, no second copy of the rule in SQL."""
+        voted = exists().where(
+            m.CommitteeVote.case_id == m.Case.id,
+            m.CommitteeVote.round == m.Case.committee_round,
+            m.CommitteeVote.user_id == actor.id,
+        )
+        candidates = session.scalars(
+            select(m.Case).where(m.Case.status == CaseState.committee_review.value, ~voted)
+        ).all()
+        # The person's standing (declarations, interests) is the case page's to explain, not the queue's.
+        person = Standing.unchecked(actor.name, today)
+        state = CaseState.committee_review
+        return [
+            case.id
+            for case in candidates
+            if explain(Action.vote, roles, state, relation_ever(session, case, actor.id), person=person)
+            is None
+        ]
 
     @staticmethod
     def _queue_items(session, ids: Select[int], roles: frozenset[Role], limit: int) -> list[WorkItem]:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ from ..services.base import database_exists, database_location
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEventLoop, QIODevice, QTimer
 from PySide6.QtWidgets import QApplication
 
-from . import i18n, refcount_guard, theme, workers
+from . import busy, i18n, refcount_guard, theme, workers
 from .context import Messages, UiContext
 from .main_window import MainWindow, UnknownPage
 
@@ -109,9 +109,11 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
         i18n.install(lang_arg, app)
 
     # the password hasher: the command line's choice when it started the window (tests: a cheap one)
-    services = _open_services(db, unattended=bool(screenshot), hasher=getattr(args, "hasher", None))
-    if services is None:
+    opened = _open_services(db, unattended=bool(screenshot), hasher=getattr(args, "hasher", None))
+    if opened is None:
         return 0
+    # each attempt waits briefly for another program's write; the window waits patiently (ui.busy)
+    services = busy.patient(opened)
     if screenshot:
         try:  # the picture is an output file like any other: never the database, never a file unasked
             folder = services.outputs.check_folder(Path(screenshot).parent)
@@ -171,7 +173,7 @@ def _open_services(db: str | None, unattended: bool, hasher: Any = None) -> Serv
 
     exists = database_exists(db)
     if exists and not is_empty(db):
-        return Services.open(db, hasher=hasher)
+        return Services.open(db, hasher=hasher, busy_seconds=busy.ATTEMPT_SECONDS)
     location = database_location(db)
     if unattended:
         raise missing_database(db)
@@ -188,7 +190,7 @@ def _open_services(db: str | None, unattended: bool, hasher: Any = None) -> Serv
         except Refused as exc:  # a name or password the rules refuse: say why, ask again
             Messages.warning(None, QCoreApplication.translate("App", "无法创建数据库"), exc.message())
             continue
-        return Services.open(db, hasher=hasher)
+        return Services.open(db, hasher=hasher, busy_seconds=busy.ATTEMPT_SECONDS)
 
 
 def _create_database(db: str | None, choice: NewDatabase) -> None:

@@ -29,6 +29,8 @@ from ..core.people import Standing
 from ..core.policy import POLICY, Action, CaseRelation, Relation, Role, explain
 from ..core.workflow import CaseState
 from ..services import Actor, Services
+from ..services.base import BUSY_SECONDS
+from . import busy
 
 T = TypeVar("T")
 
@@ -119,7 +121,14 @@ class UiContext:
     """The services, the acting user and the language, handed to every page."""
 
     def __init__(self, services: Services, actor: Actor, lang: str = "zh", window: QWidget | None = None):
-        self.services = services
+        # The single door to the services: every area call waits patiently for a busy database,
+        # showing the wait with a cancel (ui.busy), for at most `busy_seconds`.
+        self.busy_seconds = BUSY_SECONDS
+        self.services = busy.patient(
+            services,
+            seconds=lambda: self.busy_seconds,
+            parent=lambda: QApplication.activeModalWidget() or self.window,
+        )
         self.actor = actor
         self.lang = "en" if lang == "en" else "zh"
         self.window = window  # parent of message boxes; the main window sets itself here
@@ -182,6 +191,8 @@ class UiContext:
             result = fn(*args, **kwargs)
         except Refused as exc:
             self.last_refusal = exc
+            if self.said_in_status_bar(exc):
+                return None
             parent = QApplication.activeModalWidget() or self.window
             Messages.warning(
                 parent, QCoreApplication.translate("UiContext", "无法完成操作"), self.refusal_text(exc)
@@ -189,6 +200,15 @@ class UiContext:
             return None
         self.last_refusal = None
         return result
+
+    def said_in_status_bar(self, exc: Refused) -> bool:
+        """A wait for a busy database the user cancelled is no error: the window's status bar says
+        that nothing was changed (a box where there is no status bar)."""
+        bar = getattr(self.window, "statusBar", None)
+        if exc.code != busy.CANCELLED or bar is None:
+            return False
+        bar().showMessage(self.refusal_text(exc), 8000)
+        return True
 
     def act(
         self,
@@ -216,6 +236,8 @@ class UiContext:
             self.last_refusal = exc
             if on_refused is not None:
                 on_refused(exc)
+                return
+            if self.said_in_status_bar(exc):
                 return
             Messages.warning(
                 QApplication.activeModalWidget() or parent or self.window,

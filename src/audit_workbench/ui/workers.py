@@ -56,6 +56,7 @@ class Task(QObject):
     sig_progressed = Signal(int, int)
     sig_finished = Signal(object)  # the result
     sig_failed = Signal(object)  # the exception (Cancelled when the user cancelled)
+    sig_busy = Signal()  # the database is busy: the work waits for it (ui.busy), the dialog says so
 
     def __init__(self, fn: Work, label: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ class Task(QObject):
 
     def execute(self) -> None:
         """Run the work in the calling thread and emit the outcome."""
+        _current.task = self
         try:
             result = self.fn(_progress_for(self.cancel, self.sig_progressed.emit), self.cancel)
             if self.cancel.is_set():
@@ -78,9 +80,20 @@ class Task(QObject):
             outcome, value = self.sig_failed, exc
         else:
             outcome, value = self.sig_finished, result
+        finally:
+            _current.task = None
         # the application may be gone (it quit while this ran): then there is no one to tell
         with contextlib.suppress(RuntimeError):
             outcome.emit(value)
+
+
+_current = threading.local()
+
+
+def current_task() -> Task | None:
+    """The task this thread is running (None outside a task): a busy database's wait (ui.busy)
+    tells it, and stops when it is cancelled."""
+    return getattr(_current, "task", None)
 
 
 class _Runnable(QRunnable):
@@ -216,13 +229,29 @@ class _DelayedProgress:
         self.timer.timeout.connect(self._show)
         self.timer.start(SHOW_PROGRESS_AFTER_MS)
         task.sig_progressed.connect(self._on_task_progressed, Qt.ConnectionType.QueuedConnection)
+        task.sig_busy.connect(self._on_task_busy, Qt.ConnectionType.QueuedConnection)
+        self.busy = False
+
+    def _on_task_busy(self) -> None:
+        """The database is busy: say so now, with the 取消 that stops the wait."""
+        self.busy = True
+        if self.dialog is not None:
+            self.dialog.setLabelText(self._label())
+        else:
+            self.timer.stop()
+            self._show()
+
+    def _label(self) -> str:
+        from .busy import wait_text
+
+        return wait_text() if self.busy else self.task.label
 
     def _show(self) -> None:
         if self.task.done:
             return
         dialog = QProgressDialog(self.parent)
         dialog.setWindowTitle(self.task.label)
-        dialog.setLabelText(self.task.label)
+        dialog.setLabelText(self._label())
         dialog.setCancelButtonText(QCoreApplication.translate("TaskRunner", "取消"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAutoClose(False)
