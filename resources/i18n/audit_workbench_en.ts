@@ -4737,4 +4737,11 @@ Save them before: {going}?</translation>
         <translation>Cancel</translation>
     </message>
 </context>
+<context>
+    <name>app</name>
+    <message>
+        <source>正在更新证书状态…</source>
+        <translation>Updating certificate statuses…</translation>
+    </message>
+</context>
 </TS>

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -120,6 +120,10 @@ class SweepRule:
     expired = "expired"  # past its expiry: marked expired
     suspension_ended = "suspension_ended"  # suspended past its end, unresolved: withdrawn
     surveillance_overdue = "surveillance_overdue"  # its surveillance is overdue: suspended
+
+
+# How many certificates one transaction of the surveillance sweep handles (see `sweep`).
+SWEEP_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -620,7 +624,12 @@ class CertificateService:
 
     # -- the surveillance clock -------------------------------------------------------------------
     def sweep(
-        self, actor: Actor | None = None, on: date | None = None, *, dry_run: bool = False
+        self,
+        actor: Actor | None = None,
+        on: date | None = None,
+        *,
+        dry_run: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> SweepResult:
         """What the surveillance clock does on `on` (default today), in this order: certificates past
         their expiry are marked expired; suspended ones past their suspension's end are withdrawn
@@ -629,7 +638,13 @@ class CertificateService:
         the system user naming the rule. A certificate whose record disagrees with its history is
         skipped and named. `actor`: a user running it by hand (a clerk; anyone for a dry run);
         None: the window, at its opening. A date after today is refused unless `dry_run`, which
-        runs everything and keeps nothing."""
+        runs everything and keeps nothing.
+
+        A real sweep commits in batches of SWEEP_BATCH certificates (in number order), each its own
+        short transaction, so that a backlog of thousands never holds the write lock for long: the
+        window runs it in the background while people work. `stop()` (the window's cancel, at its
+        closing) is asked between batches; what was done stays done, the rest waits for the next
+        sweep."""
         today = self.s.today()
         on = on or today
         if on > today and not dry_run:
@@ -643,16 +658,29 @@ class CertificateService:
                 require(Action.manage_certificate, check.roles())
         if dry_run:
             with self.s.rehearsal():
-                return self._sweep(on, dry_run=True)
-        return self._sweep(on, dry_run=False)
+                return SweepResult(on, True, self._sweep(on, after=None, limit=None))
+        actions: builtins.list[SweepAction] = []
+        after: str | None = None
+        while not (stop is not None and stop()):
+            batch = self._sweep(on, after=after, limit=SWEEP_BATCH)
+            actions.extend(batch)
+            if len(batch) < SWEEP_BATCH:
+                break
+            after = batch[-1].number
+        return SweepResult(on, False, tuple(actions))
 
-    def _sweep(self, on: date, *, dry_run: bool) -> SweepResult:
+    def _sweep(self, on: date, *, after: str | None, limit: int | None) -> tuple[SweepAction, ...]:
+        """One transaction of the sweep: the certificates due on `on` numbered after `after`, at
+        most `limit` of them; what was done (or skipped), in number order."""
         reasons = self.status_reasons
         c = m.Certificate
         actions: builtins.list[SweepAction] = []
         with self.s.tx(SYSTEM) as tx:
             months = int(self.s.settings.get("suspension_months", tx.session))
-            due = tx.session.scalars(select(c).where(sweep_due(on)).order_by(c.number)).all()
+            query = select(c).where(sweep_due(on)).order_by(c.number).limit(limit)
+            if after is not None:
+                query = query.where(c.number > after)
+            due = tx.session.scalars(query).all()
             keys = self.public_keys(tx.session) if due else []
             for cert in due:
                 if cert.expires_on < on:
@@ -710,7 +738,7 @@ class CertificateService:
                 actions.append(
                     SweepAction(cert.number, cert.organization_name, rule, before, target, day, code, until)
                 )
-        return SweepResult(on, dry_run, tuple(actions))
+        return tuple(actions)
 
     # -- follow-up audits -------------------------------------------------------------------------
     def open_follow_up(self, actor: Actor, number: str, kind: str, contract_no: str | None = None) -> str:

@@ -14,13 +14,12 @@ output guard: an existing file only with `--force`), and the process exits 0.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import faulthandler
 import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,8 +133,6 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     if actor is None:
         services.close()
         return 0
-    if not screenshot:
-        _sweep(services)
     context = UiContext(services, actor, lang)
     try:
         # Only the start page is built (and its data read) before the first paint.
@@ -156,6 +153,9 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     if screenshot:
         return _screenshot(app, window, Path(screenshot), services, bool(getattr(args, "force", False)))
     window.show()
+    if not screenshot:
+        # after the first paint: a backlog of overdue certificates never delays the window
+        QTimer.singleShot(SWEEP_AFTER_MS, lambda: _sweep_in_background(window, services))
     if not exec:
         return window
     code = app.exec()
@@ -253,18 +253,43 @@ def _laptop_from_package(db: str | None, package: Path) -> None:
         raise failure[0]
 
 
-def _sweep(services: Services) -> None:
+SWEEP_AFTER_MS = 400  # the sweep at opening starts once the first page has painted
+
+
+def _sweep(services: Services, stop: Callable[[], bool] | None = None) -> bool:
     """The surveillance clock at the window's opening (as `register sweep`, by the system user):
     expired certificates marked, unresolved suspensions past their end withdrawn, overdue
-    surveillances suspended — before the dashboard counts them. What it cannot do now (another
-    program holds the database) waits for the next opening or `register sweep`."""
+    surveillances suspended. What it cannot do now (another program holds the database, or the
+    window closed) waits for the next opening or `register sweep`. True if anything was changed."""
     from ..services.views import sweep_pending
 
     with services.read() as session:
         if not sweep_pending(session, services.today()):
-            return  # nothing to do: the certificate machinery stays unloaded until it is needed
-    with contextlib.suppress(Refused):
-        services.certificates.sweep()
+            return False  # nothing to do: the certificate machinery stays unloaded until it is needed
+    try:
+        return bool(services.certificates.sweep(stop=stop).actions)
+    except Refused:
+        return False
+
+
+def _sweep_in_background(window: MainWindow, services: Services) -> None:
+    """The opening sweep on the window's database worker (batches of short transactions, so people
+    can work meanwhile); the page on show is read again when it changed something."""
+
+    def work(progress: workers.Progress, cancel: threading.Event) -> bool:
+        return _sweep(services, stop=cancel.is_set)
+
+    def done(changed: bool) -> None:
+        if changed and window.isVisible():
+            window.refresh_current()
+
+    workers.runner().run(
+        work,
+        done,
+        label=QCoreApplication.translate("app", "正在更新证书状态…"),
+        parent=window,
+        show_progress=False,
+    )
 
 
 def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
