@@ -36,7 +36,7 @@ APP_NAME = "audit-workbench"
 # The newest revision in migrations/versions. A database stamped with it opens without Alembic. Adding
 # a migration means updating this constant; tests/storage/test_head_revision.py fails until then, and
 # until then every open goes through Alembic (see _head_script_is_newest), so nothing is skipped.
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 
 
 def default_database_path() -> Path:

@@ -631,6 +631,8 @@ class Event(Base):
     """One entry of the append-only, hash-chained audit trail."""
 
     __tablename__ = "events"
+    # The CNCA reminder and the monthly report read the log by action and time (migration 0013).
+    __table_args__ = (Index("ix_events_action_at", "action", "at"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(String(32))  # ISO-8601 UTC text: hashed exactly as stored
     user_name: Mapped[str] = mapped_column(String(64))
