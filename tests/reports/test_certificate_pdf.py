@@ -124,14 +124,30 @@ def test_same_input_same_bytes(doc, pdf_zh) -> None:
 
 
 def test_guilloche_from_the_cache_gives_the_same_bytes_as_built_afresh(doc) -> None:
-    certificate_pdf._wave_path.cache_clear()
-    certificate_pdf._rosette_path.cache_clear()
-    fresh = render_certificate(doc, "zh")  # the paths are built for this page
-    assert certificate_pdf._wave_path.cache_info().misses == 4
-    cached = render_certificate(doc, "zh")  # and drawn from the cache on the next
-    assert certificate_pdf._wave_path.cache_info().hits >= 4
-    assert certificate_pdf._rosette_path.cache_info().hits >= 1
+    certificate_pdf._frame_stream.cache_clear()
+    certificate_pdf.wave_geometry.cache_clear()
+    certificate_pdf.rosette_geometry.cache_clear()
+    fresh = render_certificate(doc, "zh")  # the frame is drawn and compressed for this page
+    assert certificate_pdf._frame_stream.cache_info().misses == 1
+    cached = render_certificate(doc, "zh")  # and referred to from the cache on the next
+    assert certificate_pdf._frame_stream.cache_info().hits >= 1
     assert cached == fresh
+
+
+def test_the_frame_is_on_the_page_as_curves(pdf_zh) -> None:
+    # The frame is a form the page draws: its band and rosette are Bézier curves, its rules
+    # rectangles, and it lies under everything else on the page.
+    page = PdfReader(io.BytesIO(pdf_zh)).pages[0]
+    forms = page["/Resources"]["/XObject"]
+    frame = forms["/FormXob." + certificate_pdf.FRAME_FORM].get_object()
+    assert frame["/Subtype"] == "/Form"
+    operators = frame.get_data().decode("latin-1").split()
+    curves = sum(len(segment) == 6 for _, path in certificate_pdf.frame_paths() for segment in path)
+    assert curves > 1500
+    assert operators.count("c") == curves + 4  # and the four quarters of the rosette's circle
+    assert operators.count("re") >= 5
+    content = page.get_contents().get_data().decode("latin-1")
+    assert content.index("Do") < content.index("BT")  # drawn before the first text
 
 
 def test_qr_with_the_fixed_mask_scans_for_many_certificates(signing_key) -> None:
