@@ -4,6 +4,7 @@ withdraw, the audit team and the document review."""
 from __future__ import annotations
 
 import builtins
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -215,14 +216,70 @@ _COUNT_IN_INDEX = {
 }
 
 
-def _sqlite_count(session: Session, sql: str, values: dict[str, Any]) -> int:
-    """A count on the SQLite search index through the session's own driver connection (the same
+# What the search reads through: a Session, or (SQLite, a keystroke: Database.sqlite_reading) the
+# driver's connection itself.
+Reader = Session | sqlite3.Connection
+
+
+def _driver(reader: Reader) -> sqlite3.Connection:
+    """The SQLite driver connection of `reader` (a session's: in the session's transaction)."""
+    if isinstance(reader, sqlite3.Connection):
+        return reader
+    driver = reader.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+def _sqlite_count(reader: Reader, sql: str, values: dict[str, Any]) -> int:
+    """A count on the SQLite search index through the driver connection (a session's: the same
     transaction): these small statements are SQLite's own SQL, and SQLAlchemy's execution path
     costs more than the statement (a fresh keystroke runs one or two of them)."""
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    row = driver.execute(sql, values).fetchone()
+    row = _driver(reader).execute(sql, values).fetchone()
     return int(row[0]) if row else 0
+
+
+def _sqlite_rows(con: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    """The rows of a keystroke's compiled statement, run on the driver connection (see _Compiled)."""
+    return con.execute(sql, params).fetchall()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A keystroke's statement compiled once for SQLite: its SQL, the names of its parameters in
+    order and their values as built (the page's limit and offset; the term's are given per run),
+    and the result processors SQLAlchemy would apply, by column (the decimal total, the UTC time).
+    Run on the driver connection it gives what SQLAlchemy gives, without its per-row machinery."""
+
+    sql: str
+    names: tuple[str, ...]
+    defaults: dict[str, Any]
+    processors: tuple[tuple[int, Any], ...]
+
+    @classmethod
+    def of(cls, stmt: Select[Any], dialect: Any, columns: Sequence[Any] = ()) -> _Compiled | None:
+        compiled = stmt.compile(dialect=dialect)
+        sql = str(compiled)
+        if compiled.positiontup is None or "POSTCOMPILE" in sql:
+            return None  # parameters expanded at run time: SQLAlchemy's own path runs it
+        processors = []
+        for index, column in enumerate(columns):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                processors.append((index, processor))
+        return cls(sql, tuple(compiled.positiontup), dict(compiled.params), tuple(processors))
+
+    def rows(self, con: sqlite3.Connection, values: dict[str, Any]) -> list[Any]:
+        params = [values[n] if n in values else self.defaults[n] for n in self.names]
+        rows = _sqlite_rows(con, self.sql, params)
+        if not self.processors:
+            return rows
+        processed = []
+        for row in rows:
+            row = list(row)
+            for index, processor in self.processors:
+                row[index] = processor(row[index])
+            processed.append(row)
+        return processed
 
 
 _SEARCHED_COLUMNS = (
@@ -304,6 +361,8 @@ class CaseService:
         # (plan, order, descending, offset, limit) → the statement of a first page of a search (_list);
         # ("count", plan) → the statement of a search's capped count (_count)
         self._pages: dict[tuple[object, ...], Select[Any]] = {}
+        # the same keys → the statement compiled for SQLite's driver (_keystroke_page, _keystroke_count)
+        self._compiled: dict[tuple[object, ...], _Compiled | None] = {}
 
     # -- queries ----------------------------------------------------------------------------------
     def get(self, case_no: str) -> CaseDetail:
@@ -434,7 +493,7 @@ class CaseService:
         by_case_no = select(by_number.id).where(func.aw_search_grams(by_number.case_no).op("@>")(grams))
         return union_all(by_organization, by_case_no)  # type: ignore[return-value]
 
-    def _plan(self, session: Session, term: str, most: int | None = None) -> str:
+    def _plan(self, session: Reader, term: str, most: int | None = None) -> str:
         """How _search finds `term`: "range" (of case numbers, whatever the index); "phrase"
         (SQLite: trigram MATCH), "terms" (SQLite: the index's vocabulary) or "grams" (PostgreSQL)
         when the index finds at most `most` cases, else "scan" (LIKE over every case, which soon
@@ -456,13 +515,14 @@ class CaseService:
             return "scan"
         return plan
 
-    def _found_by_index(self, session: Session, term: str, plan: str) -> int:
+    def _found_by_index(self, session: Reader, term: str, plan: str) -> int:
         """How many cases the search index finds for `term`, counted up to SEARCH_CANDIDATES + 1."""
         key = (plan, term)
         found = self._found.get(key)
         if found is None:
             values = _search_values(term, plan)
             if plan == "grams":
+                assert isinstance(session, Session)
                 first = self._candidates(plan, values).limit(SEARCH_CANDIDATES + 1).subquery()
                 found = session.scalar(select(func.count()).select_from(first)) or 0
             else:
@@ -473,18 +533,20 @@ class CaseService:
             self._found[key] = found
         return found
 
-    def _search_kind(self, session: Session) -> str | None:
+    def _search_kind(self, session: Reader) -> str | None:
         """The database's case search index (looked up once per Services): "fts" (SQLite),
         "grams" (PostgreSQL) or None."""
         if self._search_index is None:
-            dialect = session.get_bind().dialect.name
+            dialect = "sqlite" if isinstance(session, sqlite3.Connection) else session.get_bind().dialect.name
             if dialect == "sqlite":
-                found = session.scalar(
-                    text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (:a, :b)"),
+                found = _sqlite_count(
+                    session,
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (:a, :b)",
                     {"a": CASE_SEARCH, "b": CASE_SEARCH_TERMS},
                 )
                 self._search_index = "fts" if found == 2 else ""
             elif dialect == "postgresql":
+                assert isinstance(session, Session)
                 found = session.scalar(
                     text("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(:names)"),
                     {"names": list(SEARCH_GRAMS_INDEXES)},
@@ -499,6 +561,9 @@ class CaseService:
 
     def list(self, query: CaseQuery | None = None, **kwargs: object) -> list[CaseSummary]:
         query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
+        if self._on_driver(query):
+            with self.s.db.sqlite_reading() as con:
+                return self._keystroke_page(con, query)
         with self.s.read() as session:
             return self._list(session, query)
 
@@ -506,6 +571,9 @@ class CaseService:
         """How many cases match. With a search term the count stops at SEARCH_COUNT_CAP (a result
         of SEARCH_COUNT_CAP means "more than SEARCH_COUNT_CAP - 1") unless `exact` is given."""
         query = query or CaseQuery(**kwargs)  # type: ignore[arg-type]
+        if not exact and self._on_driver(query):
+            with self.s.db.sqlite_reading() as con:
+                return self._keystroke_count(con, query)
         with self.s.read() as session:
             return self._count(session, query, exact=exact)
 
@@ -513,11 +581,75 @@ class CaseService:
         """`count(query)` and `list(query)` from offset 0 up to `limit` cases, in one read (what the
         case list asks for each keystroke). A page that is not full holds every match: then its
         length is the count, and the count is not asked (one search instead of two)."""
+        if self._on_driver(query):
+            with self.s.db.sqlite_reading() as con:
+                page = self._keystroke_page(con, replace(query, offset=0, limit=limit))
+                if len(page) < limit:
+                    return min(len(page), SEARCH_COUNT_CAP), page
+                return self._keystroke_count(con, query), page
         with self.s.read() as session:
             page = self._list(session, replace(query, offset=0, limit=limit))
             if len(page) < limit:  # a search's count stays capped, as count() gives it
                 return min(len(page), SEARCH_COUNT_CAP) if query.search else len(page), page
             return self._count(session, query, exact=False), page
+
+    # -- a keystroke on SQLite: the statements of _list and _count, compiled once, on the driver ---------
+    def _on_driver(self, query: CaseQuery) -> bool:
+        """Whether `query` is a keystroke (a search, no other filter) on SQLite: then it is read by
+        _keystroke_page and _keystroke_count, which give what _list and _count give."""
+        return query.lone_search is not None and self.s.db.engine.dialect.name == "sqlite"
+
+    def _statement(
+        self, key: tuple[object, ...], build: Any, columns: Sequence[Any] = ()
+    ) -> _Compiled | None:
+        """The compiled statement of `key`, built (in a read session of its own, once) by `build`."""
+        if key not in self._compiled:
+            with self.s.read() as session:
+                stmt = build(session)
+            if len(self._compiled) >= 100:
+                self._compiled.clear()
+            self._compiled[key] = _Compiled.of(stmt, self.s.db.engine.dialect, columns)
+        return self._compiled[key]
+
+    def _keystroke_page(self, con: sqlite3.Connection, query: CaseQuery) -> builtins.list[CaseSummary]:
+        """_list(query) for a keystroke, on the driver connection `con`."""
+        term = query.lone_search
+        assert term is not None
+        column = SORTABLE.get(query.order_by, m.Case.case_no)
+        most = min(SEARCH_PAGE_CANDIDATES, SEARCH_CANDIDATES) if column is m.Case.case_no else None
+        plan = self._plan(con, term, most)
+
+        def build(session: Session) -> Select[Any]:
+            stmt = self._filtered(query, session, *_SUMMARY_COLUMNS, organization=True, most=most)
+            stmt = stmt.order_by(column.desc() if query.descending else column.asc(), m.Case.id)
+            return stmt.offset(query.offset).limit(query.limit)
+
+        key = ("page", plan, query.order_by, query.descending, query.offset, query.limit)
+        compiled = self._statement(key, build, _SUMMARY_COLUMNS)
+        if compiled is None:
+            with self.s.read() as session:
+                return self._list(session, query)
+        return [_summary(row) for row in compiled.rows(con, _search_values(term, plan))]
+
+    def _keystroke_count(self, con: sqlite3.Connection, query: CaseQuery) -> int:
+        """_count(query, exact=False) for a keystroke, on the driver connection `con`."""
+        term = query.lone_search
+        assert term is not None
+        plan = self._plan(con, term)
+        values = _search_values(term, plan)
+        if self._search_kind(con) == "fts" and plan in _COUNT_IN_INDEX:
+            return _sqlite_count(con, _COUNT_IN_INDEX[plan], {**values, "cap": SEARCH_COUNT_CAP})
+
+        def build(session: Session) -> Select[Any]:
+            capped = self._filtered(query, session, m.Case.id).limit(SEARCH_COUNT_CAP).subquery()
+            return select(func.count()).select_from(capped)
+
+        compiled = self._statement(("count", plan, SEARCH_COUNT_CAP), build)
+        if compiled is None:
+            with self.s.read() as session:
+                return self._count(session, query, exact=False)
+        rows = compiled.rows(con, values)
+        return int(rows[0][0]) if rows else 0
 
     def _list(self, session: Session, query: CaseQuery) -> builtins.list[CaseSummary]:
         column = SORTABLE.get(query.order_by, m.Case.case_no)
@@ -570,7 +702,7 @@ class CaseService:
         # count(*), not count(cases.id): SQLite counts a whole table without reading its rows.
         return session.connection().scalar(self._filtered(query, session, func.count())) or 0
 
-    def _count_in_index(self, session: Session, query: CaseQuery) -> int | None:
+    def _count_in_index(self, session: Reader, query: CaseQuery) -> int | None:
         """The capped count of a search with no other filter, read from the SQLite search index
         alone (it holds a copy of every searched value: the same LIKE conditions apply to the copy,
         no join), or None when the index does not narrow this search."""

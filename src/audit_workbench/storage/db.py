@@ -159,6 +159,24 @@ class Database:
         with self.read_sessions() as session:
             yield session
 
+    @contextmanager
+    def sqlite_reading(self) -> Iterator[sqlite3.Connection]:
+        """SQLite only: a read on the driver's own connection (from the engine's pool, with its
+        pragmas), in one deferred transaction, rolled back at the end: what `reading` gives without
+        a Session and SQLAlchemy's execution path, for the case list's keystrokes whose statements
+        are compiled once (a session and its BEGIN cost about 90 µs of a keystroke's 170 µs)."""
+        pooled = self.engine.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            driver.execute("BEGIN DEFERRED")
+            try:
+                yield driver
+            finally:
+                driver.rollback()
+        finally:
+            pooled.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
