@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_workbench.core.casesearch import fold, is_case_number_term, matches, pinyin_keys
+from audit_workbench.core.casesearch import fold, is_case_number_term, keys_fit, matches, pinyin_keys
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,62 @@ def test_a_case_number_term_finds_case_numbers_that_start_with_it() -> None:
     assert _finds("aw2025-000", case_no="AW2025-00012")
     assert not _finds("AW2025", case_no="AW2024-00012", name="杭州AW2025电器")  # not in names
     assert _finds("2025-000", case_no="AW2025-00012")  # without AW: contained, anywhere
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "杭州西湖电器有限公司",
+        "重庆长安汽车",
+        "六安绿源电动车",
+        "TCL电器（中国）有限公司",
+        "ＴＣＬ电器",
+        "3M 中国·售后",
+        "Straße 服务",
+        "海尔集团A1b第2分公司",
+        "创维（深圳）数字技术股份有限公司",
+        "（）",
+        "",
+    ],
+)
+def test_pypinyins_keys_fit_their_name(name: str) -> None:
+    assert keys_fit(name, *pinyin_keys(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "initials"),
+    [
+        ("杭州", "hangzhou", "hx"),  # an initial that does not start its syllable
+        ("杭州", "hangzhou", "h"),  # a character without its initial
+        ("杭州", "hangzhoua", "hza"),  # a syllable more than the name has characters
+        ("杭州", "hangzhouxihu", "hz"),  # letters no initial accounts for
+        ("杭州", "hangzhouuuuuu", "hz"),  # a syllable longer than any pinyin syllable
+        ("杭州", "HANGZHOU", "hz"),  # not lower-case ASCII
+        ("杭州", "hang zhou", "hz"),
+        ("杭州", "", ""),  # a Chinese name always has a reading
+        ("TCL电器", "tcdianqi", "tcldq"),  # the name's letters left out of the pinyin
+        ("TCL电器", "tcldianqi", "tdq"),  # or out of the initials
+        ("3M中国", "m3zhongguo", "m3zg"),  # or moved
+        ("abc", "", ""),
+        ("", "a", "a"),
+    ],
+)
+def test_keys_that_cannot_be_pypinyins_do_not_fit(name: str, full: str, initials: str) -> None:
+    assert not keys_fit(name, full, initials)
+
+
+def test_keys_fit_cannot_tell_a_wrong_reading_that_fits() -> None:
+    """The limit: 重庆 read zhongqing fits as well as chongqing (only pypinyin knows the phrase)."""
+    assert keys_fit("重庆", "zhongqing", "zq") and keys_fit("重庆", "chongqing", "cq")
+
+
+def test_a_name_without_chinese_needs_no_pypinyin() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from audit_workbench.core.casesearch import pinyin_keys;"
+        "assert pinyin_keys('TCL Service 3M') == ('tclservice3m', 'tclservice3m');"
+        "assert 'pypinyin' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

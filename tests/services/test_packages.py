@@ -636,6 +636,18 @@ def _record(members: Members, type_: str, **fields: object) -> Members:
     return edit_json(members, case_doc(members), lambda d: records(d, type_)[0]["value"].update(fields))
 
 
+def _org(members: Members, **fields: object) -> Members:
+    return edit_json(members, case_doc(members), lambda d: d["organization"].update(fields))
+
+
+def _forged_keys_in_place(data: bytes) -> bytes:
+    """The case document with the organisation's full pinyin replaced by as many z's (same size)."""
+    doc = json.loads(data)
+    full = doc["organization"]["name_pinyin"].encode()
+    assert full and data.count(b'"' + full + b'"') == 1
+    return data.replace(b'"' + full + b'"', b'"' + b"z" * len(full) + b'"')
+
+
 def _zip_bytes(members: Members, modes: dict[str, int] | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -794,6 +806,12 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
         "package_hash_mismatch",
         lambda p: _swap_content(p, case_doc(p), p[case_doc(p)].replace(b"onsite_audit", b"onsite_AUDIT", 1)),
     ),
+    (  # the organisation's carried search keys changed after export (checkouts are not signed: the
+        # manifest's hashes are what catches an altered member)
+        "hash mismatch",
+        "package_hash_mismatch",
+        lambda p: _swap_content(p, case_doc(p), _forged_keys_in_place(p[case_doc(p)])),
+    ),
     # members the manifest does not list, or lists but lacks
     (
         "extra member",
@@ -849,6 +867,9 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
     ("unknown state", "bad_value", lambda p: _case(p, status="hacked")),
     ("unknown state", "bad_state", lambda p: _case(p, status="certified")),
     ("invalid value", "bad_value", lambda p: _record(p, "evidence", filename="../../.bashrc")),
+    ("invalid value", "bad_value", lambda p: _org(p, name_pinyin="CeShi")),
+    ("invalid value", "bad_value", lambda p: _org(p, name_initials="cs'; drop table cases;--")),
+    ("invalid value", "bad_value", lambda p: _org(p, name_pinyin="a" * 1201)),
     (
         "invalid value",
         "bad_value",

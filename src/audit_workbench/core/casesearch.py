@@ -84,8 +84,6 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     in the context of its neighbours (重庆 chongqing, 银行 yinhang; ü written v, as pinyin keyboards
     take it); letters and digits of other scripts' text stay as they are, in lower case ("TCL电器":
     "tcldianqi", "tcldq"), full-width ones made half-width; everything else is left out."""
-    from pypinyin import Style, lazy_pinyin  # about 0.4 s the first time: only when names are written
-
     full: list[str] = []
     initials: list[str] = []
     text = unicodedata.normalize("NFKC", name)
@@ -93,6 +91,9 @@ def pinyin_keys(name: str) -> tuple[str, str]:
         if not part:
             continue
         if n % 2:  # a run of Chinese characters (the capturing group)
+            # about 0.4 s and 55 MB the first time: only when a Chinese name is written
+            from pypinyin import Style, lazy_pinyin
+
             for syllable in lazy_pinyin(part, style=Style.NORMAL, errors="ignore"):
                 syllable = fold(syllable)
                 if syllable.isascii() and syllable.isalpha():
@@ -103,3 +104,46 @@ def pinyin_keys(name: str) -> tuple[str, str]:
                 full.append(word)
                 initials.append(word)
     return "".join(full), "".join(initials)
+
+
+_KEY_SHAPE = re.compile(r"[0-9a-z]*", re.ASCII)
+_SYLLABLE_MAX = 6  # the longest pinyin syllable: zhuang, chuang, shuang
+
+
+def keys_fit(name: str, full: str, initials: str) -> bool:
+    """Whether (full, initials) can be what `pinyin_keys(name)` gives, checked without pypinyin:
+    the name's letters and digits in their places, and for each Chinese character one syllable of
+    1 to 6 letters starting with its initial. Keys that fit may still not be the true reading (zhong
+    for 重 where it is chong): only pypinyin can say that. Keys that do not fit are surely not
+    pypinyin's (a name that gives no reading for one of its characters does not fit either)."""
+    if not (_KEY_SHAPE.fullmatch(full) and _KEY_SHAPE.fullmatch(initials)):
+        return False
+    tokens: list[str | None] = []  # an ASCII word, or None for one Chinese character
+    for n, part in enumerate(_HAN.split(unicodedata.normalize("NFKC", name))):
+        if n % 2:
+            tokens.extend(None for _ in part)
+        else:
+            tokens.extend(_ASCII_WORD.findall(fold(part)))
+    j = 0  # where the initials stand: one initial per token (a word is its own initials)
+    places = {0}  # where the full pinyin may stand after the tokens so far
+    for token in tokens:
+        if token is None:
+            if j >= len(initials):
+                return False
+            first = initials[j]
+            j += 1
+            places = {
+                i + length
+                for i in places
+                if full.startswith(first, i)
+                for length in range(1, _SYLLABLE_MAX + 1)
+                if i + length <= len(full) and full[i : i + length].isalpha()
+            }
+        else:
+            if not initials.startswith(token, j):
+                return False
+            j += len(token)
+            places = {i + len(token) for i in places if full.startswith(token, i)}
+        if not places:
+            return False
+    return j == len(initials) and len(full) in places

@@ -807,10 +807,28 @@ def _create_retention(_metadata: MetaData, connection: Connection, **_kw: object
 # -- an organisation's pinyin follows its name ------------------------------------------------------
 
 
+_GIVEN_KEYS = "_aw_given_search_keys"  # (name, full, initials) set by name_organization for the event
+
+
 @event.listens_for(Organization.name, "set")
 def _name_set(target: Organization, value: str | None, _old: object, _initiator: object) -> None:
-    """Any name given to an organisation through the ORM (new, renamed, imported) brings its pinyin."""
-    target.name_pinyin, target.name_initials = pinyin_keys(value or "")
+    """Any name given to an organisation through the ORM (new, renamed, imported) brings its pinyin:
+    the keys given with that very name by `name_organization`, or else computed."""
+    given = target.__dict__.pop(_GIVEN_KEYS, None)
+    if given is not None and given[0] == value:
+        target.name_pinyin, target.name_initials = given[1], given[2]
+    else:
+        target.name_pinyin, target.name_initials = pinyin_keys(value or "")
+
+
+def name_organization(org: Organization, name: str, keys: tuple[str, str] | None = None) -> None:
+    """Give `org` the name `name` with its search keys: `keys` (full pinyin, initials) when the caller
+    has them already as `core.casesearch.pinyin_keys` gave them elsewhere (a checkout carries the
+    office's), else computed here. Computing loads pypinyin's dictionaries (about 55 MB, once per
+    process); the package import passes the carried keys to keep its peak memory down."""
+    if keys is not None:
+        org.__dict__[_GIVEN_KEYS] = (name, keys[0], keys[1])
+    org.name = name
 
 
 def refresh_search_keys(connection: Connection, organization_ids: Iterable[int] | None = None) -> int:

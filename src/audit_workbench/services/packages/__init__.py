@@ -9,6 +9,10 @@ An `.awp` file is a zip archive:
                             bytes — so of every member — with the key issued for each checkout
     cases/<case_no>.json    a checkout: the whole case; a return: every record the laptop scores with
                             its base (version and content at checkout) and its current content
+                            (a checkout's organisation carries its stored search keys, name_pinyin and
+                            name_initials: the laptop writes them when they fit the name, so it need
+                            not load pypinyin's 55 MB of dictionaries; absent or not fitting: computed;
+                            a laptop on a version before them refuses such a checkout, unknown fields)
     rubrics/<id>.yaml       the rubric file each case is pinned to (its hash is the case's rubric hash)
     team.json               (checkout only) each team member's name and signing key, sealed with the
                             member's one-time laptop code; the other people the records name

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...core.casesearch import keys_fit
 from ...core.errors import Refused
 from ...storage import models as m
 from ...storage.attachments import AttachmentStore
@@ -42,6 +43,7 @@ from .wire import (
     CheckoutCase,
     ConclusionValue,
     NonconformityValue,
+    OrgValue,
     ReturnCase,
     ScoreValue,
     _canon,
@@ -104,6 +106,18 @@ def _ensure_attachment(tx: Tx, package: _Package, files: _Files, sha: str) -> in
     return added
 
 
+def _carried_keys(value: OrgValue) -> tuple[str, str] | None:
+    """The organisation's search keys as the checkout carries them, when it carries both and they
+    fit its name (core.casesearch.keys_fit); else None, and the name's keys are computed. A checkout
+    is not signed (only returns are): whoever can hand the laptop a checkout chooses the name itself,
+    so keys that fit but read a character otherwise change no more than the name could; they only
+    change what the laptop's case search finds for that name."""
+    full, initials = value.name_pinyin, value.name_initials
+    if full is None or initials is None or not keys_fit(value.name, full, initials):
+        return None
+    return full, initials
+
+
 def _user_id(session: Session, name: str) -> int:
     user_id = session.scalar(select(m.User.id).where(m.User.name == name))
     if user_id is None:
@@ -156,11 +170,8 @@ def _apply_checkout(
             select(m.Organization).where(m.Organization.credit_code == doc.organization.credit_code)
         )
         if org is None:
-            org = m.Organization(
-                name=doc.organization.name,
-                credit_code=doc.organization.credit_code,
-                address=doc.organization.address,
-            )
+            org = m.Organization(credit_code=doc.organization.credit_code, address=doc.organization.address)
+            m.name_organization(org, doc.organization.name, _carried_keys(doc.organization))
             session.add(org)
             session.flush()
             tx.record(
@@ -171,7 +182,9 @@ def _apply_checkout(
             )
         elif (org.name, org.address) != (doc.organization.name, doc.organization.address):
             before = {"name": org.name, "address": org.address}
-            org.name, org.address = doc.organization.name, doc.organization.address
+            if org.name != doc.organization.name:
+                m.name_organization(org, doc.organization.name, _carried_keys(doc.organization))
+            org.address = doc.organization.address
             tx.record(
                 "organization.import",
                 "organization",

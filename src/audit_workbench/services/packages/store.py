@@ -145,7 +145,14 @@ def _conclusion(case: m.Case) -> ConclusionValue:
 
 
 def _org_value(org: m.Organization) -> OrgValue:
-    return _canon(OrgValue, {"name": org.name, "credit_code": org.credit_code, "address": org.address})  # type: ignore[no-any-return]
+    raw = {
+        "name": org.name,
+        "credit_code": org.credit_code,
+        "address": org.address,
+        "name_pinyin": org.name_pinyin,
+        "name_initials": org.name_initials,
+    }
+    return _canon(OrgValue, raw)  # type: ignore[no-any-return]
 
 
 def _current(session: Session, case: m.Case, keys: _Keys, names: Mapping[int, str]) -> dict[str, _Row]:

@@ -71,12 +71,18 @@ FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x
 Key = Annotated[str, Field(min_length=1, max_length=120)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+SearchKey = Annotated[str, Field(max_length=1200, pattern=r"^[0-9a-z]*$")]  # 200 characters × 6 letters
 
 
 class OrgValue(_Wire):
     name: Annotated[str, Field(min_length=1, max_length=200), SingleLine]
     credit_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{18}$")]
     address: Annotated[str, Field(max_length=300), SingleLine]
+    # The name's full pinyin and initials as the office stored them (core.casesearch.pinyin_keys), so
+    # that the laptop need not load pypinyin's dictionaries to write the name (packages.apply). Absent
+    # from packages made before they travelled; the laptop computes keys that are absent or do not fit.
+    name_pinyin: SearchKey | None = None
+    name_initials: SearchKey | None = None
 
     @field_validator("credit_code")
     @classmethod
