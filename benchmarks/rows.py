@@ -263,7 +263,8 @@ def _probe(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
     if out.get("error") or "painted" not in out["marks"]:
         raise RuntimeError(f"the GUI probe failed: {out.get('error')} {proc.stderr[-1500:]}")
     return {
-        k: (v - start if isinstance(v, float) and k not in ("rows_loaded", "rows_painted") else v) for k, v in out["marks"].items()
+        k: (v - start if isinstance(v, float) and k not in ("rows_loaded", "rows_painted") else v)
+        for k, v in out["marks"].items()
     }
 
 

@@ -20,7 +20,7 @@ from audit_workbench.services.packages import export_package, import_package
 from audit_workbench.storage import models as m
 
 from ..conftest import FAST_HASHER, CaseMaker, Clock, Team
-from .package_helpers import case_doc, edit_json, first_login, read_members, write_zip
+from .package_helpers import case_doc, edit_json, edit_manifest, first_login, read_members, write_zip
 
 # the laptop is always a SQLite file; the office runs on SQLite or PostgreSQL
 
@@ -189,3 +189,23 @@ def test_an_import_refused_for_its_keys_writes_nothing(
         import_package(laptop, write_zip(tmp_path / "edited.awp", edited), clock=clock)
     assert info.value.code == "bad_value" and "name_initials" in info.value.message_en
     assert not laptop.exists(), "a refused import left a database behind"
+
+
+def test_a_version_2_package_made_before_the_keys_travelled_still_imports(
+    services: Services, team: Team, make_case: CaseMaker, tmp_path: Path, clock: Clock
+) -> None:
+    """Laptops and the office are not updated on the same day: a checkout in format 2 (no keys)
+    imports, and its keys are computed."""
+    case_no, out = _checkout(services, team, make_case, tmp_path)
+    org = services.cases.get(case_no).organization
+
+    def without_keys(doc: dict[str, Any]) -> None:
+        doc["organization"].pop("name_pinyin")
+        doc["organization"].pop("name_initials")
+
+    members = edit_json(read_members(out), f"cases/{case_no}.json", without_keys)
+    assert json.loads(members["manifest.json"])["format_version"] == 3  # what this program writes
+    old = edit_manifest(members, lambda m: m.update(format_version=2))
+    laptop = tmp_path / "laptop" / "workbench.sqlite3"
+    import_package(laptop, write_zip(tmp_path / "v2.awp", old), clock=clock)
+    assert _keys(laptop) == {org.credit_code: (org.name, *pinyin_keys(org.name))}

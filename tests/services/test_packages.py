@@ -249,7 +249,7 @@ def test_manifest_lists_every_member_with_its_hash_and_size(
     export_package(services, team.clerk, [office_case], out)
     members = read_members(out)
     manifest = manifest_of(members)
-    assert manifest["format"] == "audit-workbench-package" and manifest["format_version"] == 2
+    assert manifest["format"] == "audit-workbench-package" and manifest["format_version"] == 3
     assert manifest["kind"] == "checkout"
     assert manifest["exported_by"]["name"] == "clerk"
     assert datetime.fromisoformat(manifest["exported_at"]) == services.now()
@@ -850,7 +850,7 @@ HOSTILE: list[tuple[str, str, HostileBuilder]] = [
         lambda p: edit_json(p, "team.json", lambda u: {**u, "pad": " " * 300_000}),
     ),
     # format versions
-    ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=3))),
+    ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=4))),
     # version 1 carried the team's password hashes: never read again
     ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version=1))),
     ("format version", "package_version", lambda p: edit_manifest(p, lambda m: m.update(format_version="1"))),

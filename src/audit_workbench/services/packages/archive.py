@@ -20,7 +20,12 @@ from .steps import _Progress
 from .wire import Manifest, _dumps, _parse_json
 
 FORMAT = "audit-workbench-package"
-FORMAT_VERSION = 2  # 2: team.json with sealed member keys instead of accounts; signed returns
+FORMAT_VERSION = 3  # 2: team.json with sealed member keys instead of accounts; signed returns
+# 3: a checkout's organisations carry their search keys (name_pinyin, name_initials), so a laptop
+# need not load pypinyin's 55 MB of dictionaries to write them. Version 2 packages still import (they
+# carry no keys: the laptop computes them); a program that reads only 2 refuses a 3 with "update the
+# program" instead of a puzzling "extra inputs" on the new fields.
+READABLE_VERSIONS = (2, 3)
 MANIFEST = "manifest.json"
 TEAM_MEMBER = "team.json"
 SIGNATURE = "signature.json"  # (return) signs the manifest's bytes, so it cannot be listed in them
@@ -339,11 +344,12 @@ def _parse_manifest(raw: bytes) -> Manifest:
             "manifest.json 不是审核包清单",
         )
     version = data.get("format_version")
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise Refused(
             "package_version",
-            f"package format version {version!r} is not supported (this program reads format version "
-            f"{FORMAT_VERSION}, a whole number); update the program or export the package again",
-            f"不支持的审核包格式版本 {version!r}（本程序读取版本 {FORMAT_VERSION}）",
+            f"package format version {version!r} is not supported (this program reads format versions "
+            f"{readable}, whole numbers); update the program or export the package again",
+            f"不支持的审核包格式版本 {version!r}（本程序读取版本 {readable}）",
         )
     return _parse_json(Manifest, raw, MANIFEST, "package_manifest")  # type: ignore[no-any-return]

@@ -462,7 +462,7 @@ class Exporter(_Wire):
 
 class Manifest(_Wire):
     format: Literal["audit-workbench-package"]
-    format_version: Literal[2]
+    format_version: Literal[2, 3]
     package_id: Hex32
     kind: Literal["checkout", "return"]
     exported_at: AwareDatetime
