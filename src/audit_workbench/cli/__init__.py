@@ -15,6 +15,7 @@ certificate, the policy table itself, and the window (which has its own login).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,7 +23,6 @@ from typing import Any
 
 from ..core.errors import Refused, set_language
 from ..core.policy import Action
-from . import admin, audits, cases, certificates, complaints, custody, orgs, packages, people, rubrics
 from .common import EXIT_INTERNAL, EXIT_OK, EXIT_REFUSED, CliError, Context, Public, json_text, one_line
 
 __all__ = ["build_parser", "main"]
@@ -44,7 +44,9 @@ def _no_command(parser: argparse.ArgumentParser) -> Callable[[Context], int]:
         from ..storage.db import exists
 
         if ctx.args.demo and not exists(ctx.db):
-            admin.cmd_demo(ctx)
+            from .admin import cmd_demo
+
+            cmd_demo(ctx)
         try:
             import importlib.util
 
@@ -88,7 +90,67 @@ def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Who registers what, in the order of `--help`: (module, its register function, the top-level
+# commands and groups it registers, aliases included). "" is the `gui` command, registered here.
+# `main` builds only the one named on the command line; `build_parser()` builds them all
+# (tests/cli/test_lazy_parser.py checks each lazy tree against the full one, and that this table
+# names every top-level command).
+_REGISTRARS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("admin", "register_setup", ("init", "demo")),
+    ("", "", ("gui",)),
+    ("admin", "register_users", ("user",)),
+    ("rubrics", "register", ("rubric",)),
+    ("cases", "register", ("case", "material")),
+    ("orgs", "register", ("org",)),
+    ("audits", "register", ("audit", "review", "score", "evidence", "nc", "committee")),
+    ("certificates", "register", ("certificate", "sheet", "report", "register")),
+    ("packages", "register", ("package",)),
+    ("custody", "register", ("keys", "log", "backup", "restore")),
+    ("people", "register", ("person", "coi", "declaration")),
+    ("complaints", "register", ("complaint", "appeal")),
+    ("admin", "register", ("setting", "settings", "policy")),
+)
+_TOP_LEVEL = frozenset(name for _, _, names in _REGISTRARS for name in names)
+# The options before the command that take a value, and those that take none (`-h` and any
+# abbreviation are left to the full parser).
+_VALUE_OPTIONS = ("--db", "--user", "--lang")
+_FLAG_OPTIONS = ("--json", "--demo")
+
+
+class _Unbuilt:
+    """What a command or group not named on the command line gets instead of its parser: it takes
+    every call and builds nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self
+
+
+_UNBUILT = _Unbuilt()
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The top-level command `argv` names, when it is plain to see (the global options before it
+    spelt out in full); None when it is not, or names no known command: the full parser decides."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _VALUE_OPTIONS:
+            next(tokens, None)
+        elif token in _FLAG_OPTIONS or token.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token if token in _TOP_LEVEL else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command (`--help`, the doors test), or with `only` the
+    command or group of that name alone (what `main` parses a command with: the other 117
+    sub-parsers cost more than many commands' own work)."""
     parser = argparse.ArgumentParser(
         prog="audit-workbench",
         description="Audit Workbench — GB/T 27922 商品售后服务评价体系认证 workbench. "
@@ -98,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _globals(common, suppress=True)
+
+    def wanted(name: str, aliases: Sequence[str]) -> bool:
+        return only is None or only == name or only in aliases
 
     def add(
         name: str,
@@ -109,36 +174,34 @@ def build_parser() -> argparse.ArgumentParser:
         reads: Action = Action.view_records,
         aliases: Sequence[str] = (),
     ) -> argparse.ArgumentParser:
+        if parent is _UNBUILT or (parent is sub and not wanted(name, aliases)):
+            return _UNBUILT  # type: ignore[return-value]
         p = parent.add_parser(name, help=help, parents=[common], description=help, aliases=aliases)
         p.set_defaults(func=func, public=public, reads=reads)
         return p
 
     def group(name: str, help: str, aliases: Sequence[str] = ()) -> Any:
+        if not wanted(name, aliases):
+            return _UNBUILT
         p = sub.add_parser(name, help=help, description=help, aliases=aliases)
         return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
-    admin.register_setup(add, group)
-    p = add("gui", cmd_gui, "open the desktop window", public=True)  # the window asks who acts
-    p.add_argument(
-        "--page",
-        default="dashboard",
-        help="dashboard, cases, register, people, complaints, settings, case:CASE_NO, "
-        "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
-    )
-    p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
-    p.add_argument("--force", action="store_true", help="replace an existing screenshot file")
-
-    admin.register_users(add, group)
-    rubrics.register(add, group)
-    cases.register(add, group)
-    orgs.register(add, group)
-    audits.register(add, group)
-    certificates.register(add, group)
-    packages.register(add, group)
-    custody.register(add, group)
-    people.register(add, group)
-    complaints.register(add, group)
-    admin.register(add, group)
+    for module, function, names in _REGISTRARS:
+        if only is not None and only not in names:
+            continue
+        if module:
+            register = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+            register(add, group)
+            continue
+        p = add("gui", cmd_gui, "open the desktop window", public=True)  # the window asks who acts
+        p.add_argument(
+            "--page",
+            default="dashboard",
+            help="dashboard, cases, register, people, complaints, settings, case:CASE_NO, "
+            "scoring:CASE_NO, committee:CASE_NO, certificate:CASE_NO",
+        )
+        p.add_argument("--screenshot", metavar="FILE.png", help="render the page to a PNG and exit")
+        p.add_argument("--force", action="store_true", help="replace an existing screenshot file")
     return parser
 
 
@@ -155,7 +218,9 @@ def _log_in(ctx: Context) -> None:
 def main(argv: Sequence[str] | None = None, *, hasher: Any = None) -> int:
     """Run the command line. `hasher`: the password hasher (argon2's recommended parameters unless
     the caller gives another)."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or os.environ.get("AUDIT_WORKBENCH_LANG")
     if lang:
