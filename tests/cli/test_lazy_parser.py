@@ -113,3 +113,36 @@ def test_help_of_a_group_and_of_the_program(capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     for command in TOP:
         assert command in out
+
+
+def _leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [parser]
+    return [leaf for p in dict.fromkeys(subs[0].choices.values()) for leaf in _leaves(p)]
+
+
+def test_what_a_command_prepares_during_the_login_names_real_services() -> None:
+    """A misspelt name would prepare nothing, silently: the login would just be slower again."""
+    import importlib
+
+    prepared = {name for leaf in _leaves(FULL) for name in leaf.get_default("prepare") or ()}
+    assert {"cases", "audits", "rubrics"} <= prepared
+    for name in prepared - {"rubrics"}:
+        importlib.import_module(f"audit_workbench.services.{name}")
+
+
+def test_a_preparation_that_fails_raises_nothing_on_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread swallows its error: the command imports the module itself and reports there."""
+    import threading
+
+    from audit_workbench.services import Services
+
+    errors: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+    Services.prepare_in_background(["no_such_service"])
+    for t in threading.enumerate():
+        if t.name == "prepare-services":
+            t.join(5)
+            assert not t.is_alive()
+    assert errors == []

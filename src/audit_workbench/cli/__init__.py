@@ -173,11 +173,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         public: Public = False,
         reads: Action = Action.view_records,
         aliases: Sequence[str] = (),
+        prepare: Sequence[str] = (),
     ) -> argparse.ArgumentParser:
         if parent is _UNBUILT or (parent is sub and not wanted(name, aliases)):
             return _UNBUILT  # type: ignore[return-value]
         p = parent.add_parser(name, help=help, parents=[common], description=help, aliases=aliases)
-        p.set_defaults(func=func, public=public, reads=reads)
+        # prepare: the services the command will use, made ready while the password is checked
+        p.set_defaults(func=func, public=public, reads=reads, prepare=tuple(prepare))
         return p
 
     def group(name: str, help: str, aliases: Sequence[str] = ()) -> Any:
@@ -212,6 +214,7 @@ def _log_in(ctx: Context) -> None:
     if public is True or (callable(public) and public(ctx)):
         return
     services = ctx.services()  # a database that is not there is named first
+    services.prepare_in_background(getattr(ctx.args, "prepare", ()))
     services.users.allow(ctx.actor(), ctx.args.reads)
 
 

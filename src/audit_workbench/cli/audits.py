@@ -142,7 +142,7 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--finding", action="append", help="CATEGORY:TEXT, e.g. 2:服务流程缺少回访要求")
 
     g = group("score", "on-site scoring (audit team)")
-    p = add("set", cmd_score_set, "set an indicator's points", g)
+    p = add("set", cmd_score_set, "set an indicator's points", g, prepare=("audits", "rubrics"))
     p.add_argument("case_no")
     p.add_argument("code")
     p.add_argument("points")

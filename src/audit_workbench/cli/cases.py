@@ -357,7 +357,7 @@ def register(add: Add, group: Group) -> None:
         p = add(name, func, f"{name} the case with a reason", g)
         p.add_argument("case_no")
         p.add_argument("--reason", required=True)
-    p = add("list", cmd_case_list, "list cases", g)
+    p = add("list", cmd_case_list, "list cases", g, prepare=("cases",))
     p.add_argument("--status")
     p.add_argument(
         "--search",
@@ -366,7 +366,7 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--rubric")
     p.add_argument("--grade")
     p.add_argument("--member", help="cases with this audit team member")
-    add("show", cmd_case_show, "show one case", g).add_argument("case_no")
+    add("show", cmd_case_show, "show one case", g, prepare=("cases", "rubrics")).add_argument("case_no")
 
     g = group("material", "the 12 application materials")
     p = add("set", cmd_material_set, "attach files to a material item", g)

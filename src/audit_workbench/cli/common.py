@@ -39,7 +39,8 @@ Public = bool | Callable[["Context"], bool]
 class Add(Protocol):
     """Registers a command: `add(name, func, help, group)` returns its argument parser. Every command
     logs in before it runs unless registered `public`; `reads` is the policy action what it reads
-    needs (`view_records` unless said)."""
+    needs (`view_records` unless said); `prepare` names the services it will use, made ready on a
+    thread while the password is checked (Services.prepare_in_background)."""
 
     def __call__(
         self,
@@ -51,6 +52,7 @@ class Add(Protocol):
         public: Public = ...,
         reads: Action = ...,
         aliases: Sequence[str] = ...,
+        prepare: Sequence[str] = ...,
     ) -> argparse.ArgumentParser: ...
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -185,6 +186,31 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+
+    @staticmethod
+    def prepare_in_background(names: Sequence[str]) -> None:
+        """Import the modules of the services `names` (this package's NAME.py; "rubrics" also reads
+        and validates the installed rubric files) on a daemon thread, while a password is checked:
+        argon2 runs in C without the GIL, so on a second core this work is done by the time the login
+        returns (the dashboard's modules are about 0.1 s, a case's rubric 10-20 ms). Nothing depends
+        on it: whoever needs a module imports it again (at once if done, waiting on the import lock if
+        under way, raising there if the import fails)."""
+        if not names:
+            return
+
+        def run() -> None:
+            try:
+                for name in names:
+                    if name == "rubrics":
+                        from ..core.rubric import installed_registry
+
+                        installed_registry()
+                    else:
+                        importlib.import_module(f"{__package__}.{name}")
+            except Exception:  # reported where the module or the rubrics are needed
+                return
+
+        threading.Thread(target=run, name="prepare-services", daemon=True).start()
 
     def now(self) -> datetime:
         return self._clock()
