@@ -100,3 +100,30 @@ def test_a_stale_page_is_still_refused_not_overwritten(
         assert tab.model.entry(code).points == Decimal(1)  # the refusal reloaded what is stored
     finally:
         close(leader)
+
+
+def test_a_case_changed_elsewhere_updates_its_row_in_the_list(
+    qtbot, services: Services, second_services: Services, team: Team, make_case: CaseMaker, messages
+) -> None:  # type: ignore[no-untyped-def]
+    """The list keeps its scroll and updates the one row in place (the row was read from the case's
+    full detail, which has no last-change time: the update failed and the row stayed stale)."""
+    case_no = make_case("submitted")
+    window = open_window(qtbot, services, "leader", "cases")  # the change is the clerk's: another person
+    try:
+        model = window.pages["cases"].model  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: model.position_of(case_no) >= 0, timeout=SEEN_WITHIN_MS)
+        row = model._rows[model.position_of(case_no)]
+        assert row.status == "submitted"
+
+        clerk = second_services.users.login("clerk", PASSWORD)
+        second_services.cases.reject(clerk, case_no, "材料不全")
+        changed = second_services.cases.summary(case_no)
+
+        qtbot.waitUntil(
+            lambda: model._rows[model.position_of(case_no)].status == "rejected", timeout=SEEN_WITHIN_MS
+        )
+        assert model._rows[model.position_of(case_no)] == row._replace(
+            status="rejected", updated_at=changed.updated_at
+        )
+    finally:
+        close(window)

@@ -63,6 +63,7 @@ from .views import (
     detail_view,
     get_case_row,
     relation,
+    summary_view,
 )
 
 MAX_HEADCOUNT = 1_000_000
@@ -368,6 +369,11 @@ class CaseService:
     def get(self, case_no: str) -> CaseDetail:
         with self.s.read() as session:
             return detail_view(self.s, session, get_case_row(session, case_no))
+
+    def summary(self, case_no: str) -> CaseSummary:
+        """One case's row of the case list (what `list` gives for it), without reading its detail."""
+        with self.s.read() as session:
+            return summary_view(get_case_row(session, case_no))
 
     def _filtered(
         self,

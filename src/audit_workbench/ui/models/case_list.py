@@ -183,16 +183,16 @@ class CaseListModel(QAbstractTableModel):
         if self.position_of(case_no) < 0:
             return
 
-        def loaded(detail: Any) -> None:
+        def loaded(summary: Any) -> None:
             position = self.position_of(case_no)
             if position < 0:
                 return
-            self._rows[position] = row_of(detail)
+            self._rows[position] = row_of(summary)
             self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
 
         self.context.load(
             ("row", case_no),
-            self.context.services.cases.get,
+            self.context.services.cases.summary,
             case_no,
             on_loaded=loaded,
             on_refused=lambda _: self.reload(),
