@@ -105,7 +105,17 @@ def floor(path: str) -> None:
 
 
 def _build(argv: list[str]):  # type: ignore[no-untyped-def]
-    # In the order `audit-workbench gui` imports them: the application first (it loads PySide6 itself).
+    # As `audit-workbench --user NAME gui` starts: the command line begins the password check, then
+    # imports the application (which loads PySide6 itself).
+    from audit_workbench.cli import start_password_check
+    from audit_workbench.core.startup import pause_collector
+
+    pause_collector()  # as cli.run
+
+    def option(name: str) -> str | None:
+        return argv[argv.index(name) + 1] if name in argv else None
+
+    start_password_check(option("--db"), option("--user"))
     from audit_workbench.ui.app import build_app
 
     MARKS["imported"] = time.monotonic()

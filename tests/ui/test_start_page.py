@@ -152,3 +152,24 @@ def test_starting_at_the_case_list_imports_only_what_it_shows(services, team, db
     # the storage stack is imported first (ui/app.py).
     assert modules.index("sqlalchemy.orm") < modules.index("PySide6.QtCore")
     assert modules.index("pydantic") < modules.index("PySide6.QtCore")
+
+
+def test_the_window_resumes_the_collector_after_its_first_paint(
+    qtbot, monkeypatch, services, team, db_path
+) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from audit_workbench.core import startup
+
+    startup.pause_collector()  # as `audit-workbench` does when it starts
+    try:
+        window = _start(qtbot, monkeypatch, db_path)
+        assert not gc.isenabled()  # built, not yet painted: still paused
+        window.show()
+        qtbot.waitUntil(gc.isenabled, timeout=5000)
+        assert not startup.collector_paused() and gc.get_freeze_count() > 0
+        window.context.services.close()
+    finally:
+        startup._paused = False
+        gc.unfreeze()
+        gc.enable()

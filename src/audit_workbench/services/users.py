@@ -29,6 +29,7 @@ from ..core.errors import NotFound, Refused
 from ..core.policy import Action, Role, require
 from ..core.text import LINE as DISPLAY_NAME
 from ..core.text import forbidden
+from ..storage import prelogin
 from .base import SYSTEM, Actor, Services
 from .checks import line
 from .grants import grant, pending_roles, withdraw_pending
@@ -137,6 +138,9 @@ def check_new_password(password: str, name: str = "") -> None:
 
 
 def _verifies(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    early = prelogin.take(password_hash, password)  # checked on a thread while the program loaded
+    if early is not None:
+        return early
     try:
         return bool(hasher.verify(password_hash, password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):

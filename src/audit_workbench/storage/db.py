@@ -20,27 +20,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .attachments import AttachmentStore
+from .location import data_dir, default_database_path
 from .models import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-APP_NAME = "audit-workbench"
 # The newest revision in migrations/versions. A database stamped with it opens without Alembic. Adding
 # a migration means updating this constant; tests/storage/test_head_revision.py fails until then, and
 # until then every open goes through Alembic (see _head_script_is_newest), so nothing is skipped.
 HEAD_REVISION = "0013"
-
-
-def default_database_path() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "audit-workbench.sqlite3"
 
 
 def to_url(db: str | Path | None) -> str:
@@ -187,7 +182,7 @@ def _attachments_root(url: str) -> Path:
         return path.with_name(path.name + ".attachments")
     parsed = make_url(url)
     name = f"{parsed.get_backend_name()}-{parsed.host or 'local'}-{parsed.database or 'db'}"
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "attachments" / name
+    return data_dir() / "attachments" / name
 
 
 def _install_server_lock_timeout(engine: Engine, busy_seconds: float) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 # loaded, its `__feature__` import hook reads the source of every module imported after it
 # (shibokensupport/feature.py, PYSIDE-2029), which makes the same imports about 0.2 s slower.
 from ..core.errors import Refused, set_language
+from ..core.startup import resume_collector
 from ..services import Actor, Services
 from ..services.base import database_exists, database_location
 
@@ -161,6 +162,7 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     if not screenshot:
         # after the first paint: a backlog of overdue certificates never delays the window
         QTimer.singleShot(SWEEP_AFTER_MS, lambda: _sweep_in_background(window, services))
+        QTimer.singleShot(SWEEP_AFTER_MS, resume_collector)  # paused by `audit-workbench` (core.startup)
     if not exec:
         return window
     code = app.exec()
