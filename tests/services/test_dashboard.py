@@ -79,6 +79,13 @@ def test_overdue_nonconformities(services, team, make_case, clock) -> None:  # t
     (item,) = board.overdue_nonconformities
     assert (item.case_no, item.code, item.days_overdue) == (case_no, "1.1", 5)
     assert _queue(services, team.leader)[1].work_queue[0].open_nonconformities == 1
+    # a closed one is not counted in the queue, a second open one is
+    second = services.audits.raise_nonconformity(
+        team.leader, case_no, "1.2", "回访记录不全", today + timedelta(days=30)
+    )
+    assert _queue(services, team.leader)[1].work_queue[0].open_nonconformities == 2
+    services.audits.close_nonconformity(team.leader, case_no, second, "已补全回访记录")
+    assert _queue(services, team.leader)[1].work_queue[0].open_nonconformities == 1
 
 
 def test_certificates_due_and_grades(services, team, make_case, clock) -> None:  # type: ignore[no-untyped-def]

@@ -175,7 +175,9 @@ def test_the_program_resumes_the_collector_once_logged_in(
 
     monkeypatch.setattr(cases, "cmd_case_list", case_list)
     monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
-    monkeypatch.setattr("sys.argv", ["audit-workbench", "--db", str(db_path), "--user", "clerk", "case", "list"])
+    monkeypatch.setattr(
+        "sys.argv", ["audit-workbench", "--db", str(db_path), "--user", "clerk", "case", "list"]
+    )
     try:
         with pytest.raises(SystemExit) as exited:
             run()

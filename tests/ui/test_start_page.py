@@ -173,3 +173,37 @@ def test_the_window_resumes_the_collector_after_its_first_paint(
         startup._paused = False
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_read_ahead_is_taken_by_the_first_load_only_and_carries_its_refusal(
+    qtbot, ui_context, team
+) -> None:  # type: ignore[no-untyped-def]
+    context = ui_context(team.clerk)
+    calls: list[int] = []
+
+    def read(n: int) -> int:
+        calls.append(n)
+        if n < 0:
+            raise Refused("no_such_thing", "nothing to read", "无可读取")
+        return n * 2
+
+    context.read_ahead("page", read, 21)
+    got: list[int] = []
+    context.load("page-owner", read, 21, on_loaded=got.append, ahead="page")
+    qtbot.waitUntil(lambda: got == [42])
+    assert calls == [21]  # one read in all
+    context.load("page-owner", read, 21, on_loaded=got.append, ahead="page")  # a refresh reads anew
+    qtbot.waitUntil(lambda: got == [42, 42])
+    assert calls == [21, 21]
+    refusals: list[str] = []
+    context.read_ahead("page", read, -1)
+    context.load(
+        "page-owner",
+        read,
+        -1,
+        on_loaded=got.append,
+        on_refused=lambda e: refusals.append(e.code),
+        ahead="page",
+    )
+    qtbot.waitUntil(lambda: refusals == ["no_such_thing"])
+    assert calls == [21, 21, -1] and got == [42, 42]

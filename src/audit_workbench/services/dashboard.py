@@ -360,11 +360,14 @@ class DashboardService:
             .limit(limit)
             .subquery()
         )
-        # Counted per listed case (by the index on case_id), not grouped over every nonconformity.
+        # Counted per listed case, not grouped over every nonconformity: found by case alone (the
+        # index on case_id: a case has a handful) and told open in the count. With the status in the
+        # WHERE clause SQLite prefers the covering (status, deadline, case_id) index and walks every
+        # open nonconformity once per listed case (30 ms of the dashboard at 100,000 cases).
         open_ncs = (
-            select(func.count())
+            select(func.count(case((m.Nonconformity.status == "open", 1))))
             .select_from(m.Nonconformity)
-            .where(m.Nonconformity.case_id == m.Case.id, m.Nonconformity.status == "open")
+            .where(m.Nonconformity.case_id == m.Case.id)
             .correlate(m.Case)
             .scalar_subquery()
         )

@@ -140,6 +140,7 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
         services.close()
         return 0
     context = UiContext(services, actor, lang)
+    MainWindow.read_ahead(context, getattr(args, "page", None) or "dashboard")
     try:
         # Only the start page is built (and its data read) before the first paint.
         window = MainWindow(

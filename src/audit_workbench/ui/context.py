@@ -117,6 +117,40 @@ def _relation_that_satisfies(rule_relation: Relation) -> CaseRelation:
     return CaseRelation(team_member=True, team_leader=True)
 
 
+class _ReadAhead:
+    """A page's first read, started before the page was built: its answer (or refusal) is kept
+    until the page asks, then handed to it once."""
+
+    _NOTHING: Any = object()
+
+    def __init__(self) -> None:
+        self.result: Any = self._NOTHING
+        self.refusal: Refused | None = None
+        self.waiting: tuple[Callable[[Any], Any], Callable[[Refused], Any]] | None = None
+
+    def done(self, result: Any) -> None:
+        self.result = result
+        self._deliver()
+
+    def refused(self, exc: Refused) -> None:
+        self.refusal = exc
+        self._deliver()
+
+    def then(self, on_loaded: Callable[[Any], Any], on_refused: Callable[[Refused], Any]) -> None:
+        self.waiting = (on_loaded, on_refused)
+        self._deliver()
+
+    def _deliver(self) -> None:
+        if self.waiting is None or (self.result is self._NOTHING and self.refusal is None):
+            return
+        on_loaded, on_refused = self.waiting
+        self.waiting = None
+        if self.refusal is not None:
+            on_refused(self.refusal)
+        else:
+            on_loaded(self.result)
+
+
 class UiContext:
     """The services, the acting user and the language, handed to every page."""
 
@@ -135,6 +169,7 @@ class UiContext:
         self.last_refusal: Refused | None = None
         self._people: dict[str, str] | None = None
         self._loads: dict[object, int] = {}
+        self._ahead: dict[str, _ReadAhead] = {}
         self._rubric_short: dict[str, str] = {}
         set_language(self.lang)
 
@@ -263,9 +298,11 @@ class UiContext:
         on_loaded: Callable[[T], Any],
         on_refused: Callable[[Refused], Any] | None = None,
         label: str = "",
+        ahead: str | None = None,
     ) -> None:
         """A page's read off the GUI thread. When `owner` asks again before the first answer came,
-        only the newest answer is shown (a slow read never overwrites a newer one)."""
+        only the newest answer is shown (a slow read never overwrites a newer one). `ahead`: the
+        key of a `read_ahead` of this very call, whose answer the first load takes instead."""
         key = owner if isinstance(owner, str | tuple) else id(owner)
         generation = self._loads.get(key, 0) + 1
         self._loads[key] = generation
@@ -285,12 +322,30 @@ class UiContext:
                         self.refusal_text(exc),
                     )
 
+        early = self._ahead.pop(ahead, None) if ahead is not None else None
+        if early is not None:
+            early.then(loaded, refused)
+            return
         self.act(
             fn,
             *args,
             on_done=loaded,
             on_refused=refused,
             label=label or QCoreApplication.translate("UiContext", "正在读取…"),
+        )
+
+    def read_ahead(self, key: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Start a start page's first read on the database worker before the page is built: the
+        window's build and the read (SQLite works without the GIL) overlap. The page's first
+        `load(..., ahead=key)` takes the answer; a refusal reaches it as its own would."""
+        early = _ReadAhead()
+        self._ahead[key] = early
+        self.act(
+            fn,
+            *args,
+            on_done=early.done,
+            on_refused=early.refused,
+            label=QCoreApplication.translate("UiContext", "正在读取…"),
         )
 
     # -- labels of ids (one vocabulary in the core: core/vocabulary.py) ----------------------------
