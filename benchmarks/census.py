@@ -71,23 +71,46 @@ def theirs(census: dict) -> list[str]:  # type: ignore[type-arg]
     return [m for m in census["modules"] if not m.startswith(OURS) and m.split(".")[0] not in OURS]
 
 
-def floor_code(census: dict, password_hash: str | None) -> str:  # type: ignore[type-arg]
+def floor_code(census: dict, password_hash: str | None, *, tuned: bool = False) -> str:  # type: ignore[type-arg]
     """Python source: import the census's modules that are not ours, verify the hash as often as the
-    census did (the password in $AUDIT_WORKBENCH_PASSWORD)."""
+    census did (the password in $AUDIT_WORKBENCH_PASSWORD).
+
+    `tuned`: the same work done the way the program does it since 2026-12-05 (cli.run,
+    storage.prelogin, core.startup): the argon2 check on a thread started before the imports, the
+    cycle collector paused while they run and the heap frozen at the end (no last collection at
+    exit). The row's ratio is against the plain floor, as issue 15 defines it; the tuned floor says
+    how much of the way there is the program's own work."""
     names = theirs(census)
-    lines = [
-        "import importlib, os",
+    checks = int(census["verifications"]) if password_hash else 0
+    if tuned:
+        lines = ["import gc, importlib, os, threading", "gc.disable()"]
+        if checks:
+            lines += [
+                "from argon2 import PasswordHasher",
+                "def _check():",
+                "    hasher = PasswordHasher()",
+                f"    for _ in range({checks}):",
+                f"        hasher.verify({password_hash!r}, os.environ['AUDIT_WORKBENCH_PASSWORD'])",
+                "_thread = threading.Thread(target=_check)",
+                "_thread.start()",
+            ]
+    else:
+        lines = ["import importlib, os"]
+    lines += [
         f"for name in {names!r}:",
         "    try:",
         "        importlib.import_module(name)",
         "    except Exception:",
         "        pass",
     ]
-    if census["verifications"] and password_hash:
+    if tuned:
+        lines += ["_thread.join()"] if checks else []
+        lines += ["gc.freeze()"]
+    elif checks:
         lines += [
             "from argon2 import PasswordHasher",
             "hasher = PasswordHasher()",
-            f"for _ in range({int(census['verifications'])}):",
+            f"for _ in range({checks}):",
             f"    hasher.verify({password_hash!r}, os.environ['AUDIT_WORKBENCH_PASSWORD'])",
         ]
     return "\n".join(lines)

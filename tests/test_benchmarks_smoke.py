@@ -66,6 +66,9 @@ def test_every_row_has_a_ratio(tmp_path: Path) -> None:
     # where the command did; the certificate's QR with the product's mask; fresh keystrokes
     assert rows["cli_score_set"]["details"]["argon2_verifications"] == 1
     assert all(rows[f"cli_{c}"]["details"]["modules_in_floor"] > 50 for c in ("rubric_list", "case_list"))
+    # and beside each start row, the same floor done as the program does it (its own work is the rest)
+    for key in ("cli_case_list", "cli_score_set", "gui_dashboard", "gui_cases"):
+        assert rows[key]["details"]["tuned_floor_s"] > 0, key
     assert rows["certificate_pdf"]["details"]["qr_mask_both"] == 4
     keystrokes = rows["search"]["details"]["per_keystroke"]
     assert len({k["term"] for k in keystrokes}) == len(keystrokes) > 20
