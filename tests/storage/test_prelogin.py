@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,10 @@ class CountingHasher(PasswordHasher):
 
 
 @pytest.fixture(autouse=True)
-def _nothing_pending() -> None:
+def _nothing_pending() -> Iterator[None]:
     prelogin.forget()
+    yield
+    prelogin.forget()  # a check no login took stays pending: never into the next test
 
 
 @pytest.fixture
@@ -187,3 +190,24 @@ def test_the_program_resumes_the_collector_once_logged_in(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_nothing_is_prepared_on_a_thread_once_the_password_was_checked_early(
+    services: Services, team: Team, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    started: list[str] = []
+    real_start = threading.Thread.start
+
+    def start(self):  # type: ignore[no-untyped-def]
+        started.append(self.name)
+        return real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    Services.prepare_in_background(["cases"])
+    assert started == ["prepare-services"]  # a login still to wait for argon2: work meanwhile
+    assert prelogin.start(db_path, "clerk", PASSWORD, FAST_HASHER)
+    prelogin._pending._thread.join()  # type: ignore[union-attr]
+    Services.prepare_in_background(["cases"])
+    assert started == ["prepare-services", "prelogin"]  # answered already: nothing to hide work behind

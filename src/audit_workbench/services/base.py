@@ -26,7 +26,7 @@ from ..core.people import DeclarationText, IdType, load_declaration_text, load_i
 from ..core.policy import Role
 from ..core.rubric import RubricRegistry
 from ..core.workdays import WorkCalendar, load_calendar
-from ..storage import events
+from ..storage import events, prelogin
 from ..storage.db import Database, open_database
 from ..storage.models import User
 
@@ -195,8 +195,8 @@ class Services:
         returns (the dashboard's modules are about 0.1 s, a case's rubric 10-20 ms). Nothing depends
         on it: whoever needs a module imports it again (at once if done, waiting on the import lock if
         under way, raising there if the import fails)."""
-        if not names:
-            return
+        if not names or prelogin.answered():
+            return  # the password was checked while the program loaded: no wait left to use
 
         def run() -> None:
             try:

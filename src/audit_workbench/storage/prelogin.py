@@ -47,6 +47,9 @@ class _Check:
         except Exception:  # left to the login, which verifies again and reports it
             self.verified = None
 
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def answer(self) -> bool | None:
         self._thread.join()
         return self.verified
@@ -101,6 +104,14 @@ def take(password_hash: str, password: str) -> bool | None:
             return None
         _pending = None
     return check.answer()
+
+
+def answered() -> bool:
+    """Whether a check started here has its answer already: the login will not wait for argon2,
+    so there is no wait to do other work in (Services.prepare_in_background)."""
+    with _lock:
+        check = _pending
+    return check is not None and not check.running()
 
 
 def forget() -> None:

@@ -15,21 +15,49 @@ reloads. A refused package (damaged, hostile, already imported) shows the servic
 service guarantees that nothing changed.
 """
 
-from .actions import PackageActions, PackageFile, reload_window, with_awp_suffix
-from .choose import CaseChoiceModel, ExportCasesDialog, exportable_cases
-from .preview import ConflictCard, PackagePreviewDialog
-from .records import (
-    action_label,
-    change_texts,
-    conflict_reason,
-    differing,
-    field_name,
-    field_text,
-    record_label,
-    shown_fields,
-    value_summary,
-    who_and_when,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .actions import PackageActions, PackageFile, reload_window, with_awp_suffix
+    from .choose import CaseChoiceModel, ExportCasesDialog, exportable_cases
+    from .preview import ConflictCard, PackagePreviewDialog
+    from .records import (
+        action_label,
+        change_texts,
+        conflict_reason,
+        differing,
+        field_name,
+        field_text,
+        record_label,
+        shown_fields,
+        value_summary,
+        who_and_when,
+    )
+
+# Each name is imported from its module on first use (PEP 562): the main window makes its 文件 menu
+# entries at start (`PackageActions`), the dialogs behind them wait until one is opened.
+_FROM = {
+    name: module
+    for module, names in {
+        "actions": ("PackageActions", "PackageFile", "reload_window", "with_awp_suffix"),
+        "choose": ("CaseChoiceModel", "ExportCasesDialog", "exportable_cases"),
+        "preview": ("ConflictCard", "PackagePreviewDialog"),
+        "records": (
+            "action_label",
+            "change_texts",
+            "conflict_reason",
+            "differing",
+            "field_name",
+            "field_text",
+            "record_label",
+            "shown_fields",
+            "value_summary",
+            "who_and_when",
+        ),
+    }.items()
+    for name in names
+}
 
 __all__ = [
     "CaseChoiceModel",
@@ -52,3 +80,12 @@ __all__ = [
     "who_and_when",
     "with_awp_suffix",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _FROM.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -35,10 +35,7 @@ if TYPE_CHECKING:
         ProgressFn,
     )
 
-from .choose import ExportCasesDialog
-from .laptop import LaptopCodesDialog, LaptopPasswordDialog
-from .preview import PackagePreviewDialog
-from .records import _listed
+# The dialogs and their records are imported when an entry is used (not with the window's menu).
 
 
 # == the files ========================================================================================
@@ -119,6 +116,8 @@ class PackageActions(QObject):
         window = self.window
         context = self.context
         current = getattr(window, "current_case", None)
+        from .choose import ExportCasesDialog
+
         case_nos = ExportCasesDialog.ask(context, [current] if current else [], window)
         if not case_nos:
             return
@@ -156,6 +155,8 @@ class PackageActions(QObject):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, Refused) and exc.code == "signing_password_required":
+                from .laptop import LaptopPasswordDialog
+
                 password = LaptopPasswordDialog.ask_signing(actor.name, self.window)
                 if password is not None:
                     self.export(case_nos, path, password, force=force)
@@ -167,6 +168,9 @@ class PackageActions(QObject):
         )
 
     def _exported(self, summary: PackageSummary) -> None:
+        from .laptop import LaptopCodesDialog
+        from .records import _listed
+
         self.last_summary = summary
         cases = _listed(self.context, summary.cases)
         if summary.kind == "checkout":
@@ -215,6 +219,8 @@ class PackageActions(QObject):
 
     def _preview(self, path: Path, preview: PackagePreview) -> None:
         self.last_preview = preview
+        from .preview import PackagePreviewDialog
+
         resolve = PackagePreviewDialog.ask(self.context, preview, path, self.window)
         if resolve is not None:
             self.apply(path, resolve)
@@ -261,6 +267,8 @@ class PackageActions(QObject):
             # rubrics the package brought: known to this window from now on
             services.rubrics = services.rubrics.with_extra(packaged_rubrics(services.db))
         reload_window(self.window)
+        from .records import _listed
+
         cases = _listed(self.context, result.cases)
         if result.kind == "checkout":
             text = self.tr("已导入 {n} 个案件（{cases}）和 {accounts} 个账户，共 {changes} 项记录。").format(
