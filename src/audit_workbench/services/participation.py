@@ -20,7 +20,9 @@ from ..core.policy import POLICY, CaseRelation, Part, Relation
 from ..core.workflow import CaseState
 from ..storage import models as m
 from .base import Tx
-from .views import get_case_row, relation
+
+# services.views (the read models: some 13 dataclasses) is imported where a case is read here, not
+# with this module: the dashboard's oversight imports it at every start of the window.
 
 # The states in which some action needs independence: where the window needs the history.
 INDEPENDENT_STATES: frozenset[CaseState] = frozenset(
@@ -57,6 +59,8 @@ def participation(session: Session | Tx, case: m.Case | str) -> dict[int, frozen
     """Every user who ever took part in the case's evaluation (user id → how), from its events and
     its records: on the team at any time, reviewed the documents, scored (points, samples, evidence,
     special items), raised or closed a nonconformity, concluded."""
+    from .views import get_case_row
+
     session = session.session if isinstance(session, Tx) else session
     row = get_case_row(session, case) if isinstance(case, str) else case
     session.flush()
@@ -116,6 +120,8 @@ def took_part(session: Session | Tx, case: m.Case | str) -> set[int]:
 
 def relation_ever(session: Session, case: m.Case, user_id: int) -> CaseRelation:
     """The user's relation to the case today (team, reviews) and everything they ever did on it."""
+    from .views import relation
+
     today = relation(session, case, user_id)
     parts = participation(session, case).get(user_id, frozenset())
     return CaseRelation(today.team_member, today.team_leader, today.document_reviewer, parts)

@@ -8,7 +8,7 @@ Double-clicking a row opens the case (or the certificate's case).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -132,6 +132,13 @@ class DashboardPage(QWidget):
         layout.addLayout(charts, 5)
         layout.addWidget(self.tabs, 6)
         self.refresh()
+        QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """While the dashboard is read on the worker: the charts' first-use costs (ui.widgets.charts)."""
+        if self.dashboard is None:
+            self.state_chart.warm_up()
+            self.grade_chart.warm_up()
 
     # -- tables -----------------------------------------------------------------------------------
     def _table(self, model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]

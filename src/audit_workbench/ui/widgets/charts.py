@@ -35,6 +35,24 @@ class _View(QChartView):
         self.setMinimumHeight(220)
         self.setStyleSheet("background: transparent;")
 
+    def clear(self) -> None:
+        """No series, no axes: the empty chart the page shows until its data comes."""
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        chart.legend().setVisible(False)
+
+    def warm_up(self) -> None:
+        """Draw a sample once and clear it: PySide makes the Python types of QtCharts' enums on first
+        use (some 50, about 12 ms), which the page does while its data is still being read rather
+        than after it arrived."""
+        self._sample()
+        self.clear()
+
+    def _sample(self) -> None:
+        raise NotImplementedError
+
 
 class CountBarChart(_View):
     """Horizontal bars, one per label, with the count at the bar's end."""
@@ -77,6 +95,9 @@ class CountBarChart(_View):
         series.attachAxis(values)
         chart.legend().setVisible(False)
 
+    def _sample(self) -> None:
+        self.set_data([("", 1)], "#000000")
+
 
 class RingChart(_View):
     """A ring (donut) of shares, with the total in the middle and a legend on the right."""
@@ -106,6 +127,13 @@ class RingChart(_View):
         legend.setFont(font)
         self.centre_text = centre if total else empty_text
         self.viewport().update()
+
+    def clear(self) -> None:
+        super().clear()
+        self.centre_text = ""
+
+    def _sample(self) -> None:
+        self.set_data([("", 1, "#000000")], "", "")
 
     def drawForeground(self, painter: QPainter, rect) -> None:  # type: ignore[no-untyped-def]
         super().drawForeground(painter, rect)
