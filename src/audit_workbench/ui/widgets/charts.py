@@ -51,7 +51,7 @@ class _View(QChartView):
         self.clear()
 
     def _sample(self) -> None:
-        raise NotImplementedError
+        """What the chart draws to warm up (each chart its own kind of series; a bare view none)."""
 
 
 class CountBarChart(_View):
