@@ -24,13 +24,13 @@ from ..core.errors import Conflict, NotFound, Refused
 from ..core.materials import MaterialsChecklist, load_materials
 from ..core.people import DeclarationText, IdType, load_declaration_text, load_id_types
 from ..core.policy import Role
-from ..core.rubric import RubricRegistry
 from ..core.workdays import WorkCalendar, load_calendar
 from ..storage import events, prelogin
 from ..storage.db import Database, open_database
 from ..storage.models import User
 
 if TYPE_CHECKING:  # the areas are imported when first used (the window starts faster)
+    from ..core.rubric import RubricRegistry  # with the first rubric (pydantic too)
     from .audits import AuditService
     from .cases import CaseService
     from .certificates import CertificateService
@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # the areas are imported when first used (the window starts f
     from .users import UserService
 from ..storage.retention import MESSAGE as RETENTION_MESSAGE
 from .checks import stored_roles
-from .rubrics import registry_for
 
 
 @dataclass(frozen=True)
@@ -165,6 +164,8 @@ class Services:
         """The rubrics (installed, and those packages brought in), loaded when first needed: reading
         and validating them is work a command that lists or shows cases need not do."""
         if self._rubrics is None:
+            from .rubrics import registry_for
+
             self._rubrics = registry_for(self.db)
         return self._rubrics
 

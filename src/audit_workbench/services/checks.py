@@ -9,12 +9,14 @@ itself (entries, special items, conclusions, the committee tally) are pure funct
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core import audit_rules
 from ..core import text as core_text
 from ..core.errors import Refused
 from ..core.policy import Role
-from ..core.rubric import LoadedRubric
+
+if TYPE_CHECKING:  # the rubric models (and pydantic) load with the first rubric, not with every service
+    from ..core.rubric import LoadedRubric
 
 TEXT_LIMIT = core_text.TEXT
 FILE_NAME = 255
@@ -61,4 +63,6 @@ def stored_roles(name: str, roles: str | None, active: bool) -> frozenset[Role]:
 
 def rubric_unchanged(case_no: str, rubric_id: str, pinned_sha256: str, loaded: LoadedRubric) -> None:
     """The rubric file loaded for a case is the one it was opened with (core.audit_rules)."""
+    from ..core import audit_rules
+
     audit_rules.rubric_unchanged(case_no, rubric_id, pinned_sha256, loaded.sha256)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
@@ -29,12 +29,14 @@ from sqlalchemy.orm import Session
 
 from ..core import certsig
 from ..core.errors import Refused, language
-from ..core.rubric import Rubric
-from ..core.scoring import IndicatorEntry, ScoringError, compute
 from ..core.workflow import VoteDecision
 from ..storage import events as chain
 from ..storage import models as m
 from .base import Services
+
+if TYPE_CHECKING:  # the scoring engine and the rubric models load when a case is replayed, not at start
+    from ..core.rubric import Rubric
+    from ..core.scoring import IndicatorEntry
 
 
 class FindingKind(StrEnum):
@@ -183,6 +185,8 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _entry(code: str, value: dict[str, Any]) -> IndicatorEntry:
+    from ..core.scoring import IndicatorEntry
+
     return IndicatorEntry(
         code,
         _decimal(value.get("points")),
@@ -292,6 +296,8 @@ def _check_conclusion(
 ) -> None:
     if rubric is None or h.partial:
         return
+    from ..core.scoring import ScoringError, compute
+
     try:
         score = compute(rubric, h.entries, max(h.specials["deduction"], 0), max(h.specials["bonus"], 0))
     except ScoringError as exc:
