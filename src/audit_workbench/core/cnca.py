@@ -1,9 +1,12 @@
-"""CNCA's monthly certification report (认证认可业务信息统一上报): its template and code tables as data,
-and the pure rules the report's cells follow.
+"""CNCA's monthly certification report (认证认可业务信息统一上报): the pure rules the report's cells
+follow, and its template and code tables as data.
 
 `resources/cnca-template.yaml` holds the template's sheets (name, code, columns in CNCA's order
-with the description rows), `resources/cnca-codes.yaml` the code tables. Both are validated here
-with pydantic when loaded, so a body that corrects a code gets a clear error, not a wrong report.
+with the description rows), `resources/cnca-codes.yaml` the code tables. Both are validated with
+pydantic when loaded (`core.cnca_files`), so a body that corrects a code gets a clear error, not a
+wrong report. Their names (`Template`, `CodeTables`, `load_template`, `load_codes`, …) are found
+here too, loaded on first use: the dashboard asks only whether a report is due (`DEADLINE_DAY`) and
+need not load pydantic for it.
 """
 
 from __future__ import annotations
@@ -11,12 +14,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from pathlib import Path
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from .errors import Refused
+
+if TYPE_CHECKING:  # the names `__getattr__` below finds (re-exported for the type checker)
+    from .cnca_files import Code as Code
+    from .cnca_files import CodeTables as CodeTables
+    from .cnca_files import Column as Column
+    from .cnca_files import Sheet as Sheet
+    from .cnca_files import Template as Template
+    from .cnca_files import load_codes as load_codes
+    from .cnca_files import load_template as load_template
 
 CERTIFICATES, RESULTS, PLANS = "103010", "103011", "102010"
 DATA_ROW, DATA_COLUMN = 8, 3  # data starts at cell C8
@@ -25,102 +34,16 @@ LIST_SEPARATOR = "；"  # several values in one cell: a full-width semicolon
 PART_SEPARATOR = "，"  # parts of one value (a team member): a full-width comma
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_FILES = ("Code", "CodeTables", "Column", "Sheet", "Template", "load_codes", "load_template")
 
 
-class Code(_Strict):
-    code: str = Field(min_length=1, max_length=8)
-    zh: str = Field(min_length=1)
+def __getattr__(name: str) -> Any:
+    """The template's and the code tables' models, from `core.cnca_files` on first use (PEP 562)."""
+    if name in _FILES:
+        from . import cnca_files
 
-
-class Column(_Strict):
-    field: str = Field(min_length=1)
-    meaning: str
-    type: str
-    length: str
-    how: str
-    level: str
-    public: str
-
-
-class Sheet(_Strict):
-    name: str = Field(min_length=1)
-    code: str = Field(pattern=r"^\d{6}$")
-    columns: tuple[Column, ...] = Field(min_length=1)
-
-    @field_validator("columns")
-    @classmethod
-    def _unique(cls, columns: tuple[Column, ...]) -> tuple[Column, ...]:
-        fields = [c.field for c in columns]
-        if len(set(fields)) != len(fields):
-            raise ValueError("a field appears twice")
-        return columns
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(c.field for c in self.columns)
-
-    def meaning(self, field: str) -> str:
-        for c in self.columns:
-            if c.field == field:
-                return re.sub(r"^\d+、", "", c.meaning)
-        raise KeyError(field)
-
-
-class Template(_Strict):
-    source: str
-    sheets: tuple[Sheet, ...]
-
-    def sheet(self, code: str) -> Sheet:
-        for s in self.sheets:
-            if s.code == code:
-                return s
-        raise KeyError(code)
-
-
-class CodeTables(_Strict):
-    certificate_status: dict[str, Code]
-    report_type: dict[str, Code]
-    audit_activity: dict[str, Code]
-    audit_stage: dict[str, Code]
-    audit_mode: dict[str, Code]
-    team_role: dict[str, Code]
-    qualification: dict[str, Code]
-    reissue_reason: dict[str, Code]
-    yes_no: dict[str, str]
-    country_mainland: str
-    currency_cny: str
-
-    @field_validator("report_type", "audit_activity", "audit_mode", "team_role")
-    @classmethod
-    def _codes_unique(cls, table: dict[str, Code]) -> dict[str, Code]:
-        codes = [c.code for c in table.values()]
-        if len(set(codes)) != len(codes):
-            raise ValueError("a code appears twice")
-        return table
-
-
-def _load(path: Path, model: type[BaseModel]) -> BaseModel:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return model.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
-
-
-def load_template(path: Path) -> Template:
-    template = _load(path, Template)
-    assert isinstance(template, Template)
-    for code in (CERTIFICATES, RESULTS, PLANS):
-        template.sheet(code)  # each sheet the report writes is there
-    return template
-
-
-def load_codes(path: Path) -> CodeTables:
-    codes = _load(path, CodeTables)
-    assert isinstance(codes, CodeTables)
-    return codes
+        return getattr(cnca_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- organisation codes from the unified social credit code ----------------------------------------
