@@ -105,8 +105,8 @@ def floor(path: str) -> None:
 
 
 def _build(argv: list[str]):  # type: ignore[no-untyped-def]
-    # As `audit-workbench --user NAME gui` starts: the command line begins the password check, then
-    # imports the application (which loads PySide6 itself).
+    # As `audit-workbench --user NAME gui` starts: the command line begins the password check, loads
+    # the start page's services, then imports the application (which loads PySide6 itself).
     from audit_workbench.cli import start_password_check
     from audit_workbench.core.startup import pause_collector
 
@@ -116,6 +116,9 @@ def _build(argv: list[str]):  # type: ignore[no-untyped-def]
         return argv[argv.index(name) + 1] if name in argv else None
 
     start_password_check(option("--db"), option("--user"))
+    from audit_workbench.ui.start import load_services
+
+    load_services(option("--page"))  # as cli.cmd_gui: the start page's services before PySide6
     from audit_workbench.ui.app import build_app
 
     MARKS["imported"] = time.monotonic()
@@ -127,10 +130,10 @@ def _build(argv: list[str]):  # type: ignore[no-untyped-def]
 
 
 def workbench(argv: list[str]) -> None:
+    page_name = argv[argv.index("--page") + 1] if "--page" in argv else "dashboard"
+    window = _build(argv)  # loads PySide6 after the services, as `audit-workbench` does (ui.app)
     from PySide6.QtWidgets import QApplication
 
-    page_name = argv[argv.index("--page") + 1] if "--page" in argv else "dashboard"
-    window = _build(argv)
     page = window.pages.get(page_name)
     if page is None:
         _report_and_exit(5, f"the main window has no {page_name} page")

@@ -4,6 +4,7 @@ once for the module (about 15 s: it is written through the services, with fsync)
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,56 @@ def test_wrong_password_is_refused(demo_db, tmp_path) -> None:  # type: ignore[n
     )
     assert done.returncode == 2
     assert "用户名或密码错误" in done.stderr  # in the language of the window
+
+
+# Run the window as `audit-workbench gui` does, then say in which order the modules were loaded
+# (sys.modules keeps the order of first import).
+ORDER = (
+    "import json, sys; from audit_workbench.cli import main; code = main(sys.argv[1:]); "
+    "print('MODULES', json.dumps(list(sys.modules))); sys.exit(code)"
+)
+
+
+@pytest.mark.parametrize(("page", "service"), [("dashboard", "dashboard"), ("cases", "cases")])
+def test_the_start_page_services_load_before_pyside6(demo_db, tmp_path, page, service) -> None:  # type: ignore[no-untyped-def]
+    """PySide6's import hook reads the source of every module loaded after it (ui.start): the
+    window's start page services, and the libraries they bring, are loaded first. The dashboard
+    needs no pydantic at all (no rubric, no CNCA template); the case list's filter needs the rubric
+    models."""
+    db, keys = demo_db
+    env = {
+        **os.environ,
+        "AUDIT_WORKBENCH_PASSWORD": DEMO_PASSWORD,
+        "AUDIT_WORKBENCH_KEYS_DIR": str(keys),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    png = tmp_path / "page.png"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            ORDER,
+            "--db",
+            str(db),
+            "--user",
+            "zhangwei",
+            "gui",
+            "--page",
+            page,
+            "--screenshot",
+            str(png),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(row for row in done.stdout.splitlines() if row.startswith("MODULES "))
+    order = json.loads(line.removeprefix("MODULES "))
+    assert order.index(f"audit_workbench.services.{service}") < order.index("PySide6.QtCore")
+    if page == "dashboard":
+        assert "pydantic" not in order
+    else:
+        assert order.index("pydantic") < order.index("PySide6.QtCore")
+    assert png.stat().st_size > 10_000

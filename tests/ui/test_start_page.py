@@ -114,6 +114,8 @@ def test_switching_user_after_starting_at_the_case_list(
 
 _PROBE = """
 import json, os, sys
+from audit_workbench.ui.start import load_services
+load_services("cases")  # as `audit-workbench gui` starts (cli.cmd_gui)
 from audit_workbench.ui.app import build_app
 window = build_app(["--db", sys.argv[1], "--user", "clerk", "--page", "cases"])
 order = list(sys.modules)
@@ -149,7 +151,8 @@ def test_starting_at_the_case_list_imports_only_what_it_shows(services, team, db
     loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_AT_START))
     assert loaded == [], "imported before the first paint but not needed for it"
     # PySide6's __feature__ import hook reads the source of every module imported after PySide6:
-    # the storage stack is imported first (ui/app.py).
+    # the storage stack is imported first (ui/app.py), the rubric models with the page's services
+    # (ui.start).
     assert modules.index("sqlalchemy.orm") < modules.index("PySide6.QtCore")
     assert modules.index("pydantic") < modules.index("PySide6.QtCore")
 

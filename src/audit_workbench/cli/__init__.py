@@ -42,6 +42,9 @@ __all__ = ["build_parser", "main", "run", "start_password_check"]
 
 def cmd_gui(ctx: Context) -> int:
     try:
+        from ..ui.start import load_services
+
+        load_services(getattr(ctx.args, "page", None))  # before PySide6 (ui.start says why)
         from ..ui.app import run_gui
     except ImportError as exc:
         raise CliError(f"the desktop window is not available in this build ({exc})", "no_gui") from None

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication
 from . import busy, i18n, refcount_guard, theme, workers
 from .context import Messages, UiContext
 from .main_window import MainWindow, UnknownPage
+from .start import START_PAGE_SERVICES
 
 if TYPE_CHECKING:
     from .dialogs.database import NewDatabase
@@ -46,10 +47,6 @@ PASSWORD_ENV = "AUDIT_WORKBENCH_PASSWORD"
 SCREENSHOT_SIZE = (1366, 768)  # the common laptop: what the docs show is what one sees there
 EXPOSE_TIMEOUT_S = 10.0
 SCREENSHOT_TIMEOUT_S = 120
-# The services a start page reads with, prepared while the password is checked (Services.
-# prepare_in_background): the dashboard's reach the oversight, participation, records and CNCA
-# modules, about a tenth of a second that otherwise comes after the login.
-START_PAGE_SERVICES: dict[str, tuple[str, ...]] = {"dashboard": ("dashboard",), "cases": ("cases",)}
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
