@@ -69,6 +69,9 @@ def test_every_row_has_a_ratio(tmp_path: Path) -> None:
     # and beside each start row, the same floor done as the program does it (its own work is the rest)
     for key in ("cli_case_list", "cli_score_set", "gui_dashboard", "gui_cases"):
         assert rows[key]["details"]["tuned_floor_s"] > 0, key
+    # the GUI probe starts as `audit-workbench gui` does: the page's services, then PySide6
+    assert rows["gui_dashboard"]["details"]["services_before_pyside"] is True
+    assert rows["gui_cases"]["details"]["services_before_pyside"] is True
     assert rows["certificate_pdf"]["details"]["qr_mask_both"] == 4
     keystrokes = rows["search"]["details"]["per_keystroke"]
     assert len({k["term"] for k in keystrokes}) == len(keystrokes) > 20
