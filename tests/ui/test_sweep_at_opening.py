@@ -70,3 +70,30 @@ def test_a_closing_window_stops_the_sweep_between_batches(
     assert [services.certificates.get(n).status for n in numbers] == ["suspended", "valid", "valid"]
     app._sweep(services)  # the next opening does the rest, one short transaction per batch
     assert [services.certificates.get(n).status for n in numbers] == ["suspended"] * 3
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("closed_first", [False, True])
+def test_the_opening_sweep_waits_for_the_window_and_not_after_it(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, services, team, db_path, closed_first
+) -> None:
+    """The sweep comes due once the first page has painted; a window closed before then (its
+    services perhaps closed too) sweeps nothing."""
+    from audit_workbench.ui.main_window import MainWindow
+
+    from ..conftest import PASSWORD
+
+    swept: list[object] = []
+    monkeypatch.setattr(app, "_sweep", lambda s, stop=None: swept.append(s) or False)
+    monkeypatch.setattr(app, "SWEEP_AFTER_MS", 50)
+    monkeypatch.setenv("AUDIT_WORKBENCH_PASSWORD", PASSWORD)
+    window = app.build_app(["--db", str(db_path), "--user", "clerk", "--page", "cases"])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert swept == []  # not before the first paint
+    if closed_first:
+        window.close()
+        window.context.services.close()
+    qtbot.wait(300)
+    assert len(swept) == (0 if closed_first else 1)
+    window.context.services.close()

@@ -159,7 +159,9 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     window.show()
     if not screenshot:
         # after the first paint: a backlog of overdue certificates never delays the window
-        QTimer.singleShot(SWEEP_AFTER_MS, lambda: _sweep_in_background(window, services))
+        # tied to the window: a window closed (or deleted) before it comes due sweeps nothing with
+        # services that may be closed by then
+        QTimer.singleShot(SWEEP_AFTER_MS, window, lambda: _sweep_if_open(window, services))
         QTimer.singleShot(SWEEP_AFTER_MS, resume_collector)  # paused by `audit-workbench` (core.startup)
     if not exec:
         return window
@@ -275,6 +277,12 @@ def _sweep(services: Services, stop: Callable[[], bool] | None = None) -> bool:
         return bool(services.certificates.sweep(stop=stop).actions)
     except Refused:
         return False
+
+
+def _sweep_if_open(window: MainWindow, services: Services) -> None:
+    """The opening sweep, unless the window was closed before it came due."""
+    if window.isVisible():
+        _sweep_in_background(window, services)
 
 
 def _sweep_in_background(window: MainWindow, services: Services) -> None:
