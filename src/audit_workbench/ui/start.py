@@ -27,4 +27,4 @@ def load_services(page: str | None) -> None:
         try:
             importlib.import_module(f"audit_workbench.services.{name}")
         except ImportError:
-            return
+            continue
