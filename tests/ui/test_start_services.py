@@ -66,3 +66,62 @@ def test_the_rubrics_still_load_when_a_case_needs_them(tmp_path) -> None:  # typ
         assert "sbt10401-2006-production" in services.rubrics.ids()
     finally:
         services.close()
+
+
+# The window's start as far as its first page: the application, both start pages, a dialog module.
+_WINDOW_IMPORTS = """
+import os
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import audit_workbench.ui.app
+import audit_workbench.ui.pages.dashboard, audit_workbench.ui.pages.cases, audit_workbench.ui.dialogs.backup
+feature = sys.modules["shibokensupport.feature"]
+check = feature._mod_uses_pyside
+"""
+
+
+def _run(code: str) -> dict:  # type: ignore[type-arg]
+    done = subprocess.run(
+        [sys.executable, "-c", f"import json, sys\n{_WINDOW_IMPORTS}\n{code}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_window_installs_the_quick_pyside_check_once() -> None:
+    result = _run(
+        "from audit_workbench.ui.start import quicken_feature_hook\n"
+        "print(json.dumps({'quick': getattr(check, '_audit_workbench_quick', False),"
+        " 'again': quicken_feature_hook(), 'same': feature._mod_uses_pyside is check}))"
+    )
+    assert result == {"quick": True, "again": False, "same": True}
+
+
+def test_the_quick_check_answers_as_pyside_does_for_every_module_the_window_loads() -> None:
+    """The answer decides whether a module may switch on a PySide `__feature__`: the quick check must
+    give PySide's own answer for each module, those that name PySide6 (the window's) and the rest."""
+    result = _run(
+        "answers = {}\n"
+        "for name, module in list(sys.modules.items()):\n"
+        "    answers[name] = [check(module), check.pyside_check(module)]\n"
+        "print(json.dumps(answers))"
+    )
+    differ = {name: pair for name, pair in result.items() if pair[0] != pair[1]}
+    assert differ == {}
+    assert len(result) > 400
+    assert result["audit_workbench.ui.main_window"] == [True, True]
+    assert result["audit_workbench.services.cases"] == [False, False]
+    assert result["sqlalchemy.orm"] == [False, False]
+
+
+def test_a_module_whose_file_cannot_be_read_is_left_to_pysides_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    gone = tmp_path / "gone.py"
+    result = _run(
+        "import types\n"
+        f"m = types.ModuleType('gone'); m.__file__ = {str(gone)!r}\n"
+        "b = types.ModuleType('builtin_like')\n"
+        "print(json.dumps([check(m), check(b), check(sys)]))"
+    )
+    assert result == [False, False, False]
