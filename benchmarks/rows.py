@@ -29,6 +29,16 @@ from .measure import PYTHON, VENV_BIN, Row, child_env, interleaved, load_average
 PAGE_SIZE = 200  # the case list's page (ui.models.case_list.PAGE_SIZE)
 
 
+def raw_sqlite(target: str | Path, **kwargs: Any) -> sqlite3.Connection:
+    """A plain sqlite3 connection for a raw baseline, with the page cache the workbench gives each of
+    its connections (storage.db.PAGE_CACHE_KIB): the baseline reads the same pages from memory."""
+    from audit_workbench.storage.db import PAGE_CACHE_KIB
+
+    con = sqlite3.connect(target, **kwargs)
+    con.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+    return con
+
+
 @dataclass
 class Settings:
     sizes: list[int]
@@ -469,7 +479,7 @@ def dashboard(bench: Bench) -> Row:
         board = services.dashboard.overview(actor)
     finally:
         event.remove(services.db.engine, "before_cursor_execute", capture)
-    con = sqlite3.connect(f"file:{bench.path(size)}?mode=ro", uri=True)
+    con = raw_sqlite(f"file:{bench.path(size)}?mode=ro", uri=True)
 
     def raw() -> list[list[tuple[Any, ...]]]:
         return [con.execute(sql, params).fetchall() for sql, params in captured]
@@ -609,7 +619,7 @@ def search(bench: Bench) -> Row:
         3.0,
     )
     services = bench.services(size)
-    con = sqlite3.connect(f"file:{bench.path(size)}?mode=ro", uri=True)
+    con = raw_sqlite(f"file:{bench.path(size)}?mode=ro", uri=True)
     per_key = []
     try:
         for key, term in bench.keystrokes(size):
@@ -698,7 +708,7 @@ class RawScoreEdit:
     SQLAlchemy."""
 
     def __init__(self, bench: Bench, size: int, editor: ScoreEditor) -> None:
-        self.con = sqlite3.connect(bench.path(size), isolation_level=None)
+        self.con = raw_sqlite(bench.path(size), isolation_level=None)
         for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000"):
             self.con.execute(f"PRAGMA {pragma}")
         self.case_no, self.code = editor.case_no, editor.code
@@ -818,7 +828,7 @@ def score_edit(bench: Bench) -> Row:
     )
     editor = ScoreEditor(bench, size)
     raw_path = bench.work / "raw-wal.sqlite3"
-    con = sqlite3.connect(raw_path, isolation_level=None)
+    con = raw_sqlite(raw_path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")  # as the workbench sets it: a saved score survives a power cut
     con.execute(

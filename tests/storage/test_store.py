@@ -66,6 +66,19 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
 
 
 @pytest.mark.sqlite_only
+def test_sqlite_connections_keep_a_16_mib_page_cache(tmp_path: Path) -> None:
+    """Every connection of the pool, through a session or on the driver (the case list's keystrokes),
+    holds up to 16 MiB of pages, so a list's total and its first page at 100,000 cases both stay in
+    memory (SQLite's own default is 2 MiB)."""
+    db = open_database(tmp_path / "c.sqlite3")
+    with db.reading() as session:
+        assert session.execute(text("PRAGMA cache_size")).scalar() == -16 * 1024  # KiB when negative
+    with db.sqlite_reading() as con:
+        assert con.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
+    db.dispose()
+
+
+@pytest.mark.sqlite_only
 def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite3"
     con = sqlite3.connect(path)
