@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from audit_workbench.core.policy import Role
 from audit_workbench.core.workflow import CLOSED_STATES, CaseKind, CaseState
@@ -401,3 +401,25 @@ def test_surveillance_on_any_backend(services, team, make_case, clock) -> None: 
         (first,) = DashboardService._certificates_due(session, tie, 0, 1)
     assert (first.number, first.reason, first.due_on) == ("AWB-0000-00000", "surveillance", tie)
     assert assert_queues_as_before(services, [team.clerk, team.leader, team.committee]) > 0
+
+
+def test_cases_by_state_reads_the_state_index_and_counts_as_the_portable_query(demo) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite the overview counts cases by state from the one-column state index, named (its
+    planner would scan the wider (status, updated_at) index); the counts are those of the plain
+    GROUP BY, and the overview shows them in its per-state figures."""
+    from audit_workbench.services.dashboard import _cases_by_state
+
+    services, _, users = demo
+    with services.read() as session:
+        dialect = session.get_bind().dialect.name
+        ours = dict(session.execute(_cases_by_state(dialect)).all())
+        plain = dict(session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all())
+        if dialect == "sqlite":
+            plan = " ".join(
+                str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {_cases_by_state(dialect)}"))
+            )
+            assert "COVERING INDEX ix_cases_status" in plan and "ix_cases_status_updated_at" not in plan
+    assert ours == plain and sum(plain.values()) > 5 and len(plain) >= 3
+    board = DashboardService(services).overview(next(iter(users.values())))
+    assert board.total_cases == sum(plain.values())
+    assert {s: n for s, n in board.cases_by_state if n} == {s: n for s, n in plain.items() if n}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Executable, Select, and_, case, exists, func, literal, or_, select, text
 
 from ..core.people import Standing
 from ..core.policy import Action, Role, explain
@@ -173,6 +173,20 @@ _IN_FORCE = (CertificateState.valid.value,)
 _WATCHED = (CertificateState.valid.value, CertificateState.suspended.value)
 _OPEN_CASE = [s.value for s in CaseState if s not in CLOSED_STATES]
 
+# The cases counted by state, read from the one-column state index (storage.models: Case.status).
+_BY_STATE_SQLITE = text("SELECT status, count(*) FROM cases INDEXED BY ix_cases_status GROUP BY status")
+
+
+def _cases_by_state(dialect: str) -> Executable:
+    """How many cases are in each state. SQLite's planner scans the wider (status, updated_at) index
+    for this, because it takes a date stored as text for a narrow column: at 100,000 cases that is
+    1,243 pages against 509 for the state index, and on a laptop whose file cache has gone cold each
+    page is a read from disk. So on SQLite the state index is named; the same rows either way
+    (tests/services/test_dashboard.py)."""
+    if dialect == "sqlite":
+        return _BY_STATE_SQLITE
+    return select(m.Case.status, func.count()).group_by(m.Case.status)
+
 
 class DashboardService:
     def __init__(self, services: Services) -> None:
@@ -188,8 +202,8 @@ class DashboardService:
     ) -> Dashboard:
         today = self.s.today()
         with self.s.read() as session:
-            by_state = dict(
-                session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all()
+            by_state: dict[str, int] = dict(
+                session.execute(_cases_by_state(session.get_bind().dialect.name)).all()
             )
             roles = self._roles(session, actor)
             queue_stmt = self._queue(session, actor, roles, today)
