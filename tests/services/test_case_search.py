@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 
 from audit_workbench.core.casesearch import matches, pinyin_keys
 from audit_workbench.core.creditcode import complete
@@ -748,25 +748,3 @@ def test_the_pinyin_follows_the_name(services, team, make_case, db_path) -> None
     assert services.cases.list(search="hzxh") == []
     assert [c.case_no for c in services.cases.list(search="chongqing")] == [case_no]
     assert [c.case_no for c in services.cases.list(search="cqca")] == [case_no]
-
-
-def test_the_unfiltered_total_counts_every_case_from_the_organisation_index(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The case list's total with no filter is the number of cases (as count(*) gives it, on both
-    databases); on SQLite it is counted on the narrow organisation index, not the updated_at index
-    its planner would take for count(*)."""
-    _fill(services, per_name=3)
-    with services.read() as session:
-        everyone = session.scalar(select(func.count()).select_from(m.Case))
-    seen = _statements(services)
-    assert services.cases.count(CaseQuery()) == everyone == 3 * len(NAMES)
-    assert services.cases.first_page(CaseQuery(), 5)[0] == everyone
-    assert services.cases.count(CaseQuery(status="draft")) == sum(
-        1 for s in services.cases.list(CaseQuery()) if s.status == "draft"
-    )
-    if services.db.engine.dialect.name == "sqlite":
-        counted = next(sql for sql in seen if "count(" in sql and "organization_id" in sql)
-        with services.read() as session:
-            plan = " ".join(str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {counted}")))
-        assert "COVERING INDEX ix_cases_organization_id" in plan

@@ -705,13 +705,7 @@ class CaseService:
                 if key is not None:
                     self._pages[key] = stmt
             return session.connection().scalar(stmt, values) or 0
-        if not (query.status or query.search or query.rubric_id or query.grade or query.team_member):
-            # Every case has an organisation, so this is count(*). Named, the column makes SQLite count
-            # the narrow organisation index (303 pages at 100,000 cases): for count(*) its planner
-            # scans the updated_at index, taking a date stored as text for a narrow column (940 pages,
-            # and on a laptop whose file cache has gone cold each page is a read from disk).
-            return session.connection().scalar(select(func.count(m.Case.organization_id))) or 0
-        # count(*), not count(cases.id): SQLite counts the matches without reading their rows.
+        # count(*), not count(cases.id): SQLite counts a whole table without reading its rows.
         return session.connection().scalar(self._filtered(query, session, func.count())) or 0
 
     def _count_in_index(self, session: Reader, query: CaseQuery) -> int | None:
