@@ -722,12 +722,6 @@ class CaseService:
             session, _COUNT_IN_INDEX[plan], {**_search_values(term, plan), "cap": SEARCH_COUNT_CAP}
         )
 
-    def counts_by_status(self) -> dict[str, int]:
-        with self.s.read() as session:
-            return dict(
-                session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).tuples().all()
-            )
-
     # -- the application --------------------------------------------------------------------------
     def create(
         self,
