@@ -407,19 +407,31 @@ def test_cases_by_state_reads_the_state_index_and_counts_as_the_portable_query(d
     """On SQLite the overview counts cases by state from the one-column state index, named (its
     planner would scan the wider (status, updated_at) index); the counts are those of the plain
     GROUP BY, and the overview shows them in its per-state figures."""
-    from audit_workbench.services.dashboard import _cases_by_state
+    from audit_workbench.services.dashboard import _BY_STATE_SQLITE, _cases_by_state
 
     services, _, users = demo
     with services.read() as session:
-        dialect = session.get_bind().dialect.name
-        ours = dict(session.execute(_cases_by_state(dialect)).all())
+        ours = _cases_by_state(session)
         plain = dict(session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all())
-        if dialect == "sqlite":
-            plan = " ".join(
-                str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {_cases_by_state(dialect)}"))
-            )
-            assert "COVERING INDEX ix_cases_status" in plan and "ix_cases_status_updated_at" not in plan
+        plan = " ".join(str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {_BY_STATE_SQLITE}")))
+    assert "COVERING INDEX ix_cases_status" in plan and "ix_cases_status_updated_at" not in plan
     assert ours == plain and sum(plain.values()) > 5 and len(plain) >= 3
     board = DashboardService(services).overview(next(iter(users.values())))
     assert board.total_cases == sum(plain.values())
     assert {s: n for s, n in board.cases_by_state if n} == {s: n for s, n in plain.items() if n}
+
+
+@pytest.mark.sqlite_only
+def test_the_overview_counts_by_state_when_the_state_index_was_dropped_in_sql(
+    services, team, make_case
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone drops the state index by hand: the dashboard still opens, with the same counts (the
+    plain GROUP BY), and the rest of its read is not disturbed."""
+    for state in ("draft", "draft", "submitted"):
+        make_case(state)
+    before = DashboardService(services).overview(team.clerk)
+    with services.db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_cases_status")
+    after = DashboardService(services).overview(team.clerk)
+    assert dict(after.cases_by_state)["draft"] == 2 and dict(after.cases_by_state)["submitted"] == 1
+    assert after == before
