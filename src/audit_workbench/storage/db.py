@@ -119,7 +119,7 @@ def _install_sqlite_pragmas(engine: Engine, busy_seconds: float) -> None:
         # turn into a clear "busy" refusal (nothing was written).
         cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         # Each connection's page cache, 16 MiB instead of SQLite's 2 MiB: at 100,000 cases the case
-        # list's total (a scan of the smallest index, about 400 pages) and its first page no longer
+        # list's total (count(*) over the updated_at index, 940 pages) and its first page no longer
         # push each other out, so both are read from memory (docs/benchmarks.md, growth rows).
         cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         cursor.close()
