@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         def register() -> QWidget:
             from .pages.register import RegisterPage
 
-            page = RegisterPage(self.context)
+            page = RegisterPage(self.context, self.stack)
             page.sig_case_requested.connect(self.open_case)
             page.sig_case_created.connect(self._on_case_changed)
             return page
@@ -367,22 +367,22 @@ class MainWindow(QMainWindow):
         def settings() -> QWidget:
             from .pages.settings import SettingsPage
 
-            return SettingsPage(self.context)
+            return SettingsPage(self.context, self.stack)
 
         def people() -> QWidget:
             from .pages.people import PeoplePage
 
-            return PeoplePage(self.context)
+            return PeoplePage(self.context, self.stack)
 
         def complaints() -> QWidget:
             from .pages.complaints import ComplaintsPage
 
-            return ComplaintsPage(self.context)
+            return ComplaintsPage(self.context, self.stack)
 
         def dashboard() -> QWidget:
             from .pages.dashboard import DashboardPage
 
-            page = DashboardPage(self.context)
+            page = DashboardPage(self.context, self.stack)
             page.sig_case_requested.connect(self.open_case)
             page.sig_certificate_requested.connect(self.open_certificate)
             page.sig_complaints_requested.connect(lambda: self.show_page("complaints"))
@@ -391,13 +391,13 @@ class MainWindow(QMainWindow):
         def cases() -> QWidget:
             from .pages.cases import CaseListPage
 
-            page = CaseListPage(self.context)
+            page = CaseListPage(self.context, self.stack)
             page.sig_case_requested.connect(self.open_case)
             page.sig_case_created.connect(self._on_case_changed)
             return page
 
         def case() -> QWidget:
-            page = case_page_class()(self.context)
+            page = case_page_class()(self.context, self.stack)
             page.sig_case_changed.connect(self._on_case_changed)  # type: ignore[attr-defined]
             return page
 
@@ -412,7 +412,9 @@ class MainWindow(QMainWindow):
         }
 
     def page(self, key: str) -> QWidget:
-        """The page widget, built on first use."""
+        """The page widget, built on first use. The factories build each page inside the stack from
+        the start: a finished page moved into the window afterwards has its whole tree restyled
+        under the application's style sheet (about 10 ms for the dashboard, measured)."""
         if key not in self.pages:
             widget = self._factories()[key]()
             self.pages[key] = widget
