@@ -72,6 +72,13 @@ def test_every_row_has_a_ratio(tmp_path: Path) -> None:
     # the GUI probe starts as `audit-workbench gui` does: the page's services, then PySide6
     assert rows["gui_dashboard"]["details"]["services_before_pyside"] is True
     assert rows["gui_cases"]["details"]["services_before_pyside"] is True
+    # each start split into the same three phases as its floor, and what it spends beyond the floor
+    for key in ("gui_dashboard", "gui_cases"):
+        details = rows[key]["details"]
+        ours, floor = details["ours_phases_median_s"], details["floor_phases_median_s"]
+        assert list(ours) == list(floor) == list(details["beyond_the_floor_by_phase_s"]), key
+        assert all(v > 0 for v in (*ours.values(), *floor.values())), key
+        assert details["beyond_the_floor_by_phase_s"] == {k: ours[k] - floor[k] for k in ours}, key
     assert rows["certificate_pdf"]["details"]["qr_mask_both"] == 4
     keystrokes = rows["search"]["details"]["per_keystroke"]
     assert len({k["term"] for k in keystrokes}) == len(keystrokes) > 20
