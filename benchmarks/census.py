@@ -5,9 +5,10 @@ replayed without our own code.
     python -m benchmarks.census OUT.json gui ARGS…     start the window (benchmarks.gui_probe) here
 
 Either way OUT.json gets the modules the process had loaded when it finished, in the order they were
-loaded, and how many argon2 password verifications it made. `floor_code(census)` is the Python
-source of the floor: import exactly those modules that are not ours (`audit_workbench.*`), then
-verify one argon2 hash for each verification made. A command is then timed against
+loaded, the classes its PySide6 modules had made by then, and how many argon2 password
+verifications it made. `floor_code(census)` is the Python source of the floor: import exactly those
+modules that are not ours (`audit_workbench.*`) and the same PySide6 classes, then verify one argon2
+hash for each verification made. A command is then timed against
 `python -c FLOOR` (issue 15: "a process importing exactly the modules that command loads, plus one
 argon2 verification where the command logs in").
 """
@@ -58,12 +59,28 @@ def _count_verifications() -> list[int]:
     return calls
 
 
+def _pyside_types() -> dict[str, list[str]]:
+    """The classes each loaded PySide6 module has made so far. PySide6 (6.8 and later) makes a class,
+    with all its enums, when its name is first imported or read, not when its module is imported
+    (`PYSIDE6_OPTION_LAZY`): the Qt namespace's 94 enums take about 40 ms on CPython 3.11, and
+    QStyle's about 15 ms. So importing the same modules is not the same library work: the floor
+    also imports the same names."""
+    made: dict[str, list[str]] = {}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("PySide6.Qt") and module is not None:
+            names = [key for key, value in vars(module).items() if isinstance(value, type)]
+            if names:
+                made[name] = names
+    return made
+
+
 def write(out: str, calls: list[int]) -> None:
     modules = [name for name in sys.modules if name not in RUNNER]
+    pyside = _pyside_types()
     import json
 
     with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"modules": modules, "verifications": calls[0]}, fh)
+        json.dump({"modules": modules, "verifications": calls[0], "pyside_types": pyside}, fh)
 
 
 def theirs(census: dict) -> list[str]:  # type: ignore[type-arg]
@@ -71,9 +88,16 @@ def theirs(census: dict) -> list[str]:  # type: ignore[type-arg]
     return [m for m in census["modules"] if not m.startswith(OURS) and m.split(".")[0] not in OURS]
 
 
-def floor_code(census: dict, password_hash: str | None, *, tuned: bool = False) -> str:  # type: ignore[type-arg]
-    """Python source: import the census's modules that are not ours, verify the hash as often as the
-    census did (the password in $AUDIT_WORKBENCH_PASSWORD).
+def floor_code(
+    census: dict,  # type: ignore[type-arg]
+    password_hash: str | None,
+    *,
+    tuned: bool = False,
+    pyside_names: bool = True,
+) -> str:
+    """Python source: import the census's modules that are not ours, and from its PySide6 modules the
+    classes it had made (`pyside_names`; see `_pyside_types`), verify the hash as often as the census
+    did (the password in $AUDIT_WORKBENCH_PASSWORD).
 
     `tuned`: the same work done the way the program does it since 2026-12-05 (cli.run,
     storage.prelogin, core.startup): the argon2 check on a thread started before the imports, the
@@ -103,6 +127,13 @@ def floor_code(census: dict, password_hash: str | None, *, tuned: bool = False) 
         "    except Exception:",
         "        pass",
     ]
+    types = census.get("pyside_types", {}) if pyside_names else {}
+    if types:
+        lines += [
+            f"for module, names in {types!r}.items():",
+            "    for name in names:",
+            "        getattr(importlib.import_module(module), name, None)",
+        ]
     if tuned:
         lines += ["_thread.join()"] if checks else []
         lines += ["gc.freeze()"]
