@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -486,78 +486,102 @@ class DashboardService:
         `certificates.next_surveillance_on` by the certificate service) falls, by the horizon: one
         entry per certificate, for what falls due first (the other reason, when both fall due, rides
         along), soonest first — the first `limit`, and how many certificates there are, counted once
-        in a statement of its own (a window count beside the LIMIT makes SQLite sort every due
-        certificate first: 14.6 ms at 100,000 cases, against 5.5 ms for the page and 3.0 ms for the
-        count apart). The card and its tab both say that number. The index on (status, expires_on,
-        next_surveillance_on, grade, number) serves both."""
+        in a statement of its own. The card and its tab both say that number.
+
+        The page is read in two ordered arms, each cut at `limit`: the first certificates by expiry
+        date among those expiring by the horizon, and the first by surveillance date among those
+        whose surveillance falls by then. A certificate's date in the list is the earlier of the two
+        (expiry on a tie), so every certificate among the first `limit` of the list is among the
+        first `limit` of its own arm: whatever comes before it in that arm comes before it in the
+        list too. Python then merges the two arms (at most 2 × `limit` rows) in the list's order.
+        One statement ordering every due certificate by the CASE of the two dates made SQLite sort
+        them all (8,383 at 100,000 cases: 22 ms); the arms sort 1,001 and 8,233 plain index entries
+        (about 6 ms). The index on (status, expires_on, next_surveillance_on, grade, number) serves
+        the arms and the count."""
         horizon = today + timedelta(days=horizon_days)
         c = m.Certificate
-        expiry_due = c.expires_on <= horizon
-        surveillance_due = and_(c.next_surveillance_on.is_not(None), c.next_surveillance_on <= horizon)
-        # on the same day, expiry first (as "expiry" sorts before "surveillance")
-        surveillance_first = and_(surveillance_due, or_(~expiry_due, c.next_surveillance_on < c.expires_on))
-        reason: ColumnElement[str] = case(
-            (surveillance_first, literal("surveillance")), else_=literal("expiry")
-        )
-        due_on = case((surveillance_first, c.next_surveillance_on), else_=c.expires_on)
-        also_on = case((surveillance_first, c.expires_on), else_=c.next_surveillance_on)
         number: Any = c.number
         if session.get_bind().dialect.name == "postgresql":
             # The order Python gives strings (code points), not the database's locale.
             number = c.number.collate("C")
-        watched = (c.status.in_(_WATCHED), c.expires_on >= today, or_(expiry_due, surveillance_due))
-        total = int(session.scalar(select(func.count()).select_from(c).where(*watched)) or 0)
-        if not total:
-            return [], 0, 0
-        chosen = (
-            select(
-                c.id.label("cert_id"),
-                reason.label("reason"),
-                due_on.label("due_on"),
-                case((and_(expiry_due, surveillance_due), also_on), else_=None).label("also_on"),
+        in_force = (c.status.in_(_WATCHED), c.expires_on >= today)
+        expiry_due = c.expires_on <= horizon
+        surveillance_due = and_(c.next_surveillance_on.is_not(None), c.next_surveillance_on <= horizon)
+        total = int(
+            session.scalar(
+                select(func.count()).select_from(c).where(*in_force, or_(expiry_due, surveillance_due))
             )
-            .where(*watched)
-            .order_by(due_on, number, reason)
-            .limit(limit)
-            .subquery()
+            or 0
         )
+        if not total or limit <= 0:
+            return [], total, total
+        arms = [
+            select(c.id).where(*in_force, expiry_due).order_by(c.expires_on, number).limit(limit),
+            select(c.id)
+            .where(*in_force, surveillance_due)
+            .order_by(c.next_surveillance_on, number)
+            .limit(limit),
+        ]
+        chosen = {cert_id for arm in arms for cert_id in session.scalars(arm)}
         follow_case = (
             select(func.max(m.Case.case_no))
-            .where(m.Case.parent_certificate_id == m.Certificate.id, m.Case.status.in_(_OPEN_CASE))
-            .correlate(m.Certificate)
+            .where(m.Case.parent_certificate_id == c.id, m.Case.status.in_(_OPEN_CASE))
+            .correlate(c)
             .scalar_subquery()
         )
         rows = session.execute(
             select(
-                m.Certificate.number,
-                m.Certificate.organization_name,  # as certified, as the register shows it
-                m.Certificate.grade,
-                m.Certificate.status,
-                chosen.c.reason,
-                chosen.c.due_on,
+                c.number,
+                c.organization_name,  # as certified, as the register shows it
+                c.grade,
+                c.status,
+                c.expires_on,
+                c.next_surveillance_on,
                 follow_case,
-                chosen.c.also_on,
-            )
-            .select_from(chosen)
-            .join(m.Certificate, m.Certificate.id == chosen.c.cert_id)
+            ).where(c.id.in_(chosen))
         ).all()
-        other = {"expiry": "surveillance", "surveillance": "expiry"}
         due = [
-            CertificateDue(
+            _due_entry(
                 number,
                 org,
                 grade,
                 status,
-                reason,
-                _day(due_on),
-                (_day(due_on) - today).days,
+                _day(expires),
+                _day(surveillance) if surveillance else None,
                 follow,
-                (other[reason], _day(also_on)) if also_on is not None else None,
+                today,
+                horizon,
             )
-            for number, org, grade, status, reason, due_on, follow, also_on in rows
+            for number, org, grade, status, expires, surveillance, follow in rows
         ]
         due.sort(key=lambda d: (d.due_on, d.number, d.reason))
-        return due, total, total
+        return due[:limit], total, total
+
+
+def _due_entry(
+    number: str,
+    organization: str,
+    grade: str,
+    status: str,
+    expires_on: date,
+    surveillance_on: date | None,
+    follow_up_case: str | None,
+    today: date,
+    horizon: date,
+) -> CertificateDue:
+    """One certificate's entry: what falls due first (expiry on the same day), and the other reason
+    when both fall due by the horizon."""
+    expiry_due = expires_on <= horizon
+    surveillance = surveillance_on if surveillance_on is not None and surveillance_on <= horizon else None
+    if surveillance is not None and (not expiry_due or surveillance < expires_on):
+        reason, due_on = "surveillance", surveillance
+        also: tuple[str, date] | None = ("expiry", expires_on) if expiry_due else None
+    else:
+        reason, due_on = "expiry", expires_on
+        also = ("surveillance", surveillance) if expiry_due and surveillance is not None else None
+    return CertificateDue(
+        number, organization, grade, status, reason, due_on, (due_on - today).days, follow_up_case, also
+    )
 
 
 def _day(value: date | str) -> date:
