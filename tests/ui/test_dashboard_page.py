@@ -84,3 +84,37 @@ def test_english(qtbot, ui_context, team, known) -> None:  # type: ignore[no-unt
     qtbot.addWidget(page)
     assert page.queue_model.index(0, 4).data() == "Vote"
     assert page.queue_model.index(0, 3).data() == "Committee review"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_due_column_is_sized_for_its_longest_text_from_one_entry_of_each_shape(
+    qtbot, ui_context, team, clock, lang
+) -> None:  # type: ignore[no-untyped-def]
+    """The 事项 column is sized from one entry per shape of its text, not from all 200: the longest
+    text of those is exactly as long as the longest of all (the dates in it have one length)."""
+    from itertools import product
+
+    from audit_workbench.services.dashboard import CertificateDue
+    from audit_workbench.ui.pages.dashboard import _one_of_each_shape
+
+    page = DashboardPage(ui_context(team.clerk, lang=lang))
+    qtbot.addWidget(page)
+    today = clock.now.date()
+    entries = []
+    for n, (reason, offset, status, other) in enumerate(
+        product(("expiry", "surveillance"), (-40, 0, 3, 20, 60, 200), ("valid", "suspended"), (None, 5, 400))
+    ):
+        day = today + timedelta(days=offset)
+        also = (
+            None
+            if other is None
+            else ("surveillance" if reason == "expiry" else "expiry", day + timedelta(days=other))
+        )
+        entries.append(
+            CertificateDue(f"AWB-{n:05d}", "某公司", "five_star", status, reason, day, offset, None, also)
+        )
+    shapes = _one_of_each_shape(entries)
+    assert len(shapes) < len(entries)
+    # every length a text of the column can have is the length of one of the shapes' texts
+    assert {len(page._due_what(d)) for d in shapes} == {len(page._due_what(d)) for d in entries}
+    assert max(len(page._due_what(d)) for d in shapes) == max(len(page._due_what(d)) for d in entries)

