@@ -383,6 +383,7 @@ def gui_start(bench: Bench) -> list[Row]:
         painted = {name: [m["painted"] for m in found] for name, found in marks.items()}
         row.baseline_s, row.ours_s = median(painted["floor"]), median(painted["app"])
         row.ratio = row.ours_s / row.baseline_s
+        ours_phases, floor_phases = _phases(marks["app"]), _phases(marks["floor"])
         row.details = {
             "runs": bench.settings.repeat,
             "all_s": painted,
@@ -412,15 +413,12 @@ def gui_start(bench: Bench) -> list[Row]:
                 "PySide6.QtCore",
             ),
             "argon2_verifications": counted["verifications"],
-            "ours_phases_median_s": _phases(marks["app"]),
+            "ours_phases_median_s": ours_phases,
             # The same three phases of the floor (its `imported` mark: after its modules, the argon2
             # check and PySide6), so that what the row spends beyond the floor is seen phase by phase.
-            "floor_phases_median_s": _phases(marks["floor"]),
+            "floor_phases_median_s": floor_phases,
             "beyond_the_floor_by_phase_s": {
-                name: ours - floor
-                for (name, ours), floor in zip(
-                    _phases(marks["app"]).items(), _phases(marks["floor"]).values(), strict=True
-                )
+                name: ours_phases[name] - floor_phases[name] for name in ours_phases
             },
             "platform": env["QT_QPA_PLATFORM"],
             "rows_on_the_page": median([m.get("rows_painted", 0) for m in marks["app"]]),

@@ -546,8 +546,8 @@ class DashboardService:
                 org,
                 grade,
                 status,
-                _day(expires),
-                _day(surveillance) if surveillance else None,
+                expires,
+                surveillance,
                 follow,
                 today,
                 horizon,
@@ -582,8 +582,3 @@ def _due_entry(
     return CertificateDue(
         number, organization, grade, status, reason, due_on, (due_on - today).days, follow_up_case, also
     )
-
-
-def _day(value: date | str) -> date:
-    """A CASE over date columns comes back as text from SQLite (no type to convert it by)."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
