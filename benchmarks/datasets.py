@@ -79,7 +79,9 @@ def cache_key() -> str:
     from audit_workbench.storage import db as storage_db
     from audit_workbench.storage import models
 
-    models_sha = hashlib.sha256(Path(models.__file__).read_bytes()).hexdigest()[:10]
+    folder = Path(models.__file__).parent
+    tables = (folder / "models.py").read_bytes() + (folder / "detail_models.py").read_bytes()
+    models_sha = hashlib.sha256(tables).hexdigest()[:10]
     return f"v{BUILD_VERSION}-{storage_db.head_revision()[:12]}-{models_sha}-argon2"
 
 

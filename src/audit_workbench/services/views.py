@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, exists, select
+from sqlalchemy import BindParameter, Select, Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound, Refused
@@ -315,26 +316,32 @@ def certificate_view(session: Session, cert: m.Certificate, today: date) -> Cert
 
 
 # Statements on the scoring path are built once, with bound parameters: building a statement
-# costs more than running it on an indexed table.
+# costs more than running it on an indexed table. Those naming a detail table (storage.detail_models)
+# are built on first use, so importing this module does not map the detail models.
 _CASES = cast(Table, m.Case.__table__)
 _USERS = cast(Table, m.User.__table__)
 _TEAM = cast(Table, m.TeamMember.__table__)
-_REVIEWS = cast(Table, m.DocumentReview.__table__)
-_SCORES = cast(Table, m.IndicatorScore.__table__)
-_SPECIALS = cast(Table, m.SpecialItem.__table__)
 
-_ENTRIES = select(
-    _SCORES.c.code,
-    _SCORES.c.points,
-    _SCORES.c.not_applicable,
-    _SCORES.c.reason,
-    _SCORES.c.note,
-    _SCORES.c.sampled,
-    _SCORES.c.nonconforming,
-    _SCORES.c.version,
-).where(_SCORES.c.case_id == bindparam("case_id"))
 
-_SPECIAL_KINDS = select(_SPECIALS.c.kind).where(_SPECIALS.c.case_id == bindparam("case_id"))
+@cache
+def _entries() -> Select[str, Decimal | None, bool, str, str, bool, bool, int]:
+    scores = cast(Table, m.IndicatorScore.__table__)
+    return select(
+        scores.c.code,
+        scores.c.points,
+        scores.c.not_applicable,
+        scores.c.reason,
+        scores.c.note,
+        scores.c.sampled,
+        scores.c.nonconforming,
+        scores.c.version,
+    ).where(scores.c.case_id == bindparam("case_id"))
+
+
+@cache
+def _special_kinds() -> Select[str]:
+    specials = cast(Table, m.SpecialItem.__table__)
+    return select(specials.c.kind).where(specials.c.case_id == bindparam("case_id"))
 
 
 def entries_of(session: Session, case_id: int) -> tuple[dict[str, IndicatorEntry], dict[str, int]]:
@@ -343,7 +350,7 @@ def entries_of(session: Session, case_id: int) -> tuple[dict[str, IndicatorEntry
     entries: dict[str, IndicatorEntry] = {}
     versions: dict[str, int] = {}
     for code, points, not_applicable, reason, note, sampled, nonconforming, version in session.execute(
-        _ENTRIES, {"case_id": case_id}
+        _entries(), {"case_id": case_id}
     ):
         entries[code] = IndicatorEntry(code, points, not_applicable, reason, note, sampled, nonconforming)
         versions[code] = version
@@ -352,7 +359,7 @@ def entries_of(session: Session, case_id: int) -> tuple[dict[str, IndicatorEntry
 
 def special_counts(session: Session, case_id: int) -> tuple[int, int]:
     session.flush()
-    kinds = session.scalars(_SPECIAL_KINDS, {"case_id": case_id}).all()
+    kinds = session.scalars(_special_kinds(), {"case_id": case_id}).all()
     return kinds.count("deduction"), kinds.count("bonus")
 
 
@@ -550,28 +557,35 @@ class CaseAccess:
 
 
 _USER_ID: BindParameter[int] = bindparam("user_id")
-_CASE_ACCESS = (
-    select(
-        _CASES.c.id,
-        _CASES.c.case_no,
-        _CASES.c.status,
-        _CASES.c.rubric_id,
-        _CASES.c.rubric_sha256,
-        _CASES.c.version,
-        _CASES.c.updated_at,
-        _USERS.c.roles,
-        _USERS.c.active,
-        exists().where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID).label("team_member"),
-        exists()
-        .where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID, _TEAM.c.is_leader)
-        .label("team_leader"),
-        exists()
-        .where(_REVIEWS.c.case_id == _CASES.c.id, _REVIEWS.c.reviewer_id == _USER_ID)
-        .label("document_reviewer"),
+
+
+@cache
+def _case_access() -> Select[Any]:
+    reviews = cast(Table, m.DocumentReview.__table__)
+    return (
+        select(
+            _CASES.c.id,
+            _CASES.c.case_no,
+            _CASES.c.status,
+            _CASES.c.rubric_id,
+            _CASES.c.rubric_sha256,
+            _CASES.c.version,
+            _CASES.c.updated_at,
+            _USERS.c.roles,
+            _USERS.c.active,
+            exists().where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID).label("team_member"),
+            exists()
+            .where(_TEAM.c.case_id == _CASES.c.id, _TEAM.c.user_id == _USER_ID, _TEAM.c.is_leader)
+            .label("team_leader"),
+            exists()
+            .where(reviews.c.case_id == _CASES.c.id, reviews.c.reviewer_id == _USER_ID)
+            .label("document_reviewer"),
+        )
+        .select_from(_CASES.outerjoin(_USERS, _USERS.c.id == _USER_ID))
+        .where(_CASES.c.case_no == bindparam("case_no"))
     )
-    .select_from(_CASES.outerjoin(_USERS, _USERS.c.id == _USER_ID))
-    .where(_CASES.c.case_no == bindparam("case_no"))
-)
+
+
 _CASE_LOCK = select(_CASES.c.id).where(_CASES.c.case_no == bindparam("case_no")).with_for_update()
 
 
@@ -586,7 +600,7 @@ def case_access(session: Session, case_no: str, user_id: int, *, lock: bool = Fa
     params = {"case_no": case_no, "user_id": user_id}
     if lock and session.get_bind().dialect.name == "postgresql":
         session.execute(_CASE_LOCK, params)
-    row = session.execute(_CASE_ACCESS, params).first()
+    row = session.execute(_case_access(), params).first()
     if row is None:
         raise NotFound("case", case_no, "案件")
     return CaseAccess(

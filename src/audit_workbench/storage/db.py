@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .attachments import AttachmentStore
 from .location import data_dir, default_database_path
-from .models import Base
+from .models import Base, load_detail_models
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -269,6 +269,7 @@ def _migrate(engine: Engine, path: Path | None) -> Path | None:
         return None
     if current is None and not has_tables:
         with engine.begin() as conn:
+            load_detail_models()  # every table, not only those the start maps
             Base.metadata.create_all(conn)
             command.stamp(_alembic_config(conn), "head")
         return None

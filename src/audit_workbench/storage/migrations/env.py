@@ -5,9 +5,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from audit_workbench.storage.models import Base, is_case_search_index, is_case_search_table
+from audit_workbench.storage.models import (
+    Base,
+    is_case_search_index,
+    is_case_search_table,
+    load_detail_models,
+)
 
 config = context.config
+load_detail_models()  # the comparison is with every table
 target_metadata = Base.metadata
 
 
