@@ -286,11 +286,6 @@ class DashboardPage(QWidget):
         return text
 
     # -- data -------------------------------------------------------------------------------------
-    @staticmethod
-    def read_ahead(context: UiContext) -> None:
-        """As the window's start page: read the dashboard while the window is built."""
-        context.read_ahead("dashboard", DashboardService(context.services).overview, context.actor)
-
     def refresh(self) -> None:
         """Read the dashboard on the database worker; show it when it arrives."""
         self.context.load(
