@@ -1,7 +1,8 @@
 """The detail records (storage/detail_models.py) are mapped when first named, not at start: a start
-page never maps them, yet every door that needs them finds them — a new database gets every table,
-a case opens at its scoring tab, and threads that name them at once all see them configured. Each
-check runs in a fresh interpreter, where nothing was imported before."""
+page never maps them (the window declares them on its worker once the page has painted), yet every
+door that needs them finds them — a new database gets every table, a case opens at its scoring tab,
+and threads that name them at once all see them configured. Each check runs in a fresh interpreter,
+where nothing was imported before."""
 
 from __future__ import annotations
 
@@ -124,12 +125,18 @@ while not ready() and time.monotonic() < deadline:
     app.processEvents()
     time.sleep(0.01)
 at_start = "audit_workbench.storage.detail_models" in sys.modules
+# the opening sweep runs on the database worker once the page has painted; then the detail models
+idle = time.monotonic() + 20
+while "audit_workbench.storage.detail_models" not in sys.modules and time.monotonic() < idle:
+    app.processEvents()
+    time.sleep(0.01)
+after_idle = "audit_workbench.storage.detail_models" in sys.modules
 window.open_case(case_no, "scoring")
 case_page = window.pages["case"]
 while time.monotonic() < deadline and case_page.scoring_tab.model.rowCount() == 0:
     app.processEvents()
     time.sleep(0.01)
-print(json.dumps({"ready": ready(), "detail_at_start": at_start,
+print(json.dumps({"ready": ready(), "detail_at_start": at_start, "detail_after_idle": after_idle,
     "scoring_rows": case_page.scoring_tab.model.rowCount(),
     "detail_after_opening": "audit_workbench.storage.detail_models" in sys.modules}))
 sys.stdout.flush()
@@ -139,7 +146,7 @@ os._exit(0)
 
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("page", ["dashboard", "cases"])
-def test_a_start_page_maps_no_detail_record_and_a_case_then_opens_scored(  # type: ignore[no-untyped-def]
+def test_a_start_page_maps_no_detail_record_until_it_has_painted_and_a_case_opens_scored(  # type: ignore[no-untyped-def]
     page: str, services, team, make_case, db_path, monkeypatch
 ) -> None:
     from ..conftest import PASSWORD
@@ -150,5 +157,6 @@ def test_a_start_page_maps_no_detail_record_and_a_case_then_opens_scored(  # typ
     seen = _run(_WINDOW, str(db_path), team.clerk.name, page, case_no)
     assert seen["ready"] is True
     assert seen["detail_at_start"] is False
+    assert seen["detail_after_idle"] is True  # declared on the worker after the first paint
     assert seen["scoring_rows"] == 8  # the rubric's categories, with what indicator_scores holds
     assert seen["detail_after_opening"] is True

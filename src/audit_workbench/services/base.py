@@ -27,7 +27,7 @@ from ..core.policy import Role
 from ..core.workdays import WorkCalendar, load_calendar
 from ..storage import events, prelogin
 from ..storage.db import Database, open_database
-from ..storage.models import User
+from ..storage.models import User, load_detail_models
 
 if TYPE_CHECKING:  # the areas are imported when first used (the window starts faster)
     from ..core.rubric import RubricRegistry  # with the first rubric (pydantic too)
@@ -212,6 +212,17 @@ class Services:
                 return
 
         threading.Thread(target=run, name="prepare-services", daemon=True).start()
+
+    @staticmethod
+    def prepare_detail_models() -> None:
+        """Declare the detail records' models now (storage.detail_models: a case's materials, scores,
+        votes, ...; about 90 ms of Python), not when the first case is opened. No start page needs
+        them; the window calls this on its database worker after its first page has painted. A
+        failure is left to whoever needs them, who imports them again and reports it there."""
+        try:
+            load_detail_models()
+        except Exception:
+            return
 
     def now(self) -> datetime:
         return self._clock()

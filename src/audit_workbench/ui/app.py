@@ -293,10 +293,13 @@ def _sweep_if_open(window: MainWindow, services: Services) -> None:
 
 def _sweep_in_background(window: MainWindow, services: Services) -> None:
     """The opening sweep on the window's database worker (batches of short transactions, so people
-    can work meanwhile); the page on show is read again when it changed something."""
+    can work meanwhile); the page on show is read again when it changed something. Then, on the same
+    worker, the models no start page needed, so the first case opened does not wait for them."""
 
     def work(progress: workers.Progress, cancel: threading.Event) -> bool:
-        return _sweep(services, stop=cancel.is_set)
+        changed = _sweep(services, stop=cancel.is_set)
+        services.prepare_detail_models()
+        return changed
 
     def done(changed: bool) -> None:
         if changed and window.isVisible():
