@@ -160,3 +160,17 @@ def test_a_start_page_maps_no_detail_record_until_it_has_painted_and_a_case_open
     assert seen["detail_after_idle"] is True  # declared on the worker after the first paint
     assert seen["scoring_rows"] == 8  # the rubric's categories, with what indicator_scores holds
     assert seen["detail_after_opening"] is True
+
+
+def test_the_names_models_serves_are_exactly_the_detail_models_declared() -> None:
+    """`models.DETAIL_MODELS` (what `models.__getattr__` serves) lists every class of
+    `detail_models`, and no class of `models` itself: a new detail model missing from it would be
+    unreachable as `models.Name`."""
+    detail = m.load_detail_models()
+    declared = {
+        mapper.class_.__name__
+        for mapper in m.Base.registry.mappers
+        if mapper.class_.__module__ == detail.__name__
+    }
+    assert declared == m.DETAIL_MODELS
+    assert all(getattr(m, name) is getattr(detail, name) for name in declared)

@@ -613,69 +613,29 @@ DETAIL_MODELS = frozenset(
 )
 _detail: list[ModuleType] = []  # the module, once declared and configured
 
-if TYPE_CHECKING:
-    from .detail_models import (
-        AppealPanelMember as AppealPanelMember,
-    )
-    from .detail_models import (
-        Attachment as Attachment,
-    )
-    from .detail_models import (
-        AuditPlan as AuditPlan,
-    )
-    from .detail_models import (
-        CertificateChange as CertificateChange,
-    )
-    from .detail_models import (
-        CommitteeVote as CommitteeVote,
-    )
-    from .detail_models import (
-        DeclaredInterest as DeclaredInterest,
-    )
-    from .detail_models import (
-        DocumentReview as DocumentReview,
-    )
-    from .detail_models import (
-        Evidence as Evidence,
-    )
-    from .detail_models import (
-        ImpartialityDeclaration as ImpartialityDeclaration,
-    )
-    from .detail_models import (
-        IndicatorScore as IndicatorScore,
-    )
-    from .detail_models import (
-        Material as Material,
-    )
-    from .detail_models import (
-        MaterialFile as MaterialFile,
-    )
-    from .detail_models import (
-        OrganizationParticulars as OrganizationParticulars,
-    )
-    from .detail_models import (
-        OrganizationProposal as OrganizationProposal,
-    )
-    from .detail_models import (
-        OrganizationVersion as OrganizationVersion,
-    )
-    from .detail_models import (
-        Person as Person,
-    )
-    from .detail_models import (
-        PersonArea as PersonArea,
-    )
-    from .detail_models import (
-        ReviewFinding as ReviewFinding,
-    )
-    from .detail_models import (
-        SpecialItem as SpecialItem,
-    )
-    from .detail_models import (
-        TrainingRecord as TrainingRecord,
-    )
-    from .detail_models import (
-        WitnessedAudit as WitnessedAudit,
+if TYPE_CHECKING:  # the names as the type checker sees them; at run time, __getattr__ below
+    from .detail_models import (  # noqa: F401
+        AppealPanelMember,
+        Attachment,
+        AuditPlan,
+        CertificateChange,
+        CommitteeVote,
+        DeclaredInterest,
+        DocumentReview,
+        Evidence,
+        ImpartialityDeclaration,
+        IndicatorScore,
+        Material,
+        MaterialFile,
+        OrganizationParticulars,
+        OrganizationProposal,
+        OrganizationVersion,
+        Person,
+        PersonArea,
+        ReviewFinding,
+        SpecialItem,
+        TrainingRecord,
+        WitnessedAudit,
     )
 
 
