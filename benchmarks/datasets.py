@@ -4,8 +4,9 @@ Building 100,000 cases through the services would take hours, so a data set is m
 
 1. The *seed*: the demo certification body (`services.demo.build_demo`: 17 initial cases in every
    state of the pipeline, with materials, reviews, scores, evidence, nonconformities, special items,
-   votes, certificates and about 40 events each) plus a surveillance and a renewal case taken to
-   `certified` — every record made by the real use-case calls.
+   votes, certificates and about 40 events each, and the annual surveillance audits of its valid
+   certificates) plus a surveillance and a renewal case taken to `certified` — every record made by
+   the real use-case calls. The bulk's surveillance template is that last surveillance case.
 2. The *bulk*: the seed's cases are templates. Organisation families (an initial case, then for a
    certificate up to two surveillance audits and a renewal) are planned in Python with realistic
    names and valid unified social credit codes, then every row of each template case (case,
@@ -36,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-BUILD_VERSION = 5
+BUILD_VERSION = 6  # 6: the demo seed records its certificates' surveillance audits
 DEMO_PASSWORD = "demo-pass-2026"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
@@ -390,7 +391,10 @@ def _plan(templates: list[_Template], count: int, now: datetime, rng: random.Ran
     for t in templates:
         if t.kind == "initial":
             by_status.setdefault(t.status, []).append(t)
-    surveillance = next((t for t in templates if t.kind == "surveillance" and t.status == "certified"), None)
+    # the seed's own follow-up (the last one), not one of the demo's: the template of earlier builds
+    surveillance = next(
+        (t for t in reversed(templates) if t.kind == "surveillance" and t.status == "certified"), None
+    )
     renewal = next((t for t in templates if t.kind == "renewal" and t.status == "certified"), None)
     outcomes = [s for s, _ in INITIAL_OUTCOMES if s in by_status]
     weights = [w for s, w in INITIAL_OUTCOMES if s in by_status]

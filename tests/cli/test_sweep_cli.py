@@ -1,6 +1,8 @@
 """`register sweep` and reason-coded `certificate suspend|withdraw` by the command line, on the demo
-data: the sweep suspends the certificates whose surveillance is overdue, `certificate verify` then
-says "suspended"; a future date is refused unless --dry-run; an unknown reason code is refused."""
+data as it was built 200 days ago (a body whose records nobody kept up since, so that surveillance
+audits are overdue): the sweep suspends the certificates whose surveillance is overdue,
+`certificate verify` then says "suspended"; a future date is refused unless --dry-run; an unknown
+reason code is refused."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.setenv("AUDIT_WORKBENCH_KEYS_DIR", str(folder / "keys"))
         path = folder / "demo.sqlite3"
         services = Services.open(path, hasher=FAST_HASHER)
-        build_demo(services)
+        build_demo(services, today=TODAY() - timedelta(days=200))
         services.close()
         yield path
 

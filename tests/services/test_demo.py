@@ -56,7 +56,7 @@ def test_all_three_rubrics_and_both_enterprise_types(details: dict[str, CaseDeta
 
 
 def test_applicants_are_distinct_with_valid_credit_codes(details: dict[str, CaseDetail]) -> None:
-    codes = [d.organization.credit_code for d in details.values()]
+    codes = [d.organization.credit_code for d in details.values() if d.kind == "initial"]
     assert len(set(codes)) == len(codes)
     for code in codes:
         assert creditcode.is_valid(code)
@@ -65,6 +65,9 @@ def test_applicants_are_distinct_with_valid_credit_codes(details: dict[str, Case
 
 def test_materials(details: dict[str, CaseDetail]) -> None:
     for d in details.values():
+        if d.kind != "initial":  # a surveillance audit works from the initial application's materials
+            assert {m.status for m in d.materials} == {"not_applicable"}
+            continue
         item2 = next(m for m in d.materials if m.item_no == 2)
         assert item2.status == "not_applicable" and item2.reason and "三证合一" in item2.reason
         if d.status != CaseState.draft:
@@ -100,6 +103,26 @@ def test_certificates_grades_and_states(demo: tuple[Services, DemoResult]) -> No
     assert len({c.issued_on for c in certificates}) == len(certificates)
 
 
+def test_surveillance_is_on_time_so_the_opening_sweep_suspends_nothing(
+    demo: tuple[Services, DemoResult],
+) -> None:
+    """A new demo user's first window start runs the sweep: every valid certificate older than a
+    year has had its annual surveillance audits, taken through the pipeline, so none is overdue."""
+    services, _ = demo
+    today = datetime.now(UTC).date()
+    valid = [c for c in services.certificates.list() if c.status == "valid"]
+    assert len(valid) >= 3
+    for cert in valid:
+        assert cert.next_surveillance is None or cert.next_surveillance > today, cert.number
+    follow_ups = [c for c in services.cases.list() if c.kind == "surveillance"]
+    assert len(follow_ups) >= 4 and {c.status for c in follow_ups} == {CaseState.certified}
+    for cert in valid:
+        years = (today - cert.issued_on).days // 365
+        audited = [c for c in follow_ups if c.organization.credit_code == cert.organization.credit_code]
+        assert len(audited) >= min(years, 2), cert.number
+    assert services.certificates.sweep(dry_run=True).actions == ()
+
+
 def test_no_demo_certificate_is_a_one_hand_chain_and_two_admins_can_approve_grants(
     demo: tuple[Services, DemoResult],
 ) -> None:
@@ -116,7 +139,7 @@ def test_no_demo_certificate_is_a_one_hand_chain_and_two_admins_can_approve_gran
 
 def test_certified_cases_verify(demo: tuple[Services, DemoResult], details: dict[str, CaseDetail]) -> None:
     services, _ = demo
-    certified = _by_status(details, CaseState.certified)
+    certified = [d for d in _by_status(details, CaseState.certified) if d.kind == "initial"]
     assert len(certified) >= 4
     for d in certified:
         cert = d.certificate

@@ -14,7 +14,7 @@ import heapq
 import random
 import tempfile
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -26,7 +26,7 @@ from ..core.people import resident_id_check_character
 from ..core.policy import Role
 from ..core.rubric import Indicator, Rubric
 from ..core.scoring import points_from_sample
-from ..core.workflow import CaseState
+from ..core.workflow import CaseKind, CaseState
 from .base import Actor, Services
 from .grants import record_as_setup
 from .users import UserView
@@ -513,6 +513,9 @@ DOC_AIRCON = "空调维修服务管理制度.txt"
 NA_INSTALL_JEWELRY = "珠宝首饰为即购即用商品，门店当面交付，无需安装调试"
 NA_INSTALL_SMALL = "电饭煲、电水壶等小家电即插即用，无需上门安装调试"
 
+# A surveillance audit's visit is this many days before the certificate's surveillance falls due.
+SURVEILLANCE_LEAD = 45
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -542,6 +545,8 @@ class _Plan:
     # (day, new name, new address or "", reason, days before `day` it took effect)
     change: tuple[int, str, str, str, int] | None = None
     contact: str = ""  # the contact person the application gives
+    # the base score its surveillance audits aim at ("": the initial audit's target)
+    surveillance_target: str = ""
 
 
 S = CaseState
@@ -577,6 +582,7 @@ PLANS: tuple[_Plan, ...] = (
                  "上海市浦东新区张杨路1250号", DOC_AIRCON),
         S.certified, -790, clerk="zhangwei", team=("chenjing", "wangfang"), target="96.5", expect="five_star",
         votes=(("zhaolei", "lower", "投诉处理记录的完整性与五星级要求仍有差距，建议降为四星级", "four_star"),),
+        surveillance_target="93",
     ),
     _Plan(
         _Company("天津绿驰电动车有限公司", "91120116MA05TQ8N4", "production", 950, 2011,
@@ -1236,6 +1242,8 @@ class _Builder:
             return
         yield self.at(day + 5, 10, 30)
         number = s.certificates.issue(clerk, case_no).number
+        if not (p.suspend or p.withdraw_certificate):
+            yield from self.surveillance(p, number, rng)
         if p.suspend:
             yield self.at(p.suspend[0], 11, 0)
             s.certificates.suspend(clerk, number, p.suspend[2], code=p.suspend[1])
@@ -1253,6 +1261,45 @@ class _Builder:
                 reason=reason,
                 effective_on=(self.at(day) - timedelta(days=earlier)).date(),
             )
+
+    def surveillance(self, p: _Plan, number: str, rng: random.Random) -> Iterator[datetime]:
+        """The annual surveillance audits of a valid certificate, each about six weeks before it
+        falls due, taken through the pipeline by the same team and committee member: every one
+        whose visit is before today, so that no certificate of the demo is overdue (the window's
+        opening sweep would suspend it) and the next one due shows on the dashboard."""
+        s, clerk = self.s, self.actors[p.clerk]
+        leader, voter = self.actors[p.team[0]], self.actors[p.votes[-1][0]]
+        while True:
+            due = s.certificates.get(number).next_surveillance
+            if due is None:
+                return  # the next audit is the renewal
+            visit = (due - self.anchor.date()).days - SURVEILLANCE_LEAD
+            if visit >= 0:
+                return
+            yield self.at(visit - 21, 10, 0)
+            case_no = s.certificates.open_follow_up(clerk, number, CaseKind.surveillance)
+            self.clock.tick(15)
+            s.cases.assign_team(clerk, case_no, p.team[0], p.team[1:])
+            yield self.at(visit - 7, 15, 0)
+            rubric = s.rubrics.get(s.cases.get(case_no).rubric_id).rubric
+            s.cases.record_review(
+                leader, case_no, outcome="pass", note="体系文件与上次审核相比无重大变化，可安排监督审核",
+                findings=[(c.code, FINDINGS[c.name.zh][0]) for c in rubric.categories],
+            )  # fmt: skip
+            kept = s.certificates.get(number).grade
+            target = p.surveillance_target or p.target
+            plan = replace(p, target=target, expect=kept, partial=False, bonus="", deduction="")
+            yield from self.score(plan, case_no, rubric, visit, rng)
+            self.clock.tick(20)
+            grade = GRADE_ZH[kept]
+            detail = s.audits.conclude(
+                leader, case_no, f"监督审核完成，售后服务体系持续有效运行，建议保持{grade}"
+            )
+            self.check(case_no, detail.recommended_grade, kept)
+            yield self.at(visit + 12, 14, 0)
+            s.committee.vote(voter, case_no, "approve", f"监督审核结论可信，同意保持{grade}")
+            yield self.at(visit + 15, 10, 30)
+            s.certificates.issue(clerk, case_no)
 
     @staticmethod
     def conclusion(p: _Plan) -> str:
