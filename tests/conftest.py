@@ -74,6 +74,25 @@ def clock() -> Clock:
 PG_URL = os.environ.get("AUDIT_WORKBENCH_TEST_PG")  # e.g. postgresql+psycopg://aw:aw@127.0.0.1/postgres
 
 
+# The window's suites that run against a server too, each because the server changes what the window
+# does there: others' changes told by the server (LISTEN/NOTIFY), waiting on another's lock, a killed
+# process's commits, the case list's search and the dashboard's statements (their own SQL on a
+# server), the opening sweep, the main window's start, and the login's early read of the user.
+SERVER_WINDOW_SUITES = frozenset(
+    {
+        "test_change_notification.py",
+        "test_busy_wait.py",
+        "test_case_kill.py",
+        "test_list_of_cases.py",
+        "test_dashboard_page.py",
+        "test_dashboard_cnca.py",
+        "test_sweep_at_opening.py",
+        "test_main_window.py",
+        "test_login.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not PG_URL:
         # What only a server does is deselected on SQLite (not skipped): CI runs it on PostgreSQL.
@@ -83,15 +102,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             items[:] = [item for item in items if not item.get_closest_marker("server_only")]
         return
     if PG_URL:
-        # Against a server, the store and services suites run, and the window's (pytest-qt) suites:
-        # the window on an office server reads and writes through the same services, and is told of
-        # others' changes by the server (their SQLite-only tests are deselected, not skipped).
-        # Everything else is the same code on the same SQLite file.
+        # Against a server, the store and services suites run, the whole-pipeline window suite, and
+        # the window's suites where the server changes what the window does (SERVER_WINDOW_SUITES);
+        # their SQLite-only tests are deselected, not skipped. Everything else is the same code on
+        # the same SQLite file, or widgets over the service calls the services suite runs here.
         keep, drop = [], []
         for item in items:
             path = str(item.fspath).replace("\\", "/")
-            on_server = any(
-                f"/tests/{suite}/" in path for suite in ("services", "storage", "ui", "e2e")
+            on_server = (
+                any(f"/tests/{suite}/" in path for suite in ("services", "storage", "e2e"))
+                or ("/tests/ui/" in path and path.rsplit("/", 1)[-1] in SERVER_WINDOW_SUITES)
             ) and not item.get_closest_marker("sqlite_only")
             (keep if on_server else drop).append(item)
         config.hook.pytest_deselected(items=drop)

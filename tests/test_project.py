@@ -75,3 +75,11 @@ def test_layer_contracts_hold() -> None:
 def test_policy_doc_is_generated_from_the_table() -> None:
     doc = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
     assert policy_markdown() in doc, "docs/policy.md is stale: regenerate it with `audit-workbench policy`"
+
+
+def test_the_window_suites_named_for_the_server_run_exist() -> None:
+    """A renamed window suite must not drop out of the PostgreSQL run unnoticed."""
+    from .conftest import SERVER_WINDOW_SUITES
+
+    present = {p.name for p in (ROOT / "tests" / "ui").glob("test_*.py")}
+    assert SERVER_WINDOW_SUITES and SERVER_WINDOW_SUITES <= present, SERVER_WINDOW_SUITES - present
