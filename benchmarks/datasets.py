@@ -4,9 +4,8 @@ Building 100,000 cases through the services would take hours, so a data set is m
 
 1. The *seed*: the demo certification body (`services.demo.build_demo`: 17 initial cases in every
    state of the pipeline, with materials, reviews, scores, evidence, nonconformities, special items,
-   votes, certificates and about 40 events each, and the annual surveillance audits of its valid
-   certificates) plus a surveillance and a renewal case taken to `certified` — every record made by
-   the real use-case calls. The bulk's surveillance template is that last surveillance case.
+   votes, certificates and about 40 events each) plus a surveillance and a renewal case taken to
+   `certified` — every record made by the real use-case calls.
 2. The *bulk*: the seed's cases are templates. Organisation families (an initial case, then for a
    certificate up to two surveillance audits and a renewal) are planned in Python with realistic
    names and valid unified social credit codes, then every row of each template case (case,
@@ -37,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-BUILD_VERSION = 6  # 6: the demo seed records its certificates' surveillance audits
+BUILD_VERSION = 5
 DEMO_PASSWORD = "demo-pass-2026"  # services.demo.DEMO_PASSWORD
 CLERK = "zhangwei"  # a demo clerk: the case list's everyday user
 YEARS_OF_HISTORY = 8
@@ -168,7 +167,9 @@ def build_seed(path: Path) -> None:
     remove_database(path)
     services = Services.open(path)
     try:
-        build_demo(services)
+        # without the demo's surveillance audits: the bulk copies each initial case with its
+        # certificate's events (a surveillance passed, on a copy with no such case) and plans its own
+        build_demo(services, surveillance=False)
         login = services.users.login
         clerk = login(CLERK, DEMO_PASSWORD)
         leader, member = login("wangfang", DEMO_PASSWORD), login("liuyang", DEMO_PASSWORD)
@@ -391,10 +392,7 @@ def _plan(templates: list[_Template], count: int, now: datetime, rng: random.Ran
     for t in templates:
         if t.kind == "initial":
             by_status.setdefault(t.status, []).append(t)
-    # the seed's own follow-up (the last one), not one of the demo's: the template of earlier builds
-    surveillance = next(
-        (t for t in reversed(templates) if t.kind == "surveillance" and t.status == "certified"), None
-    )
+    surveillance = next((t for t in templates if t.kind == "surveillance" and t.status == "certified"), None)
     renewal = next((t for t in templates if t.kind == "renewal" and t.status == "certified"), None)
     outcomes = [s for s, _ in INITIAL_OUTCOMES if s in by_status]
     weights = [w for s, w in INITIAL_OUTCOMES if s in by_status]

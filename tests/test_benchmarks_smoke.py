@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from benchmarks import datasets
 from benchmarks.rows import ALL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +92,8 @@ def test_every_row_has_a_ratio(tmp_path: Path) -> None:
     assert result["machine"]["nproc"] >= 1
     assert result["machine"]["uptime"]
     assert "what" in proc.stdout and "ratio" in proc.stdout  # the table was printed
+    # the seed is the demo without its surveillance audits, plus its own follow-ups: the bulk's
+    # template for a surveillance audit, and no copied certificate carries a surveillance it never had
+    with sqlite3.connect(datasets.seed_path()) as seed:
+        kinds = dict(seed.execute("SELECT kind, count(*) FROM cases GROUP BY kind").fetchall())
+    assert kinds["surveillance"] == 1 and kinds["renewal"] == 1, kinds
