@@ -779,13 +779,13 @@ def _plan_points(rubric: Rubric, target: Decimal, skip: set[str], rng: random.Ra
 
 
 class _Builder:
-    def __init__(self, services: Services, today: date, files: Path) -> None:
+    def __init__(self, services: Services, today: date, files: Path, *, surveillance: bool = True) -> None:
         self.anchor = datetime.combine(today, time(0), tzinfo=UTC)
         self.clock = _Clock(self.at(-1130, 9, 0))
         self.s = Services(services.db, rubrics=services.rubrics, clock=self.clock, hasher=services.hasher)
         self.actors: dict[str, Actor] = {}
         self.contracts = 0
-        self.surveillance_audits = True
+        self.surveillance_audits = surveillance
         self.demo_dir = resources_dir() / "demo"
         self.files = files
 
@@ -1271,7 +1271,8 @@ class _Builder:
         s, clerk = self.s, self.actors[p.clerk]
         leader, voter = self.actors[p.team[0]], self.actors[p.votes[-1][0]]
         while True:
-            due = s.certificates.get(number).next_surveillance
+            cert = s.certificates.get(number)
+            due, kept = cert.next_surveillance, cert.grade
             if due is None:
                 return  # the next audit is the renewal
             visit = (due - self.anchor.date()).days - SURVEILLANCE_LEAD
@@ -1287,7 +1288,6 @@ class _Builder:
                 leader, case_no, outcome="pass", note="体系文件与上次审核相比无重大变化，可安排监督审核",
                 findings=[(c.code, FINDINGS[c.name.zh][0]) for c in rubric.categories],
             )  # fmt: skip
-            kept = s.certificates.get(number).grade
             target = p.surveillance_target or p.target
             plan = replace(p, target=target, expect=kept, partial=False, bonus="", deduction="")
             yield from self.score(plan, case_no, rubric, visit, rng)
@@ -1329,8 +1329,9 @@ def build_demo(services: Services, *, today: date | None = None, surveillance: b
             "演示数据只能写入空数据库，本数据库已有用户",
         )
     with tempfile.TemporaryDirectory(prefix="aw-demo-") as files:
-        builder = _Builder(services, today or datetime.now(UTC).date(), Path(files))
-        builder.surveillance_audits = surveillance
+        builder = _Builder(
+            services, today or datetime.now(UTC).date(), Path(files), surveillance=surveillance
+        )
         users = builder.people()
         _run_interleaved(
             builder.clock,
