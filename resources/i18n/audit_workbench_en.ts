@@ -1131,10 +1131,6 @@ audit-workbench --user ADMIN keys restore body-key.pem to issue certificates aga
         <translation>{name} (leader)</translation>
     </message>
     <message>
-        <source>得分率</source>
-        <translation>Rate</translation>
-    </message>
-    <message>
         <source>（{date} 验证关闭）</source>
         <translation>(verified and closed {date})</translation>
     </message>

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,6 +40,7 @@ from ...core.rubric import grade_rank
 from ...core.scoring import format_score
 from ..context import Messages, UiContext
 from ..guards import Unsaved
+from ..widgets.charts import BarChart
 from ..widgets.common import scrolling
 from .common import (
     Notice,
@@ -74,7 +73,6 @@ class CommitteeTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.detail: Any = None
-        self._chart_score: Any = None
         self._build()
 
     def _build(self) -> None:
@@ -100,15 +98,16 @@ class CommitteeTab(QWidget):
         summary.addRow(self.tr("评审结论"), self.conclusion_label)
         summary.addRow(self.tr("评审组"), self.team_label)
 
-        self.chart = QChart()
-        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.chart.legend().hide()
-        self.chart.setMargins(QMargins(4, 4, 4, 4))
-        self.chart.setTitle(self.tr("各类别得分率（%）"))
-        self.chart_view = QChartView(self.chart, self)
+        self.chart = BarChart()
+        self.chart.setMinimumHeight(260)  # every category's name beside its bar
+        self.chart_view = QWidget(self)
         self.chart_view.setObjectName("category_chart")
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)  # every category's name beside its bar
+        chart_layout = QVBoxLayout(self.chart_view)
+        chart_layout.setContentsMargins(4, 4, 4, 4)
+        chart_title = QLabel(self.tr("各类别得分率（%）"), self.chart_view)
+        chart_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        chart_layout.addWidget(chart_title)
+        chart_layout.addWidget(self.chart, 1)
 
         vote_box = QGroupBox(self.tr("表决"), self)
         self.vote_box = vote_box
@@ -292,60 +291,26 @@ class CommitteeTab(QWidget):
             )
             or "—"
         )
-        self._chart_score = score
-        if self.isVisible():
-            self._fill_chart(score)
+        self._fill_chart(score)
         self._fill_nonconformities()
         self._fill_findings(rubric)
         self._fill_vote(rubric)
 
-    def showEvent(self, event: Any) -> None:
-        # QtCharts sizes the axis labels when the series are added: fill the chart when it can be
-        # seen at its real size, or the category names come out elided.
-        super().showEvent(event)
-        if self._chart_score is not None:
-            self._fill_chart(self._chart_score)
-
     def _fill_chart(self, score: Any) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        bars = QBarSet(self.tr("得分率"))
-        bars.setColor(QColor("#4a86d0"))
-        bars.setLabelColor(QColor("#1d2733"))
-        names = []
-        for category in reversed(score.categories):  # top to bottom in rubric order
-            bars.append(float(category.percent))
-            names.append(f"{category.code} {category.name.get(self.context.lang)}")
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
-        series.setBarWidth(0.7)
-        self.chart.addSeries(series)
-        categories_axis = QBarCategoryAxis()
-        categories_axis.setTruncateLabels(False)
-        categories_axis.append(names)
-        values_axis = QValueAxis()
-        values_axis.setRange(0, 100)
-        values_axis.setTickCount(6)
-        values_axis.setLabelFormat("%d")
-        self.chart.addAxis(categories_axis, Qt.AlignmentFlag.AlignLeft)
-        self.chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories_axis)
-        series.attachAxis(values_axis)
+        """Each category's score rate, top to bottom in the rubric's order, on a scale of 0 to 100."""
+        self.chart.set_data(
+            [
+                (f"{category.code} {category.name.get(self.context.lang)}", float(category.percent))
+                for category in score.categories
+            ],
+            "#4a86d0",
+            maximum=100.0,
+            format=lambda value: f"{value:.1f}",
+        )
 
     def chart_values(self) -> dict[str, float]:
         """The bar values by category label (for tests and accessibility)."""
-        out: dict[str, float] = {}
-        for series in self.chart.series():
-            assert isinstance(series, QHorizontalBarSeries)
-            axis = series.attachedAxes()[0]
-            labels = axis.categories() if isinstance(axis, QBarCategoryAxis) else []
-            for bar_set in series.barSets():
-                for i, label in enumerate(labels):
-                    out[label] = bar_set.at(i)
-        return out
+        return dict(self.chart.bars)
 
     def _fill_nonconformities(self) -> None:
         rows = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,7 +35,7 @@ from ...services.dashboard import (
 from ..context import UiContext
 from ..models.rows import CENTER, RIGHT, ROW_ROLE, SORT_ROLE, Column, RowTableModel
 from ..theme import ACCENT, BAD, GRADE_COLOURS, OK, TEXT_MUTED, WARN
-from ..widgets.charts import CountBarChart, RingChart
+from ..widgets.charts import BarChart, RingChart
 from ..widgets.common import SP, FigureCard, PageHeader, fit_columns, section_title, set_up_table, std_icon
 
 
@@ -99,7 +99,7 @@ class DashboardPage(QWidget):
         ):
             cards.addWidget(card, 1)
 
-        self.state_chart = CountBarChart()
+        self.state_chart = BarChart()
         self.grade_chart = RingChart()
         charts = QHBoxLayout()
         charts.setSpacing(12)
@@ -146,13 +146,6 @@ class DashboardPage(QWidget):
         layout.addLayout(charts, 5)
         layout.addWidget(self.tabs, 6)
         self.refresh()
-        QTimer.singleShot(0, self._warm_up)
-
-    def _warm_up(self) -> None:
-        """While the dashboard is read on the worker: the charts' first-use costs (ui.widgets.charts)."""
-        if self.dashboard is None:
-            self.state_chart.warm_up()
-            self.grade_chart.warm_up()
 
     # -- tables -----------------------------------------------------------------------------------
     def _table(self, model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
