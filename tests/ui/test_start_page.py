@@ -115,9 +115,9 @@ def test_switching_user_after_starting_at_the_case_list(
 _PROBE = """
 import json, os, sys
 from audit_workbench.ui.start import load_services
-load_services("cases")  # as `audit-workbench gui` starts (cli.cmd_gui)
+load_services(sys.argv[2])  # as `audit-workbench gui` starts (cli.cmd_gui)
 from audit_workbench.ui.app import build_app
-window = build_app(["--db", sys.argv[1], "--user", "clerk", "--page", "cases"])
+window = build_app(["--db", sys.argv[1], "--user", "clerk", "--page", sys.argv[2]])
 order = list(sys.modules)
 print(json.dumps({"modules": order, "pages": sorted(window.pages)}))
 sys.stdout.flush()
@@ -126,7 +126,6 @@ os._exit(0)
 
 NOT_AT_START = (
     "alembic",  # the database is at the head revision
-    "audit_workbench.services.dashboard",
     "audit_workbench.services.packages",
     "audit_workbench.services.backup",
     "audit_workbench.services.documents",
@@ -139,22 +138,38 @@ NOT_AT_START = (
 )
 
 
-def test_starting_at_the_case_list_imports_only_what_it_shows(services, team, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("page", "also_not"),
+    [
+        ("cases", ("audit_workbench.services.dashboard",)),
+        # the dashboard names the records checks' findings; their signature checks load when used
+        ("dashboard", ("audit_workbench.services.cases",)),
+    ],
+)
+def test_starting_at_a_page_imports_only_what_it_shows(
+    services, team, db_path: Path, page: str, also_not: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AUDIT_WORKBENCH_PASSWORD=PASSWORD)
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(db_path)], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _PROBE, str(db_path), page],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["pages"] == ["cases"]
+    assert out["pages"] == [page]
     modules: list[str] = out["modules"]
-    loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_AT_START))
+    unwanted = NOT_AT_START + also_not
+    loaded = sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in unwanted))
     assert loaded == [], "imported before the first paint but not needed for it"
     # PySide6's __feature__ import hook reads the source of every module imported after PySide6:
     # the storage stack is imported first (ui/app.py), the rubric models with the page's services
     # (ui.start).
     assert modules.index("sqlalchemy.orm") < modules.index("PySide6.QtCore")
-    assert modules.index("pydantic") < modules.index("PySide6.QtCore")
+    if page == "cases":  # the rubric models (the dashboard's start needs no pydantic)
+        assert modules.index("pydantic") < modules.index("PySide6.QtCore")
 
 
 def test_the_window_resumes_the_collector_after_its_first_paint(

@@ -23,18 +23,21 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import certsig
 from ..core.errors import Refused, language
 from ..core.workflow import VoteDecision
 from ..storage import events as chain
 from ..storage import models as m
 from .base import Services
 
-if TYPE_CHECKING:  # the scoring engine and the rubric models load when a case is replayed, not at start
+# The scoring engine and the rubric models load when a case is replayed, the signature checks
+# (cryptography, about 25 ms) when a certificate is checked: not at the window's start, whose
+# dashboard names this module's findings.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from ..core.rubric import Rubric
     from ..core.scoring import IndicatorEntry
 
@@ -534,6 +537,8 @@ def check_certificate_record(
     session: Session, cert: m.Certificate, keys: Sequence[Ed25519PublicKey]
 ) -> list[Finding]:
     """The register row against the payload its signature vouches for, and against its events."""
+    from ..core import certsig
+
     number = cert.number
     found: list[Finding] = []
 
@@ -662,7 +667,9 @@ def certificate_case_findings(services: Services, session: Session, cert: m.Cert
     return found
 
 
-CertificateCheck = Callable[[Services, Session, m.Certificate, Sequence[Ed25519PublicKey]], Iterable[Finding]]
+CertificateCheck = Callable[
+    [Services, Session, m.Certificate, Sequence["Ed25519PublicKey"]], Iterable[Finding]
+]
 
 
 def _record_check(
