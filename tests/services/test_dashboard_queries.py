@@ -475,3 +475,28 @@ def test_the_overview_counts_by_state_when_the_state_index_was_dropped_in_sql(
     after = DashboardService(services).overview(team.clerk)
     assert dict(after.cases_by_state)["draft"] == 2 and dict(after.cases_by_state)["submitted"] == 1
     assert after == before
+
+
+def test_the_summary_and_its_lists_make_the_whole_overview(demo) -> None:  # type: ignore[no-untyped-def]
+    """What the page shows first (the lists on its hidden tabs counted, not read), then the lists:
+    together, for every demo user, the same as the overview read at once."""
+    services, _, users = demo
+    dashboard = DashboardService(services)
+    lists = dashboard.lists()
+    assert lists.overdue_nonconformities and lists.certificates_due  # something to leave out
+    for actor in users.values():
+        whole = dashboard.overview(actor)
+        summary = dashboard.summary(actor)
+        assert not summary.lists_read and whole.lists_read
+        assert summary.overdue_nonconformities == () and summary.certificates_due == ()
+        assert (
+            summary.overdue_total,
+            summary.certificates_due_total,
+            summary.certificates_due_certificates,
+        ) == (
+            whole.overdue_total,
+            whole.certificates_due_total,
+            whole.certificates_due_certificates,
+        )
+        assert summary.work_queue == whole.work_queue and summary.cases_by_state == whole.cases_by_state
+        assert summary.with_lists(lists) == whole, actor.name

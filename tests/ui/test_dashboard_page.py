@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from audit_workbench.services.dashboard import DashboardService
 from audit_workbench.ui.pages.dashboard import DashboardPage
 
 pytestmark = pytest.mark.gui
@@ -118,3 +119,46 @@ def test_the_due_column_is_sized_for_its_longest_text_from_one_entry_of_each_sha
     # every length a text of the column can have is the length of one of the shapes' texts
     assert {len(page._due_what(d)) for d in shapes} == {len(page._due_what(d)) for d in entries}
     assert max(len(page._due_what(d)) for d in shapes) == max(len(page._due_what(d)) for d in entries)
+
+
+def test_the_first_read_leaves_the_hidden_lists_for_a_second_and_a_refresh_reads_whole(
+    qtbot, monkeypatch, ui_context, team, known
+) -> None:  # type: ignore[no-untyped-def]
+    reads: list[str] = []
+    overview, lists = DashboardService.overview, DashboardService.lists
+
+    def counted_overview(self, actor, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append("overview" if kwargs.get("lists", True) else "summary")
+        return overview(self, actor, *args, **kwargs)
+
+    def counted_lists(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append("lists")
+        return lists(self, *args, **kwargs)
+
+    monkeypatch.setattr(DashboardService, "overview", counted_overview)
+    monkeypatch.setattr(DashboardService, "lists", counted_lists)
+    page = DashboardPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    assert reads == ["summary", "lists"]
+    assert page.dashboard is not None and page.dashboard.lists_read
+    assert page.overdue_model.rowCount() == 1 and page.due_model.rowCount() == 1
+    assert page.tabs.tabText(1) == "逾期不符合项 (1)"
+    page.refresh()  # F5: one whole read, so a list on show never empties while it is read again
+    assert reads == ["summary", "lists", "overview"]
+    assert page.overdue_model.rowCount() == 1 and page.card_overdue.value.text() == "1"
+
+
+def test_lists_read_for_an_older_dashboard_are_not_shown_over_a_newer_one(
+    qtbot, ui_context, team, known, services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    page = DashboardPage(ui_context(team.clerk))
+    qtbot.addWidget(page)
+    service = DashboardService(services)
+    stale = service.lists()  # the overdue nonconformity and the certificate due, as read then
+    clock.now -= timedelta(days=330)  # back before either fell due
+    summary = service.summary(team.clerk)
+    assert summary.overdue_total == 0
+    page.show_dashboard(summary)  # a newer dashboard: its own lists are read after it
+    assert page.overdue_model.rowCount() == 0
+    page._on_lists_loaded(stale, wanted=page._lists_wanted - 1)  # the older read's answer comes late
+    assert page.overdue_model.rowCount() == 0 and page.card_overdue.value.text() == "0"

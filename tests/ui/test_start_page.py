@@ -225,3 +225,37 @@ def test_a_read_ahead_is_taken_by_the_first_load_only_and_carries_its_refusal(
     )
     qtbot.waitUntil(lambda: refusals == ["no_such_thing"])
     assert calls == [21, 21, -1] and got == [42, 42]
+
+
+@pytest.mark.parametrize("page", ["dashboard", "cases"])
+def test_the_change_watcher_starts_where_the_log_stood_before_the_page_was_read(
+    qtbot, monkeypatch, services, team, make_case, db_path, page
+) -> None:  # type: ignore[no-untyped-def]
+    """Read before the start page (on the same serial worker): a change committed while the page is
+    read is after the watcher's starting point, so the window hears of it."""
+    from audit_workbench.services.cases import CaseService
+    from audit_workbench.services.changes import ChangeService
+
+    make_case("submitted")
+    reads: list[str] = []
+    latest, overview, listing = ChangeService.latest, DashboardService.overview, CaseService.first_page
+
+    def read_latest(self):  # type: ignore[no-untyped-def]
+        reads.append("log")
+        return latest(self)
+
+    def read_overview(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append("page")
+        return overview(self, *args, **kwargs)
+
+    def read_list(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append("page")
+        return listing(self, *args, **kwargs)
+
+    monkeypatch.setattr(ChangeService, "latest", read_latest)
+    monkeypatch.setattr(DashboardService, "overview", read_overview)
+    monkeypatch.setattr(CaseService, "first_page", read_list)
+    window = _start(qtbot, monkeypatch, db_path, "--page", page)
+    assert reads[:2] == ["log", "page"]
+    assert window.watcher.last == latest(services.changes) > 0
+    window.context.services.close()

@@ -14,7 +14,7 @@ What "waiting for me" means follows the policy table (core.policy):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -150,9 +150,34 @@ class Dashboard:
     # certificates in force under each surveillance reminder: ((0, overdue), (7, n), (30, n), (90, n));
     # each counted once, under the nearest
     surveillance_reminders: tuple[tuple[int, int], ...] = ()
+    # False for `DashboardService.summary`: the two lists on hidden tabs (overdue nonconformities,
+    # certificates due) are empty, their totals counted; `DashboardService.lists` reads them
+    lists_read: bool = True
 
     def count(self, state: str) -> int:
         return dict(self.cases_by_state).get(state, 0)
+
+    def with_lists(self, lists: DashboardLists) -> Dashboard:
+        """This dashboard with the lists read apart (and their totals as read with them)."""
+        return replace(
+            self,
+            overdue_nonconformities=lists.overdue_nonconformities,
+            overdue_total=lists.overdue_total,
+            certificates_due=lists.certificates_due,
+            certificates_due_total=lists.certificates_due_total,
+            certificates_due_certificates=lists.certificates_due_total,
+            lists_read=True,
+        )
+
+
+@dataclass(frozen=True)
+class DashboardLists:
+    """The dashboard's lists on tabs not shown at first, with their totals."""
+
+    overdue_nonconformities: tuple[OverdueNonconformity, ...]
+    overdue_total: int
+    certificates_due: tuple[CertificateDue, ...]
+    certificates_due_total: int
 
 
 STATE_ORDER: tuple[CaseState, ...] = (
@@ -223,7 +248,10 @@ class DashboardService:
         horizon_days: int = HORIZON_DAYS,
         queue_limit: int = QUEUE_LIMIT,
         list_limit: int = LIST_LIMIT,
+        lists: bool = True,
     ) -> Dashboard:
+        """Everything the dashboard shows, in one read. `lists=False` leaves out the rows of the
+        two lists on tabs the page does not show at first (their totals are counted): `summary`."""
         today = self.s.today()
         with self.s.read() as session:
             by_state = _cases_by_state(session)
@@ -234,9 +262,9 @@ class DashboardService:
                 queue_total = 0
             else:
                 queue, queue_total = self._queue_page(session, queue_stmt, roles, queue_limit)
-            overdue, overdue_total = self._overdue(session, today, list_limit)
+            overdue, overdue_total = self._overdue(session, today, list_limit if lists else 0)
             due, due_entries, due_certificates = self._certificates_due_page(
-                session, today, horizon_days, list_limit
+                session, today, horizon_days, list_limit if lists else 0
             )
             complaints, appeals = (
                 self._overdue_handling(session, today)
@@ -270,7 +298,23 @@ class DashboardService:
             overdue_appeals=tuple(appeals),
             cnca_pending=self.s.cnca.pending(today),
             surveillance_reminders=reminders,
+            lists_read=lists,
         )
+
+    def summary(self, actor: Actor) -> Dashboard:
+        """What the dashboard page shows first: the overview without the rows of its hidden tabs'
+        lists, which `lists` reads next. At 100,000 cases the two lists are about a third of the
+        overview's time, and the page's first paint waits for this read (docs/benchmarks.md)."""
+        return self.overview(actor, lists=False)
+
+    def lists(self, *, horizon_days: int = HORIZON_DAYS, list_limit: int = LIST_LIMIT) -> DashboardLists:
+        """The overdue nonconformities and the certificates due, the first `list_limit` of each, with
+        how many there are: the same for every user (the work queue is the user's own)."""
+        today = self.s.today()
+        with self.s.read() as session:
+            overdue, overdue_total = self._overdue(session, today, list_limit)
+            due, due_total, _ = self._certificates_due_page(session, today, horizon_days, list_limit)
+        return DashboardLists(tuple(overdue), overdue_total, tuple(due), due_total)
 
     @staticmethod
     def _overdue_handling(session, today: date) -> tuple[list[OverdueHandling], list[OverdueHandling]]:  # type: ignore[no-untyped-def]
@@ -393,8 +437,8 @@ class DashboardService:
         where = ids.whereclause
         condition = m.Case.id.in_(ids) if where is None else where
         total = int(session.scalar(select(func.count()).select_from(m.Case).where(condition)) or 0)
-        if not total:
-            return [], 0
+        if not total or limit <= 0:
+            return [], total
         chosen = (
             select(m.Case.id, m.Case.updated_at)
             .where(condition)
@@ -461,8 +505,8 @@ class DashboardService:
             )
             or 0
         )
-        if not total:
-            return [], 0
+        if not total or limit <= 0:
+            return [], total
         chosen = (
             select(m.Nonconformity.id, m.Nonconformity.deadline)
             .join(m.Case, m.Case.id == m.Nonconformity.case_id)

@@ -129,13 +129,15 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
         except Refused:
             services.close()
             raise
-    lang = i18n.normalize(lang_arg or str(services.settings.get("language")))
+    # read once: the language, the body's name for the login and the window's title
+    settings = services.settings.all()
+    lang = i18n.normalize(lang_arg or str(settings["language"]))
     i18n.install(lang, app)
     set_language(lang)
 
     services.prepare_in_background(START_PAGE_SERVICES.get(getattr(args, "page", None) or "dashboard", ()))
     try:
-        actor = _log_in(services, getattr(args, "user", None), lang)
+        actor = _log_in(services, getattr(args, "user", None), lang, str(settings["body_name"]))
     except Refused:
         services.close()
         raise
@@ -147,7 +149,10 @@ def _start(args: argparse.Namespace, exec: bool) -> MainWindow | int:
     try:
         # Only the start page is built (and its data read) before the first paint.
         window = MainWindow(
-            context, database_location(db), start_page=getattr(args, "page", None) or "dashboard"
+            context,
+            database_location(db),
+            start_page=getattr(args, "page", None) or "dashboard",
+            settings=settings,
         )
     except Refused:
         services.close()
@@ -314,8 +319,7 @@ def _sweep_in_background(window: MainWindow, services: Services) -> None:
     )
 
 
-def _log_in(services: Services, user: str | None, lang: str) -> Actor | None:
-    body = str(services.settings.get("body_name"))
+def _log_in(services: Services, user: str | None, lang: str, body: str) -> Actor | None:
     password = os.environ.get(PASSWORD_ENV)
     if user and password is not None:
         # a refusal ends the start with exit code 2; a laptop's first login with a one-time code sets

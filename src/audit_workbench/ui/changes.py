@@ -40,9 +40,10 @@ class ChangeWatcher(QObject):
         self.timer.timeout.connect(self.check)
         self._sig_pushed.connect(self._on_pushed, Qt.ConnectionType.QueuedConnection)
 
-    def start(self) -> None:
-        """Begin from the newest event now (what the pages show was read after it)."""
-        self.last = self.services.changes.latest()
+    def start(self, latest: int | None = None) -> None:
+        """Begin from the event `latest` (the window reads it on its database worker before the
+        pages' first reads, so what they show was read after it), or from the newest event now."""
+        self.last = self.services.changes.latest() if latest is None else latest
         if self.services.changes.pushed:
             self._listener = self.services.changes.listen(self._sig_pushed.emit)
             self.timer.start(FALLBACK_MS)

@@ -79,14 +79,16 @@ class UnknownPage(ValueError):
 class MainWindow(QMainWindow):
     @staticmethod
     def read_ahead(context: UiContext, start_page: str) -> None:
-        """Before the window is built: start the start page's first read if it has a slow one (the
-        dashboard's, about 0.15 s at 100,000 cases), so the build and the read overlap. The read is
-        started before the page's module is imported (with QtCharts, about 20 ms): the service is
-        loaded already (ui.start), and the read is what the first paint waits for."""
+        """Before the window is built: read where the event log stands (the change watcher starts
+        there, ui.changes), then start the start page's first read if it has a slow one (the
+        dashboard's summary, about 0.1 s at 100,000 cases), so the build and the read overlap. The
+        read is started before the page's module is imported: the service is loaded already
+        (ui.start), and the read is what the first paint waits for."""
+        context.read_ahead("changes", context.services.changes.latest)  # the window's change watcher
         if start_page == "dashboard":
             from ..services.dashboard import DashboardService
 
-            context.read_ahead("dashboard", DashboardService(context.services).overview, context.actor)
+            context.read_ahead("dashboard", DashboardService(context.services).summary, context.actor)
 
     def __init__(
         self,
@@ -95,8 +97,10 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         start_page: str = "dashboard",
+        settings: dict[str, Any] | None = None,
     ) -> None:
         """The window showing `start_page` (a name for `show_page`); only that page is built.
+        `settings`: the settings as the start has just read them (read here when not given).
 
         Raises what `show_page` raises for a start page that is no page or not this user's."""
         super().__init__(parent)
@@ -108,7 +112,8 @@ class MainWindow(QMainWindow):
         self.current_case: str | None = None
         self._logging_out = False
         self._closing_after_logout = False
-        settings = context.services.settings.all()
+        if settings is None:
+            settings = context.services.settings.all()
         body = str(
             settings["body_name_en"]
             if context.lang == "en" and settings["body_name_en"]
@@ -220,13 +225,21 @@ class MainWindow(QMainWindow):
         self.busy_timer.timeout.connect(self._on_busy_timer_timeout)
         self.busy_timer.start(BUSY_CHECK_MS)
 
-        self._show_user()
-        self.show_page(start_page)
-
-        # someone else's changes: the pages that show them refresh (ui.changes)
+        # someone else's changes: the pages that show them refresh (ui.changes). The watcher starts
+        # from the newest event as read on the database worker before the start page's first read
+        # (`read_ahead` asks for it first), so no change after what the page shows is missed.
         self.watcher = ChangeWatcher(context.services, self)
         self.watcher.sig_changed.connect(self._on_watcher_changed)
-        self.watcher.start()
+        context.load(
+            self.watcher,
+            context.services.changes.latest,
+            on_loaded=self.watcher.start,
+            on_refused=lambda _refused: self.watcher.start(),
+            ahead="changes",
+        )
+
+        self._show_user()
+        self.show_page(start_page)
 
     def _show_user(self) -> None:
         """What depends on who is logged in, outside the pages: the user card, the status bar, and

@@ -27,6 +27,7 @@ from ...core.workflow import CLOSED_STATES, CaseState
 from ...services.dashboard import (
     CertificateDue,
     Dashboard,
+    DashboardLists,
     DashboardService,
     OverdueHandling,
     OverdueNonconformity,
@@ -72,6 +73,7 @@ class DashboardPage(QWidget):
         self.context = context
         self.service = DashboardService(context.services)
         self.dashboard: Dashboard | None = None
+        self._lists_wanted = 0  # counts the dashboards shown: the lists read for the last one are shown
 
         self.header = PageHeader(self.tr("工作台"))
         refresh = QPushButton(std_icon(SP.SP_BrowserReload), self.tr("刷新"))
@@ -280,10 +282,22 @@ class DashboardPage(QWidget):
 
     # -- data -------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the dashboard on the database worker; show it when it arrives."""
-        self.context.load(
-            self, self.service.overview, self.context.actor, on_loaded=self.show_dashboard, ahead="dashboard"
-        )
+        """Read the dashboard on the database worker and show it when it arrives.
+
+        The first read is in two: what the page shows at once (`DashboardService.summary`, which
+        the window starts before the page is built), then the lists on its other tabs, so that the
+        first paint does not wait for them. Later reads (F5, someone else's change) are whole, so a
+        list on show never empties while it is read again."""
+        if self.dashboard is None:
+            self.context.load(
+                self,
+                self.service.summary,
+                self.context.actor,
+                on_loaded=self.show_dashboard,
+                ahead="dashboard",
+            )
+        else:
+            self.context.load(self, self.service.overview, self.context.actor, on_loaded=self.show_dashboard)
 
     def changed_elsewhere(self, changes: object, complete: bool = True) -> None:
         self.refresh()
@@ -315,10 +329,6 @@ class DashboardPage(QWidget):
         open_cases = sum(n for state, n in board.cases_by_state if CaseState(state) not in CLOSED_STATES)
         self.card_open.set_value(open_cases)
         self.card_queue.set_value(board.work_queue_total, ACCENT if board.work_queue_total else None)
-        self.card_overdue.set_value(board.overdue_total, BAD if board.overdue_total else None)
-        self.card_due.set_value(
-            board.certificates_due_certificates, WARN if board.certificates_due_certificates else None
-        )
         self.card_in_force.set_value(board.certificates_in_force, OK if board.certificates_in_force else None)
         handling = board.overdue_complaints + board.overdue_appeals
         self.card_handling.set_value(len(handling), BAD if handling else None)
@@ -359,11 +369,16 @@ class DashboardPage(QWidget):
             )
         self.one_hand_banner.setVisible(bool(board.one_hand_chains))
         self.queue_model.set_rows(board.work_queue)
-        self.overdue_model.set_rows(board.overdue_nonconformities)
-        self.due_model.set_rows(board.certificates_due)
         self.tabs.setTabText(0, self.tr("待我处理 ({n})").format(n=board.work_queue_total))
-        self.tabs.setTabText(1, self.tr("逾期不符合项 ({n})").format(n=board.overdue_total))
-        self.tabs.setTabText(2, self.tr("证书到期与监督 ({n})").format(n=board.certificates_due_total))
+        self._show_lists(board)
+        self._lists_wanted += 1  # lists read for an older dashboard are not shown over this one
+        if not board.lists_read:
+            wanted = self._lists_wanted
+            self.context.load(
+                (id(self), "lists"),
+                self.service.lists,
+                on_loaded=lambda lists: self._on_lists_loaded(lists, wanted),
+            )
         states = [c.state_label(s.value) for s in CaseState]
         fit_columns(
             self.queue_view,
@@ -375,6 +390,24 @@ class DashboardPage(QWidget):
                 6: "2026-12-31 23:59",
             },
         )
+
+    def _on_lists_loaded(self, lists: DashboardLists, wanted: int) -> None:
+        if wanted == self._lists_wanted and self.dashboard is not None:
+            self.dashboard = self.dashboard.with_lists(lists)
+            self._show_lists(self.dashboard)
+
+    def _show_lists(self, board: Dashboard) -> None:
+        """The overdue nonconformities and the certificates due: their cards, tabs and rows (the
+        rows empty until read, the totals already counted)."""
+        c = self.context
+        self.card_overdue.set_value(board.overdue_total, BAD if board.overdue_total else None)
+        self.card_due.set_value(
+            board.certificates_due_certificates, WARN if board.certificates_due_certificates else None
+        )
+        self.overdue_model.set_rows(board.overdue_nonconformities)
+        self.due_model.set_rows(board.certificates_due)
+        self.tabs.setTabText(1, self.tr("逾期不符合项 ({n})").format(n=board.overdue_total))
+        self.tabs.setTabText(2, self.tr("证书到期与监督 ({n})").format(n=board.certificates_due_total))
         fit_columns(
             self.overdue_view,
             {
